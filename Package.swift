@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "caseload",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "caseload", targets: ["CaseloadCLI"]),
+        .library(name: "CaseloadModel", targets: ["CaseloadModel"]),
+        .library(name: "CaseloadImport", targets: ["CaseloadImport"]),
+        .library(name: "CaseloadAnalytics", targets: ["CaseloadAnalytics"]),
+        .library(name: "CaseloadExport", targets: ["CaseloadExport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // C library
+        .systemLibrary(
+            name: "CXLSXWriter",
+            path: "Sources/CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]
+        ),
+
+        // Libraries: Model <- Import, Analytics <- Export
+        .target(name: "CaseloadModel"),
+        .target(
+            name: "CaseloadImport",
+            dependencies: [
+                "CaseloadModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "CaseloadAnalytics", dependencies: ["CaseloadModel"]),
+        .target(
+            name: "CaseloadExport",
+            dependencies: [
+                "CaseloadModel",
+                "CaseloadAnalytics",
+                "CXLSXWriter",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // CLI
+        .executableTarget(
+            name: "CaseloadCLI",
+            dependencies: [
+                "CaseloadModel",
+                "CaseloadImport",
+                "CaseloadAnalytics",
+                "CaseloadExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests
+        .testTarget(
+            name: "CaseloadModelTests",
+            dependencies: ["CaseloadModel", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "CaseloadImportTests",
+            dependencies: [
+                "CaseloadImport", "CaseloadModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CaseloadAnalyticsTests",
+            dependencies: [
+                "CaseloadAnalytics", "CaseloadModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CaseloadExportTests",
+            dependencies: ["CaseloadExport", "CaseloadAnalytics", "CaseloadModel"]
+        ),
+        .testTarget(
+            name: "CaseloadCLITests",
+            dependencies: ["CaseloadModel"],
+            resources: [.copy("Snapshots")]
+        ),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef CASELOAD_CXLSXWRITER_SHIM_H
+#define CASELOAD_CXLSXWRITER_SHIM_H
+#include <xlsxwriter.h>
+#endif

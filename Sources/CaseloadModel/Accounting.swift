@@ -1,0 +1,84 @@
+/// A row that could not be used, with where it stood and why.
+public struct RejectedRow: Hashable, Sendable {
+    /// The input file as given on the command line (or found in a folder).
+    public var file: String
+    /// The physical line where the record starts (1-based; for JSON, the line of the object).
+    public var line: Int
+    /// The row's patient ID when it had one.
+    public var patientID: String?
+    /// The column (or JSON field) holding the bad value.
+    public var column: String
+    /// The offending value as written.
+    public var value: String
+    /// A short sentence a person can act on.
+    public var reason: String
+
+    public init(file: String, line: Int, patientID: String?, column: String, value: String, reason: String) {
+        self.file = file
+        self.line = line
+        self.patientID = patientID
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
+}
+
+/// Row counts for one input or for a whole run.
+///
+/// Invariant: `rowsRead == rowsAccepted + rowsRejected + rowsDuplicate`.
+public struct RowCounts: Hashable, Sendable {
+    public var rowsRead = 0
+    public var rowsAccepted = 0
+    public var rowsRejected = 0
+    public var rowsDuplicate = 0
+
+    public init(rowsRead: Int = 0, rowsAccepted: Int = 0, rowsRejected: Int = 0, rowsDuplicate: Int = 0) {
+        self.rowsRead = rowsRead
+        self.rowsAccepted = rowsAccepted
+        self.rowsRejected = rowsRejected
+        self.rowsDuplicate = rowsDuplicate
+    }
+
+    /// True when every row read is accounted for exactly once.
+    public var isBalanced: Bool { rowsRead == rowsAccepted + rowsRejected + rowsDuplicate }
+
+    public static func + (lhs: RowCounts, rhs: RowCounts) -> RowCounts {
+        RowCounts(
+            rowsRead: lhs.rowsRead + rhs.rowsRead, rowsAccepted: lhs.rowsAccepted + rhs.rowsAccepted,
+            rowsRejected: lhs.rowsRejected + rhs.rowsRejected, rowsDuplicate: lhs.rowsDuplicate + rhs.rowsDuplicate)
+    }
+}
+
+/// The input formats the importers read.
+public enum InputFormat: String, Sendable, Hashable {
+    case csv, tsv, json, ndjson
+}
+
+/// What one input file contributed: identity, dialect, counts, warnings.
+public struct InputSummary: Hashable, Sendable {
+    public var path: String
+    /// Lower-case hex SHA-256 of the file's bytes.
+    public var sha256: String
+    public var bytes: Int
+    public var format: InputFormat
+    /// For CSV: the delimiter, encoding and line ending found, e.g. `; UTF-8+BOM CRLF`.
+    public var dialect: String?
+    public var counts: RowCounts
+    public var warnings: [String]
+    /// Header names that are not part of the canonical log, in file order.
+    public var ignoredColumns: [String]
+
+    public init(
+        path: String, sha256: String, bytes: Int, format: InputFormat, dialect: String? = nil,
+        counts: RowCounts = RowCounts(), warnings: [String] = [], ignoredColumns: [String] = []
+    ) {
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.format = format
+        self.dialect = dialect
+        self.counts = counts
+        self.warnings = warnings
+        self.ignoredColumns = ignoredColumns
+    }
+}
