@@ -35,6 +35,7 @@ let package = Package(
             ]
         ),
         .target(name: "CaseloadAnalytics", dependencies: ["CaseloadModel"]),
+        .target(name: "CaseloadSynthetic", dependencies: ["CaseloadModel"]),
         .target(
             name: "CaseloadExport",
             dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
                 "CaseloadImport",
                 "CaseloadAnalytics",
                 "CaseloadExport",
+                "CaseloadSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +83,10 @@ let package = Package(
         .testTarget(
             name: "CaseloadExportTests",
             dependencies: ["CaseloadExport", "CaseloadAnalytics", "CaseloadModel"]
+        ),
+        .testTarget(
+            name: "CaseloadSyntheticTests",
+            dependencies: ["CaseloadSynthetic", "CaseloadModel"]
         ),
         .testTarget(
             name: "CaseloadCLITests",
