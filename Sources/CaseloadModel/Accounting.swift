@@ -54,9 +54,18 @@ public enum InputFormat: String, Sendable, Hashable {
     case csv, tsv, json, ndjson
 }
 
+/// What an input file is to the run.
+public enum InputRole: String, Sendable, Hashable {
+    /// A training log export (CSV or JSON).
+    case log
+    /// The roster (`--roster`): patients, clinicians, prescriptions.
+    case roster
+}
+
 /// What one input file contributed: identity, dialect, counts, warnings.
 public struct InputSummary: Hashable, Sendable {
     public var path: String
+    public var role: InputRole
     /// Lower-case hex SHA-256 of the file's bytes.
     public var sha256: String
     public var bytes: Int
@@ -69,10 +78,11 @@ public struct InputSummary: Hashable, Sendable {
     public var ignoredColumns: [String]
 
     public init(
-        path: String, sha256: String, bytes: Int, format: InputFormat, dialect: String? = nil,
+        path: String, role: InputRole = .log, sha256: String, bytes: Int, format: InputFormat, dialect: String? = nil,
         counts: RowCounts = RowCounts(), warnings: [String] = [], ignoredColumns: [String] = []
     ) {
         self.path = path
+        self.role = role
         self.sha256 = sha256
         self.bytes = bytes
         self.format = format
