@@ -1,0 +1,47 @@
+import ArgumentParser
+import CaseloadImport
+import CaseloadModel
+
+/// The input options shared by every command that reads exports.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Log exports: files (.csv, .tsv, .json, .ndjson) or folders searched for them.")
+    var inputs: [String]
+
+    @Option(help: "Roster CSV: patient_id, clinician, display_name, program_start, sessions_per_week, discharge_date.")
+    var roster: String?
+
+    @Option(name: .customLong("as-of"), help: "Review date YYYY-MM-DD (default: the latest date in the data).")
+    var asOf: String?
+
+    @Option(
+        name: .customLong("date-format"),
+        help: "Order of non-ISO dates: DD/MM/YYYY or MM/DD/YYYY (also with . or -). ISO dates are always read.")
+    var dateFormat: String?
+
+    /// The as-of date given, validated.
+    func asOfDate() throws -> CalendarDate? {
+        guard let asOf else { return nil }
+        guard let date = CalendarDate(iso: asOf) else {
+            throw ValidationError("--as-of '\(asOf)' is not a date in the form YYYY-MM-DD")
+        }
+        return date
+    }
+
+    /// Import options from the flags, validated.
+    func importOptions() throws -> ImportOptions {
+        var options = ImportOptions()
+        if let dateFormat {
+            do {
+                options.dateOrder = try ImportOptions.dateOrder(parsing: dateFormat)
+            } catch {
+                throw ValidationError("--date-format '\(dateFormat)' is not one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY")
+            }
+        }
+        return options
+    }
+
+    func validate() throws {
+        _ = try asOfDate()
+        _ = try importOptions()
+    }
+}

@@ -1,0 +1,106 @@
+import CaseloadAnalytics
+import CaseloadModel
+
+/// The CSV summaries of a report folder: `patients.csv`, `weekly.csv`, `followup.csv`, `rejected.csv`.
+///
+/// Column lists follow the output contract (docs/FORMATS.md); rows keep the order of the
+/// patients given (priority, then patient ID). Decimals use `.`, dates are ISO, empty is missing.
+public enum ReportCSV {
+    /// `patients.csv` header: the contract's columns, then extra detail columns.
+    public static let patientColumns = [
+        "patient_id", "clinician", "program_start", "first_date", "last_date", "days_in_program",
+        "sessions_prescribed", "sessions_completed", "adherence_pct", "adherence_14d_pct",
+        "pain_baseline", "pain_current", "pain_change", "pain_slope_per_week", "trend", "plateau",
+        "plateau_since", "flare_count", "level_current", "level_regressions", "followup",
+        "followup_reasons", "priority",
+        "trend_p_value", "flare_ongoing", "level_days_at_current", "new_this_week", "rows_after_as_of",
+    ]
+
+    /// `weekly.csv` header.
+    public static let weeklyColumns = [
+        "patient_id", "week", "session_days", "sessions_prescribed", "adherence_pct", "minutes",
+        "pain_mean", "pain_max", "pain_during_median", "strength_days", "mobility_days",
+    ]
+
+    /// `followup.csv` header.
+    public static let followUpColumns = [
+        "patient_id", "clinician", "priority", "followup_reasons", "new_this_week", "explanation", "new_reasons",
+    ]
+
+    /// `rejected.csv` header.
+    public static let rejectedColumns = ["file", "line", "patient_id", "column", "value", "reason"]
+
+    /// The `patients.csv` row of one patient.
+    public static func patientRow(_ p: PatientSummary) -> [CSVCell] {
+        let ongoing = p.flares.last.map(\.isOngoing) ?? false
+        return [
+            .text(p.patientID), .text(p.clinician), .text(p.programStart?.isoString),
+            .text(p.firstDate?.isoString), .text(p.lastDate?.isoString), .integer(p.daysInProgram),
+            .decimal(p.sessionsPrescribed, 1), .integer(p.sessionsCompleted),
+            .decimal(p.adherencePct, 1), .decimal(p.adherence14dPct, 1),
+            .decimal(p.painBaseline, 2), .decimal(p.painCurrent, 2), .decimal(p.painChange, 2),
+            .decimal(p.trend.slopePerWeek, 2), .text(p.trend.trend.rawValue),
+            .text(p.plateau.isPlateau ? "yes" : "no"), .text(p.plateau.since?.isoString),
+            .integer(p.flares.count), .integer(p.level.current), .integer(p.level.regressions),
+            .text(p.needsFollowUp ? "yes" : "no"), .text(p.followUpReasonIDs), .integer(p.priority),
+            .decimal(p.trend.pValue, 4), .text(ongoing ? "yes" : "no"), .integer(p.level.daysAtCurrent),
+            .text(p.hasNewFollowUp ? "yes" : "no"), .integer(p.rowsAfterAsOf),
+        ]
+    }
+
+    /// The `weekly.csv` row of one patient's week.
+    public static func weeklyRow(_ patientID: String, _ w: WeeklySummary) -> [CSVCell] {
+        [
+            .text(patientID), .text(w.week.description), .integer(w.sessionDays), .decimal(w.sessionsPrescribed, 1),
+            .decimal(w.adherencePct, 1), .decimal(w.minutes, 1), .decimal(w.painMean, 2),
+            .decimal(w.painMax, 1), .decimal(w.painDuringMedian, 1), .integer(w.strengthDays),
+            .integer(w.mobilityDays),
+        ]
+    }
+
+    /// The `followup.csv` row of a patient needing follow-up.
+    public static func followUpRow(_ p: PatientSummary) -> [CSVCell] {
+        [
+            .text(p.patientID), .text(p.clinician), .integer(p.priority), .text(p.followUpReasonIDs),
+            .text(p.hasNewFollowUp ? "yes" : "no"), .text(p.followUpExplanation),
+            .text(p.followUp.filter(\.isNew).map(\.reason.rawValue).joined(separator: ";")),
+        ]
+    }
+
+    /// The `rejected.csv` row of a rejected input row.
+    public static func rejectedRow(_ r: RejectedRow) -> [CSVCell] {
+        [.text(r.file), .integer(r.line), .text(r.patientID), .text(r.column), .text(r.value), .text(r.reason)]
+    }
+
+    /// Writes the four CSV files into `directory` and returns their paths in a fixed order.
+    /// - Parameter includeRejected: false for a caseload folder without rejected rows of its own.
+    /// - Throws: ``ExportError`` when a file cannot be written.
+    public static func write(
+        patients: [PatientSummary], rejected: [RejectedRow], to directory: String
+    ) throws -> [String] {
+        var paths: [String] = []
+        func table(_ name: String, _ header: [String], rows: (CSVWriter) -> Void) throws {
+            let path = directory + "/" + name
+            let writer = try CSVWriter(path: path)
+            writer.writeFields(header)
+            rows(writer)
+            try writer.close()
+            paths.append(path)
+        }
+        try table("patients.csv", patientColumns) { w in
+            for p in patients { w.writeRow(patientRow(p)) }
+        }
+        try table("followup.csv", followUpColumns) { w in
+            for p in patients where p.needsFollowUp { w.writeRow(followUpRow(p)) }
+        }
+        try table("weekly.csv", weeklyColumns) { w in
+            for p in patients {
+                for week in p.weekly { w.writeRow(weeklyRow(p.patientID, week)) }
+            }
+        }
+        try table("rejected.csv", rejectedColumns) { w in
+            for r in rejected { w.writeRow(rejectedRow(r)) }
+        }
+        return paths
+    }
+}

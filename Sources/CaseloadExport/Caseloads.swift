@@ -1,0 +1,94 @@
+import Foundation
+import CaseloadAnalytics
+import CaseloadModel
+
+/// One clinician's caseload within a run: their patients and the rows rejected for them.
+public struct CaseloadSlice: Sendable {
+    /// The clinician's name as on the roster, or ``Caseloads/unassigned``.
+    public var name: String
+    /// A folder name: lower-case ASCII letters, digits and `-`, unique within the run.
+    public var slug: String
+    /// The caseload's patients in priority order, priorities renumbered 1…n within the caseload.
+    public var patients: [PatientSummary]
+    /// Rejected rows whose patient ID belongs to this caseload.
+    public var rejected: [RejectedRow]
+}
+
+/// Splits a run's analysis into per-clinician caseloads.
+public enum Caseloads {
+    /// The caseload of patients without a clinician on the roster.
+    public static let unassigned = "Unassigned"
+
+    /// The run's caseloads, sorted by clinician name (case-insensitively), `Unassigned` last.
+    ///
+    /// Patients keep the run's order (priority, then patient ID); priorities are renumbered
+    /// so each caseload's follow-up list starts at 1.
+    public static func slices(of patients: [PatientSummary], rejected: [RejectedRow]) -> [CaseloadSlice] {
+        var byName: [String: [PatientSummary]] = [:]
+        var caseloadOf: [String: String] = [:]
+        for patient in patients {
+            let name = clinicianName(patient.clinician)
+            byName[name, default: []].append(patient)
+            caseloadOf[patient.patientID] = name
+        }
+        var rejectedByName: [String: [RejectedRow]] = [:]
+        for row in rejected {
+            if let id = row.patientID, let name = caseloadOf[id] { rejectedByName[name, default: []].append(row) }
+        }
+        let names = byName.keys.sorted { a, b in
+            if (a == unassigned) != (b == unassigned) { return b == unassigned }
+            let (la, lb) = (a.lowercased(), b.lowercased())
+            return la == lb ? a < b : la < lb
+        }
+        var taken: Set<String> = []
+        return names.map { name in
+            var members = byName[name] ?? []
+            var rank = 0
+            for index in members.indices where members[index].priority != nil {
+                rank += 1
+                members[index].priority = rank
+            }
+            let folder = slug(for: name, taken: &taken)
+            return CaseloadSlice(name: name, slug: folder, patients: members, rejected: rejectedByName[name] ?? [])
+        }
+    }
+
+    /// The caseload name of a roster clinician (trimmed; empty or missing is ``unassigned``).
+    public static func clinicianName(_ clinician: String?) -> String {
+        let trimmed = clinician?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return trimmed.isEmpty ? unassigned : trimmed
+    }
+
+    private static let reservedNames: Set<String> = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+        "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ]
+
+    /// A folder name for `name`: ASCII letters (accents dropped) and digits, lower-cased, other runs
+    /// become one `-`; never empty, never `.`/`..`, never a Windows device name, unique in `taken`.
+    public static func slug(for name: String, taken: inout Set<String>) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in name.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.append(Character(scalar).lowercased())
+            } else {
+                pendingDash = true
+            }
+        }
+        if out.count > 60 { out = String(out.prefix(60)) }
+        if out.isEmpty { out = "caseload" }
+        if reservedNames.contains(out) { out += "-caseload" }
+        var candidate = out
+        var n = 2
+        while taken.contains(candidate) {
+            candidate = "\(out)-\(n)"
+            n += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+}

@@ -1,0 +1,136 @@
+import CaseloadAnalytics
+import CaseloadModel
+import Crypto
+import Foundation
+
+/// A file the report wrote, for the manifest.
+public struct OutputFile: Sendable, Hashable {
+    /// Path relative to the report folder, with `/` separators.
+    public var path: String
+    /// Lower-case hex SHA-256 of the bytes written.
+    public var sha256: String
+    public var bytes: Int
+
+    public init(path: String, sha256: String, bytes: Int) {
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+    }
+
+    /// Hashes the file at `root/relativePath`.
+    /// - Throws: ``ExportError`` when it cannot be read.
+    public static func hashing(_ relativePath: String, in root: String) throws -> OutputFile {
+        let full = root + "/" + relativePath
+        guard let data = FileManager.default.contents(atPath: full) else {
+            throw ExportError(path: full, reason: "cannot read back the file just written")
+        }
+        let digest = SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        return OutputFile(path: relativePath, sha256: digest, bytes: data.count)
+    }
+}
+
+/// The audit manifest of a report folder: which data, options and thresholds produced which files.
+public enum Manifest {
+    /// The thresholds in force, by their snake_case configuration names, in declaration order.
+    public static func thresholdValues(_ thresholds: Thresholds) -> [(String, JSONValue)] {
+        Mirror(reflecting: thresholds).children.compactMap { child in
+            guard let label = child.label else { return nil }
+            switch child.value {
+            case let v as Int: return (snakeCase(label), .int(v))
+            case let v as Double: return (snakeCase(label), .number(v))
+            case let v as Bool: return (snakeCase(label), .bool(v))
+            default: return (snakeCase(label), .string(String(describing: child.value)))
+            }
+        }
+    }
+
+    /// `camelCase` → `camel_case` (digits stay with the word before them).
+    public static func snakeCase(_ name: String) -> String {
+        var out = ""
+        for ch in name {
+            if ch.isUppercase {
+                out += "_" + ch.lowercased()
+            } else {
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Row counts as manifest keys.
+    static func counts(_ c: RowCounts) -> [(String, JSONValue)] {
+        [
+            ("rows_read", .int(c.rowsRead)), ("rows_accepted", .int(c.rowsAccepted)),
+            ("rows_rejected", .int(c.rowsRejected)), ("rows_duplicate", .int(c.rowsDuplicate)),
+        ]
+    }
+
+    /// One input's manifest entry.
+    static func input(_ i: InputSummary) -> JSONValue {
+        .object(
+            [
+                ("path", .string(i.path)), ("role", .string(i.role.rawValue)), ("sha256", .string(i.sha256)),
+                ("bytes", .int(i.bytes)), ("format", .string(i.format.rawValue)),
+                ("dialect", i.dialect.map(JSONValue.string) ?? .null),
+            ] + counts(i.counts) + [
+                ("warnings", .array(i.warnings.map(JSONValue.string))),
+                ("ignored_columns", .array(i.ignoredColumns.map(JSONValue.string))),
+            ])
+    }
+
+    /// The manifest document.
+    /// - Parameters:
+    ///   - analysis: the run's analysis (as-of date, thresholds, patients).
+    ///   - context: tool version, command line, inputs and totals.
+    ///   - caseloads: the per-clinician folders written.
+    ///   - outputs: every file written except the manifest itself, relative to the report folder.
+    public static func document(
+        analysis: CaseloadAnalysis, context: ReportContext, caseloads: [CaseloadSlice], outputs: [OutputFile]
+    ) -> JSONValue {
+        let created = CalendarDate(daysSinceEpoch: context.createdEpochSeconds.floorDiv(86_400))
+        let seconds = context.createdEpochSeconds - created.daysSinceEpoch * 86_400
+        let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return .object([
+            ("tool", .string("caseload")),
+            ("version", .string(context.toolVersion)),
+            ("command_line", .string(context.commandLine)),
+            ("as_of", .string(analysis.asOf.isoString)),
+            ("created", .string(created.isoString + "T" + time + "Z")),
+            ("thresholds", .object(thresholdValues(analysis.thresholds))),
+            ("inputs", .array(context.inputs.map(input))),
+            ("totals", .object(counts(context.totals))),
+            ("rows_after_as_of", .int(analysis.rowsAfterAsOf)),
+            ("patients", .int(analysis.patients.count)),
+            ("patients_needing_followup", .int(analysis.patients.filter(\.needsFollowUp).count)),
+            (
+                "caseloads",
+                .array(
+                    caseloads.map { c in
+                        .object([
+                            ("name", .string(c.name)), ("folder", .string("caseloads/" + c.slug)),
+                            ("patients", .int(c.patients.count)),
+                            ("patients_needing_followup", .int(c.patients.filter(\.needsFollowUp).count)),
+                        ])
+                    })
+            ),
+            (
+                "outputs",
+                .array(
+                    outputs.map { o in
+                        .object([("path", .string(o.path)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
+                    })
+            ),
+        ])
+    }
+}
+
+extension Int {
+    /// Division rounding toward negative infinity.
+    func floorDiv(_ d: Int) -> Int {
+        let q = self / d
+        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+    }
+}
