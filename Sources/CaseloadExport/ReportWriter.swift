@@ -23,6 +23,15 @@ public enum ReportWriter {
     public static func write(analysis: CaseloadAnalysis, context: ReportContext, to directory: String) throws
         -> WrittenReport
     {
+        try write(analysis: analysis, context: context, to: directory, afterEachFile: { _ in })
+    }
+
+    /// As ``write(analysis:context:to:)``, calling `afterEachFile` with each file's relative path once it is
+    /// written (tests use it to make a write fail part-way).
+    static func write(
+        analysis: CaseloadAnalysis, context: ReportContext, to directory: String,
+        afterEachFile: (String) throws -> Void
+    ) throws -> WrittenReport {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -39,7 +48,8 @@ public enum ReportWriter {
         try? fm.removeItem(atPath: staging)
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
-            let report = try writeContents(analysis: analysis, context: context, into: staging)
+            let report = try writeContents(
+                analysis: analysis, context: context, into: staging, afterEachFile: afterEachFile)
             if fm.fileExists(atPath: target.path) {
                 try? fm.removeItem(atPath: retired)
                 try fm.moveItem(atPath: target.path, toPath: retired)
@@ -62,9 +72,10 @@ public enum ReportWriter {
     }
 
     /// Writes every file of the report into an existing, empty folder.
-    static func writeContents(analysis: CaseloadAnalysis, context: ReportContext, into root: String) throws
-        -> WrittenReport
-    {
+    static func writeContents(
+        analysis: CaseloadAnalysis, context: ReportContext, into root: String,
+        afterEachFile: (String) throws -> Void
+    ) throws -> WrittenReport {
         let fm = FileManager.default
         var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
@@ -92,6 +103,7 @@ public enum ReportWriter {
                 analysis: analysis, context: sliceContext, to: folder, relativeTo: root)
         }
 
+        for path in relative { try afterEachFile(path) }
         let outputs = try relative.map { try OutputFile.hashing($0, in: root) }
         let manifest = Manifest.document(analysis: analysis, context: context, caseloads: slices, outputs: outputs)
         let manifestPath = root + "/manifest.json"

@@ -1,0 +1,92 @@
+import CaseloadAnalytics
+import Foundation
+import Testing
+
+@testable import CaseloadExport
+
+@Suite struct ReportWriterTests {
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func slicesRenumberPrioritiesAndPutUnassignedLast() {
+        let slices = Caseloads.slices(of: ReportFixtures.analysis.patients, rejected: ReportFixtures.context.rejected)
+        #expect(slices.map(\.name) == ["Dr Adams", "Dr Ng", "Unassigned"])
+        let ng = slices[1]
+        #expect(ng.patients.map(\.patientID) == ["P03", "P02"])
+        #expect(ng.patients.map(\.priority) == [1, 2])
+        #expect(ng.rejected.map(\.line) == [3])
+        #expect(slices[2].patients.map(\.priority) == [1])
+        #expect(slices[0].patients.map(\.priority) == [nil])
+    }
+
+    @Test func writesEveryCSVAndAManifestThatAccountsForThem() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("report").path
+        let report = try ReportWriter.write(analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: out)
+        for name in ["patients.csv", "followup.csv", "weekly.csv", "rejected.csv", "manifest.json"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
+        for slug in ["dr-adams", "dr-ng", "unassigned"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/caseloads/\(slug)/patients.csv"))
+        }
+        let followUp = try String(contentsOfFile: out + "/followup.csv", encoding: .utf8)
+        let lines = followUp.split(separator: "\r\n")
+        #expect(lines.count == 4)
+        #expect(lines[1].hasPrefix("P03,Dr Ng,1,persistent_flare;night_pain,yes,"))
+        #expect(followUp.contains("evidence for low_adherence =1+1"))
+
+        let manifestData = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        #expect(manifest["as_of"] as? String == "2026-11-22")
+        let thresholds = try #require(manifest["thresholds"] as? [String: Any])
+        #expect(thresholds["flare_margin"] as? Double == 2.0)
+        #expect(thresholds["trend_window_days"] as? Int == 21)
+        let outputs = try #require(manifest["outputs"] as? [[String: Any]])
+        #expect(outputs.count == report.outputs.count)
+        let paths = Set(outputs.compactMap { $0["path"] as? String })
+        #expect(paths.contains("caseloads/dr-ng/followup.csv"))
+        let totals = try #require(manifest["totals"] as? [String: Int])
+        #expect(totals["rows_read"] == 10 && totals["rows_duplicate"] == 1)
+        let patientsCSV = try Data(contentsOf: URL(fileURLWithPath: out + "/patients.csv"))
+        let entry = try #require(outputs.first { $0["path"] as? String == "patients.csv" })
+        #expect(entry["bytes"] as? Int == patientsCSV.count)
+    }
+
+    @Test func failedWriteLeavesThePreviousReportUntouchedAndNoPartialFiles() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("report").path
+        _ = try ReportWriter.write(analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: out)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
+
+        var changed = ReportFixtures.analysis
+        changed.patients.removeLast()
+        struct Injected: Error {}
+        #expect(throws: (any Error).self) {
+            _ = try ReportWriter.write(
+                analysis: changed, context: ReportFixtures.context, to: out,
+                afterEachFile: { path in if path.hasPrefix("caseloads/") { throw Injected() } })
+        }
+        let after = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
+        #expect(before == after)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        #expect(leftovers == ["report"])
+    }
+
+    @Test func sameInputsGiveByteIdenticalCSVs() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let a = try ReportWriter.write(analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: root.path + "/a")
+        let b = try ReportWriter.write(analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: root.path + "/b")
+        #expect(a.outputs == b.outputs)
+    }
+
+    @Test(arguments: [("flareMargin", "flare_margin"), ("trendWindowDays", "trend_window_days"), ("x", "x")])
+    func snakeCase(name: String, expected: String) {
+        #expect(Manifest.snakeCase(name) == expected)
+    }
+}
