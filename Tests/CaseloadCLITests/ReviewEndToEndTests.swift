@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Runs the built `caseload` binary on the committed samples and on bad invocations.
+@Suite(.serialized) struct ReviewEndToEndTests {
+    static let samples = CLIHarness.packageRoot.appendingPathComponent("samples")
+
+    func review(_ extra: [String], out: URL) throws -> CLIResult {
+        try CLIHarness.run(
+            ["review", Self.samples.path, "--roster", Self.samples.appendingPathComponent("roster.csv").path,
+             "--out", out.path] + extra)
+    }
+
+    @Test func samplesReportMeetsTheOutputContract() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let out = tmp.appendingPathComponent("report")
+        let result = try review([], out: out)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("need follow-up"))
+        #expect(result.stdout.contains("rejected"))
+
+        let contract = try CLIHarness.reportContract(out)
+        #expect(contract.status == 0, "\(contract.stdout)\(contract.stderr)")
+        let caseloads = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("caseloads").path)
+        #expect(caseloads.count >= 3)
+        for slug in caseloads {
+            let check = try CLIHarness.reportContract(out.appendingPathComponent("caseloads/\(slug)"), caseload: true)
+            #expect(check.status == 0, "\(slug): \(check.stdout)")
+        }
+
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                as? [String: Any])
+        let totals = try #require(manifest["totals"] as? [String: Int])
+        #expect(try #require(totals["rows_rejected"]) > 0, "the messy sample export plants bad rows")
+        #expect(try #require(totals["rows_duplicate"]) > 0, "the messy sample export plants duplicates")
+        let rejected = try String(contentsOf: out.appendingPathComponent("rejected.csv"), encoding: .utf8)
+        #expect(rejected.split(separator: "\r\n").count == totals["rows_rejected"].map { $0 + 1 })
+    }
+
+    @Test func sameInputsGiveByteIdenticalReports() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let a = tmp.appendingPathComponent("a")
+        let b = tmp.appendingPathComponent("b")
+        #expect(try review([], out: a).status == 0)
+        #expect(try review([], out: b).status == 0)
+        let files = try #require(FileManager.default.subpaths(atPath: a.path)).filter {
+            $0.hasSuffix(".csv") || $0.hasSuffix(".xlsx")
+        }.sorted()
+        #expect(files.contains("caseload.xlsx"))
+        for file in files {
+            let left = try Data(contentsOf: a.appendingPathComponent(file))
+            let right = try Data(contentsOf: b.appendingPathComponent(file))
+            #expect(left == right, "\(file) differs between two runs")
+        }
+    }
+
+    @Test func strictRefusesRejectedRowsAndWritesNothing() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let out = tmp.appendingPathComponent("report")
+        let result = try review(["--strict"], out: out)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("rejected"))
+        #expect(result.stderr.contains("messy-export.csv:"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test(arguments: [
+        (["review"], 2, "Missing expected argument"),
+        (["review", "samples", "--as-of", "2026-13-01"], 2, "--as-of"),
+        (["review", "samples", "--date-format", "YYYY"], 2, "--date-format"),
+        (["review", "samples", "--bogus"], 2, "--bogus"),
+        (["frobnicate"], 2, "frobnicate"),
+        (["review", "no-such-file.csv"], 1, "no-such-file.csv"),
+    ])
+    func badInvocations(arguments: [String], status: Int32, mentions: String) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let result = try CLIHarness.run(arguments + ["--out", tmp.appendingPathComponent("r").path])
+        #expect(result.status == status, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains(mentions), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("r").path))
+    }
+
+    @Test func unreadableInputIsFatalAndNamesTheFile() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let bad = tmp.appendingPathComponent("not-a-log.csv")
+        try Data("name,age\nx,1\n".utf8).write(to: bad)
+        let out = tmp.appendingPathComponent("r")
+        let result = try CLIHarness.run(["review", bad.path, "--out", out.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not-a-log.csv"))
+        #expect(result.stderr.contains("patient_id"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func helpListsExamples() throws {
+        let result = try CLIHarness.run(["review", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Examples:"))
+        #expect(result.stdout.contains("--roster"))
+    }
+}
