@@ -90,8 +90,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseloadCLITests",
-            dependencies: ["CaseloadModel"],
-            resources: [.copy("Snapshots")]
+            dependencies: ["CaseloadModel", "CaseloadSynthetic"],
+            exclude: ["Snapshots"]
         ),
     ]
 )
