@@ -80,10 +80,10 @@ def reference(x, y):
     return case
 
 
-def generate():
-    rng = np.random.default_rng(SEED)
+def generate(seed=SEED, count=CASES):
+    rng = np.random.default_rng(seed)
     cases = []
-    for i in range(CASES):
+    for i in range(count):
         kind = KINDS[i % len(KINDS)]
         n = int(rng.integers(8, 121))
         x, y = make_series(rng, kind, n)
@@ -98,7 +98,7 @@ def generate():
         cases.append(case)
     return {
         "generator": "scripts/crosscheck-stats.py",
-        "seed": SEED,
+        "seed": seed,
         "versions": {"numpy": np.__version__, "scipy": scipy.__version__, "ruptures": ruptures.__version__,
                      "pymannkendall": pymannkendall.__version__ if hasattr(pymannkendall, "__version__") else "1.4.3"},
         "cases": cases,
@@ -139,8 +139,10 @@ def compare(reference_data, swift):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="run the Swift cross-check test and compare")
+    parser.add_argument("--seed", type=int, default=SEED, help="generator seed (the committed fixture uses the default)")
+    parser.add_argument("--cases", type=int, default=CASES, help="random cases to generate")
     args = parser.parse_args()
-    data = generate()
+    data = generate(args.seed, args.cases)
     with open(FIXTURE, "w") as f:
         json.dump(data, f, separators=(",", ":"))
         f.write("\n")

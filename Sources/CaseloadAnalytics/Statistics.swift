@@ -139,9 +139,10 @@ public func standardNormalCDF(_ z: Double) -> Double {
 /// last element is always `y.count`; `[y.count]` means no change point. A segment starts at
 /// index 0 or at the previous element of the result.
 ///
-/// Between mathematically tied partitions the one found first (earliest last change point,
-/// as ruptures' `min`) is kept; costs within 1e-9 of each other count as tied, so rounding
-/// differences between this and numpy's summation do not pick a different partition.
+/// Partitions are compared with prefix sums; when two are tied within 1e-9 (integer pain
+/// scores make exact ties common), they are re-scored exactly as ruptures does (numpy's
+/// pairwise summation, Python's left-to-right sum of segment costs) and the first minimum
+/// in order of the last change point is kept, so ties break the same way as in ruptures.
 ///
 /// - Parameters:
 ///   - y: the series, in order.
@@ -166,17 +167,26 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
         s1[i + 1] = s1[i] + v
         s2[i + 1] = s2[i] + v * v
     }
-    func cost(_ a: Int, _ b: Int) -> Double {
+    func fastCost(_ a: Int, _ b: Int) -> Double {
         let m = Double(b - a)
         let sum = s1[b] - s1[a]
         return max(0, (s2[b] - s2[a]) - sum * sum / m)
     }
+    // ruptures CostL2.error: numpy var(axis=0) × length, summed pairwise as numpy does.
+    func exactCost(_ a: Int, _ b: Int) -> Double {
+        let m = Double(b - a)
+        let mu = numpyPairwiseSum(y[a..<b]) / m
+        let squares = y[a..<b].map { ($0 - mu) * ($0 - mu) }
+        return numpyPairwiseSum(squares[...]) / m * m
+    }
 
     let tolerance = 1e-9
-    // best[t]: minimal penalised cost of y[0..<t]; last[t]: start of its last segment.
-    var best = [Double?](repeating: nil, count: n + 1)
+    // fast[t], exact[t]: minimal penalised cost of y[0..<t] (exact: as ruptures sums it);
+    // last[t]: start of its last segment.
+    var fast = [Double?](repeating: nil, count: n + 1)
+    var exact = [Double](repeating: 0, count: n + 1)
     var last = [Int](repeating: 0, count: n + 1)
-    best[0] = 0
+    fast[0] = 0
     var admissible: [Int] = []
     var ends = Array(stride(from: minSegment, to: n, by: 1))
     ends.append(n)
@@ -184,16 +194,23 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
         admissible.append(end - minSegment)
         var candidates: [(t: Int, value: Double)] = []
         for t in admissible {
-            guard let previous = best[t] else { continue }
-            candidates.append((t, previous + cost(t, end) + penalty))
+            guard let previous = fast[t] else { continue }
+            candidates.append((t, previous + fastCost(t, end) + penalty))
         }
-        guard var chosen = candidates.first else { continue }
-        for candidate in candidates.dropFirst() where candidate.value < chosen.value - tolerance * max(1, abs(chosen.value)) {
-            chosen = candidate
+        guard let minimum = candidates.map(\.value).min() else { continue }
+        let nearTie = minimum + tolerance * max(1, abs(minimum))
+        var chosen: (t: Int, fast: Double, exact: Double)?
+        for candidate in candidates where candidate.value <= nearTie {
+            let value = exact[candidate.t] + (exactCost(candidate.t, end) + penalty)
+            if chosen.map({ value < $0.exact }) ?? true {
+                chosen = (candidate.t, candidate.value, value)
+            }
         }
-        best[end] = chosen.value
-        last[end] = chosen.t
-        let bound = chosen.value + penalty + tolerance * max(1, abs(chosen.value))
+        guard let best = chosen else { continue }
+        fast[end] = best.fast
+        exact[end] = best.exact
+        last[end] = best.t
+        let bound = best.fast + penalty + tolerance * max(1, abs(best.fast))
         admissible = candidates.filter { $0.value <= bound }.map(\.t)
     }
 
@@ -204,4 +221,33 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
         end = last[end]
     }
     return result.reversed()
+}
+
+/// Sum in numpy's order (pairwise summation with 8 accumulators, blocks of 128), so that
+/// costs compare bit for bit with numpy's.
+func numpyPairwiseSum(_ a: ArraySlice<Double>) -> Double {
+    let n = a.count
+    let base = a.startIndex
+    if n < 8 {
+        var result = 0.0
+        for v in a { result += v }
+        return result
+    } else if n <= 128 {
+        var r = Array(a[base..<(base + 8)])
+        var i = 8
+        while i < n - n % 8 {
+            for j in 0..<8 { r[j] += a[base + i + j] }
+            i += 8
+        }
+        var result = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n {
+            result += a[base + i]
+            i += 1
+        }
+        return result
+    } else {
+        var half = n / 2
+        half -= half % 8
+        return numpyPairwiseSum(a[base..<(base + half)]) + numpyPairwiseSum(a[(base + half)...])
+    }
 }
