@@ -91,17 +91,27 @@ private func summariseAll(_ patients: [PatientRecord], asOf: CalendarDate, thres
 
 /// Write-once result slots filled from concurrent iterations, each index by exactly one.
 private final class ResultSlots: @unchecked Sendable {
-    // Safety: every index is written by exactly one iteration of concurrentPerform, and
-    // values() is read only after concurrentPerform returned (it is synchronous).
-    private var slots: [PatientSummary?]
+    // Safety: every index is written by exactly one iteration of concurrentPerform, through a
+    // raw buffer (no shared Swift access to track), and values() is read only after
+    // concurrentPerform returned (it is synchronous).
+    private let buffer: UnsafeMutableBufferPointer<PatientSummary?>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ value: PatientSummary, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
     }
 
-    func values() -> [PatientSummary] { slots.compactMap { $0 } }
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: PatientSummary, at index: Int) {
+        precondition(buffer.indices.contains(index), "slot out of range")
+        buffer[index] = value
+    }
+
+    func values() -> [PatientSummary] { buffer.compactMap { $0 } }
 }
 
 /// One patient's figures as of `asOf`, with every follow-up flag marked not new.
@@ -110,7 +120,7 @@ func evaluate(
     _ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds, reasonsOnly: Bool = false
 ) -> PatientSummary {
     let start = programStart(of: patient)
-    let upToAsOf = records(patient.days, in: CalendarDate(daysSinceEpoch: Int.min / 4)...asOf)
+    let upToAsOf = patient.days.prefix { $0.date <= asOf }
     let rowsAfter = patient.days.filter { $0.date > asOf }.reduce(0) { $0 + $1.rows }
     let windowDays: [DailyRecord] = start.map { s in s <= asOf ? Array(records(patient.days, in: s...asOf)) : [] } ?? []
     let programmeDays = start.map { max(0, $0.days(until: asOf) + 1) } ?? 0
