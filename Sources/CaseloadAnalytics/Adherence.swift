@@ -25,7 +25,9 @@ public func sessionsPrescribed(sessionsPerWeek: Double, days: Int) -> Double {
 public struct AdherenceWindow: Sendable, Hashable {
     /// Calendar days in the window (0 when it is empty).
     public var days: Int
+    /// Dates in the window with at least one exercise row.
     public var sessionDays: Int
+    /// `sessions_per_week × days / 7`, in sessions.
     public var prescribed: Double
     /// `nil` when nothing was prescribed.
     public var percent: Double?

@@ -6,13 +6,21 @@ import Foundation
 /// Built by ``summarise(_:asOf:thresholds:)``; exposed so each reason can be tested on
 /// hand-made figures.
 public struct FollowUpEvidence: Sendable, Hashable {
+    /// The as-of date A.
     public var asOf: CalendarDate
+    /// Programme start (`nil` when neither roster nor log gives one).
     public var programStart: CalendarDate?
+    /// Mean pain over the programme's first 7 days.
     public var painBaseline: Double?
+    /// Mean pain over A−6…A.
     public var painCurrent: Double?
+    /// Trend over the last 21 days.
     public var trend: PainTrend
+    /// Flares of the programme window, in date order.
     public var flares: [Flare]
+    /// The plateau assessment.
     public var plateau: PlateauAssessment
+    /// Adherence over the last 14 days.
     public var adherence14d: AdherenceWindow
     /// Latest day with any row on or before the as-of date (programme window or not).
     public var lastLogDate: CalendarDate?

@@ -2,7 +2,9 @@ import CaseloadModel
 
 /// One day's pain score: the highest `pain` logged that day (0–10).
 public struct PainDay: Sendable, Hashable {
+    /// The calendar day.
     public var date: CalendarDate
+    /// The day's highest pain score, 0–10.
     public var pain: Double
 
     public init(date: CalendarDate, pain: Double) {
