@@ -9,12 +9,12 @@ trends, flat stretches), computes reference values with
 and writes inputs + references to Tests/CaseloadAnalyticsTests/Fixtures/stats-reference.json.
 
 The Swift test StatisticsCrossCheckTests asserts agreement (1e-9 for slopes, S and
-variance, 1e-6 for z and p, exact change points). With --check this script also runs that
-test with CASELOAD_CROSSCHECK_DUMP set, reads the values Swift computed and prints how many
-cases agreed.
+variance, 1e-6 for z and p, exact change points). The script then runs that test with
+CASELOAD_CROSSCHECK_DUMP set, reads the values Swift computed and prints how many cases
+agreed (skip this with --write-only). Exit status 0 only when all agree.
 
     pip install -r scripts/requirements-crosscheck.txt
-    python3 scripts/crosscheck-stats.py [--check]
+    python3 scripts/crosscheck-stats.py [--write-only] [--seed N --cases N]
 """
 import argparse
 import json
@@ -138,7 +138,7 @@ def compare(reference_data, swift):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="run the Swift cross-check test and compare")
+    parser.add_argument("--write-only", action="store_true", help="only write the fixture, do not run Swift")
     parser.add_argument("--seed", type=int, default=SEED, help="generator seed (the committed fixture uses the default)")
     parser.add_argument("--cases", type=int, default=CASES, help="random cases to generate")
     args = parser.parse_args()
@@ -148,7 +148,7 @@ def main():
         f.write("\n")
     n_pelt = sum(len(c["pelt"]) for c in data["cases"])
     print(f"wrote {len(data['cases'])} cases ({n_pelt} PELT runs) to {os.path.relpath(FIXTURE, ROOT)}")
-    if not args.check:
+    if args.write_only:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         dump = os.path.join(tmp, "swift.json")
