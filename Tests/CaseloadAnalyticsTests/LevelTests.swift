@@ -16,6 +16,12 @@ import Testing
         #expect(levelSummary(days, asOf: d(5)) == LevelSummary(current: 2, daysAtCurrent: 6, regressions: 0))
     }
 
+    @Test func goingBackALevelStartsANewRun() {
+        // 2, 3, then back to 2 on d4: the current run at 2 began on d4, not d0.
+        let days = [record(0, level: 2), record(2, level: 3), record(4, level: 2)]
+        #expect(levelSummary(days, asOf: d(6)) == LevelSummary(current: 2, daysAtCurrent: 3, regressions: 1))
+    }
+
     @Test func eachDropCounts() {
         let days = [record(0, level: 3), record(1, level: 2), record(2, level: 1), record(3, level: 2)]
         #expect(levelSummary(days, asOf: d(3)).regressions == 2)
