@@ -199,6 +199,9 @@ public struct PatientSummary: Sendable {
     public var priority: Int?
     /// Log rows dated after the as-of date, ignored for analytics.
     public var rowsAfterAsOf: Int
+    /// The score the follow-up list is ordered by (higher is more urgent, see
+    /// `priorityScore(_:)`); `nil` when no follow-up is needed.
+    public var priorityScore: Int? = nil
 
     public init(
         patientID: String, clinician: String?, displayName: String?, programStart: CalendarDate?,

@@ -53,6 +53,15 @@ public struct Thresholds: Sendable, Hashable {
     public var readinessFailures: Int = 3
     /// Median daily exercise minutes above which sessions are too long (programme: ~15 minutes).
     public var longSessionMinutes: Double = 30
+    /// Drop (in points) of the last change-point segment's mean below the previous segment's
+    /// mean that counts as renewed, step-wise improvement, so a stall before it is no plateau.
+    public var plateauRenewedImprovement: Double = 1.0
+    /// PELT penalty factor k: penalty = k · σ̂² · ln n, σ̂ the noise SD of the pain series
+    /// (MAD of first differences / (0.6745·√2)), n the number of pain days.
+    public var changePointPenaltyFactor: Double = 2.0
+    /// Smallest noise SD assumed in the PELT penalty, in points (keeps a flat, noiseless
+    /// series from being cut at every rounding step).
+    public var changePointMinNoiseSD: Double = 0.5
 
     public init() {}
 }

@@ -1,0 +1,165 @@
+import CaseloadModel
+import Dispatch
+
+/// The latest log date over all patients: the default as-of date.
+///
+/// - Returns: `nil` when no patient logged anything.
+public func latestDate(in patients: [PatientRecord]) -> CalendarDate? {
+    patients.compactMap { $0.days.last?.date }.max()
+}
+
+/// Every figure and flag of one patient as of `asOf`, without a priority rank.
+///
+/// The programme window runs from ``programStart(of:)`` to A inclusive; days after A are
+/// ignored (their rows are counted in `rowsAfterAsOf`) and days before the programme start
+/// are outside every window (they only count as "a log entry" for `no_recent_data`).
+/// A follow-up reason is `isNew` when the same definitions evaluated as of A−7 on the same
+/// data do not give it. See docs/ANALYTICS.md for every definition.
+///
+/// Sparse data never traps: a roster-only patient, one day, no pain scores, gaps or a start
+/// after A give `nil` for what cannot be computed, 0 counts and empty series.
+///
+/// - Complexity: O(d²) in the days of the trend and plateau windows, O(n²) worst case
+///   for the change-point search over the programme's n pain days.
+public func summarise(_ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds) -> PatientSummary {
+    var summary = evaluate(patient, asOf: asOf, thresholds: thresholds)
+    let before = Set(evaluate(patient, asOf: asOf.adding(days: -7), thresholds: thresholds, reasonsOnly: true)
+        .followUp.map(\.reason))
+    for i in summary.followUp.indices {
+        summary.followUp[i].isNew = !before.contains(summary.followUp[i].reason)
+    }
+    summary.priorityScore = priorityScore(summary.followUp)
+    return summary
+}
+
+/// Analyses every patient as of `asOf` and ranks those needing follow-up.
+///
+/// Patients are summarised in parallel (they are independent); the result does not depend
+/// on scheduling. Order: patients with follow-up by ``priorityScore(_:)`` (highest first),
+/// then by their most urgent reason (``FollowUpReason`` declaration order), then patient ID,
+/// ranked `priority` 1…n; then patients without follow-up (`priority == nil`) by patient ID.
+///
+/// - Parameters:
+///   - patients: one record per patient (IDs should be unique).
+///   - asOf: the as-of date A ending every window (default in the CLI: ``latestDate(in:)``).
+///   - thresholds: every threshold the definitions use.
+public func analyse(_ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds = Thresholds()) -> CaseloadAnalysis {
+    var summaries = summariseAll(patients, asOf: asOf, thresholds: thresholds)
+    let order = Dictionary(uniqueKeysWithValues: FollowUpReason.allCases.enumerated().map { ($1, $0) })
+    func topReason(_ s: PatientSummary) -> Int {
+        s.followUp.compactMap { order[$0.reason] }.min() ?? Int.max
+    }
+    summaries.sort { a, b in
+        switch (a.priorityScore, b.priorityScore) {
+        case let (x?, y?):
+            if x != y { return x > y }
+            let (ra, rb) = (topReason(a), topReason(b))
+            if ra != rb { return ra < rb }
+            return a.patientID < b.patientID
+        case (.some, .none): return true
+        case (.none, .some): return false
+        case (.none, .none): return a.patientID < b.patientID
+        }
+    }
+    var rank = 0
+    for i in summaries.indices where summaries[i].needsFollowUp {
+        rank += 1
+        summaries[i].priority = rank
+    }
+    return CaseloadAnalysis(
+        asOf: asOf, thresholds: thresholds, patients: summaries,
+        rowsAfterAsOf: summaries.reduce(0) { $0 + $1.rowsAfterAsOf })
+}
+
+/// Summaries in input order, computed in parallel over chunks of patients.
+private func summariseAll(_ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds) -> [PatientSummary] {
+    guard patients.count > 1 else {
+        return patients.map { summarise($0, asOf: asOf, thresholds: thresholds) }
+    }
+    let slots = ResultSlots(count: patients.count)
+    let chunkSize = 16
+    let chunks = (patients.count + chunkSize - 1) / chunkSize
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let lower = chunk * chunkSize
+        let upper = min(patients.count, lower + chunkSize)
+        for i in lower..<upper {
+            slots.store(summarise(patients[i], asOf: asOf, thresholds: thresholds), at: i)
+        }
+    }
+    return slots.values()
+}
+
+/// Write-once result slots filled from concurrent iterations, each index by exactly one.
+private final class ResultSlots: @unchecked Sendable {
+    // Safety: every index is written by exactly one iteration of concurrentPerform, through a
+    // raw buffer (no shared Swift access to track), and values() is read only after
+    // concurrentPerform returned (it is synchronous).
+    private let buffer: UnsafeMutableBufferPointer<PatientSummary?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: PatientSummary, at index: Int) {
+        precondition(buffer.indices.contains(index), "slot out of range")
+        buffer[index] = value
+    }
+
+    func values() -> [PatientSummary] { buffer.compactMap { $0 } }
+}
+
+/// One patient's figures as of `asOf`, with every follow-up flag marked not new.
+/// With `reasonsOnly`, the series meant for display (painSeries, weekly) are left empty.
+func evaluate(
+    _ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds, reasonsOnly: Bool = false
+) -> PatientSummary {
+    let start = programStart(of: patient)
+    let upToAsOf = patient.days.prefix { $0.date <= asOf }
+    let rowsAfter = patient.days.filter { $0.date > asOf }.reduce(0) { $0 + $1.rows }
+    let windowDays: [DailyRecord] = start.map { s in s <= asOf ? Array(records(patient.days, in: s...asOf)) : [] } ?? []
+    let programmeDays = start.map { max(0, $0.days(until: asOf) + 1) } ?? 0
+    let spw = patient.sessionsPerWeek
+
+    let whole = start.map { adherence(patient.days, from: $0, to: asOf, sessionsPerWeek: spw) }
+    let recentFrom = asOf.adding(days: -(thresholds.recentAdherenceDays - 1))
+    let recent = start.map { adherence(patient.days, from: max($0, recentFrom), to: asOf, sessionsPerWeek: spw) }
+        ?? AdherenceWindow(days: 0, sessionDays: 0, prescribed: 0, percent: nil)
+
+    let pain = dailyPain(from: windowDays)
+    let baseline = start.flatMap { s in meanPain(pain, in: s...s.adding(days: thresholds.baselineDays - 1)) }
+    let current = meanPain(pain, in: asOf.adding(days: -(thresholds.currentDays - 1))...asOf)
+    let change = current.flatMap { c in baseline.map { c - $0 } }
+    let trend = painTrend(pain, asOf: asOf, thresholds: thresholds)
+    let flares = detectFlares(pain, asOf: asOf, thresholds: thresholds)
+    let plateau = assessPlateau(
+        pain, asOf: asOf, currentPain: current, trend: trend, flares: flares, thresholds: thresholds)
+
+    let symptomFrom = asOf.adding(days: -(thresholds.symptomWindowDays - 1))
+    let symptomDays = windowDays.filter { $0.date >= symptomFrom }
+    let evidence = FollowUpEvidence(
+        asOf: asOf, programStart: start, painBaseline: baseline, painCurrent: current, trend: trend,
+        flares: flares, plateau: plateau, adherence14d: recent, lastLogDate: upToAsOf.last?.date,
+        symptomDays: symptomDays)
+    let flags = followUpFlags(evidence, thresholds: thresholds)
+
+    let series = reasonsOnly ? [] : start.map { painSeries(windowDays, from: $0, asOf: asOf, flares: flares) } ?? []
+    let weekly = reasonsOnly ? [] : start.map {
+        weeklySummaries(windowDays, from: $0, asOf: asOf, sessionsPerWeek: spw)
+    } ?? []
+
+    return PatientSummary(
+        patientID: patient.patientID, clinician: patient.clinician, displayName: patient.roster?.displayName,
+        programStart: start, firstDate: upToAsOf.first?.date, lastDate: upToAsOf.last?.date,
+        daysInProgram: programmeDays, sessionsPrescribed: whole?.prescribed ?? 0,
+        sessionsCompleted: whole?.sessionDays ?? 0, adherencePct: whole?.percent,
+        adherence14dPct: recent.percent, painBaseline: baseline, painCurrent: current, painChange: change,
+        trend: trend, plateau: plateau, flares: flares, level: levelSummary(windowDays, asOf: asOf),
+        weekly: weekly, days: windowDays, painSeries: series, followUp: flags, priority: nil,
+        rowsAfterAsOf: rowsAfter)
+}

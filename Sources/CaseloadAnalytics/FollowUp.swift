@@ -1,0 +1,186 @@
+import CaseloadModel
+import Foundation
+
+/// The figures the follow-up reasons are decided from, for one patient as of one date.
+///
+/// Built by ``summarise(_:asOf:thresholds:)``; exposed so each reason can be tested on
+/// hand-made figures.
+public struct FollowUpEvidence: Sendable, Hashable {
+    /// The as-of date A.
+    public var asOf: CalendarDate
+    /// Programme start (`nil` when neither roster nor log gives one).
+    public var programStart: CalendarDate?
+    /// Mean pain over the programme's first 7 days.
+    public var painBaseline: Double?
+    /// Mean pain over A−6…A.
+    public var painCurrent: Double?
+    /// Trend over the last 21 days.
+    public var trend: PainTrend
+    /// Flares of the programme window, in date order.
+    public var flares: [Flare]
+    /// The plateau assessment.
+    public var plateau: PlateauAssessment
+    /// Adherence over the last 14 days.
+    public var adherence14d: AdherenceWindow
+    /// Latest day with any row on or before the as-of date (programme window or not).
+    public var lastLogDate: CalendarDate?
+    /// The programme days of the symptom window A−6…A.
+    public var symptomDays: [DailyRecord]
+
+    public init(
+        asOf: CalendarDate, programStart: CalendarDate?, painBaseline: Double?, painCurrent: Double?,
+        trend: PainTrend, flares: [Flare], plateau: PlateauAssessment, adherence14d: AdherenceWindow,
+        lastLogDate: CalendarDate?, symptomDays: [DailyRecord]
+    ) {
+        self.asOf = asOf
+        self.programStart = programStart
+        self.painBaseline = painBaseline
+        self.painCurrent = painCurrent
+        self.trend = trend
+        self.flares = flares
+        self.plateau = plateau
+        self.adherence14d = adherence14d
+        self.lastLogDate = lastLogDate
+        self.symptomDays = symptomDays
+    }
+}
+
+/// Every follow-up reason that holds, most urgent first, each with a one-sentence explanation.
+///
+/// Definitions (thresholds from ``Thresholds``; see docs/ANALYTICS.md for sources):
+/// - `worsening_pain`: trend `worsening`, or current ≥ baseline + `worseningMargin` (2, Farrar 2001).
+/// - `persistent_flare`: a flare going on at A that has lasted more than 3 days.
+/// - `plateau`: ``PlateauAssessment/isPlateau``.
+/// - `low_adherence`: 14-day adherence < `lowAdherencePct` (50 %).
+/// - `no_recent_data`: no row at all in A−6…A (`noRecentDataDays`), once the programme has
+///   started (or when no start is known).
+/// - `night_pain`, `swelling`: on ≥ 2 days of the symptom window A−6…A.
+/// - `high_exercise_pain`: median `pain_during` over the symptom window > 5 (Silbernagel 2007).
+/// - `readiness_failures`: ≥ 3 failed readiness tests in the symptom window.
+/// - `long_sessions`: median exercise minutes over the symptom window's session days that
+///   logged a duration > 30 (a ~15-minute programme).
+///
+/// Every flag has `isNew == false`; ``summarise(_:asOf:thresholds:)`` sets it.
+/// - Returns: flags in ``FollowUpReason`` declaration order; empty when nothing holds.
+public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds = Thresholds()) -> [FollowUpFlag] {
+    var flags: [FollowUpFlag] = []
+    func add(_ reason: FollowUpReason, _ explanation: String) {
+        flags.append(FollowUpFlag(reason: reason, explanation: explanation, isNew: false))
+    }
+    let e = evidence
+    let window = "the last \(thresholds.symptomWindowDays) days"
+
+    // Worsening pain.
+    let trendWorse = e.trend.trend == .worsening
+    var risen = false
+    if let current = e.painCurrent, let baseline = e.painBaseline, current - baseline >= thresholds.worseningMargin {
+        risen = true
+    }
+    if trendWorse || risen {
+        var parts: [String] = []
+        if let current = e.painCurrent {
+            parts.append("pain \(oneDecimal(current)) now" + (e.painBaseline.map { " vs \(oneDecimal($0)) at baseline" } ?? ""))
+        }
+        if trendWorse, let slope = e.trend.slopePerWeek, let p = e.trend.pValue {
+            parts.append("rising \(oneDecimal(slope))/week over \(thresholds.trendWindowDays) days, \(pText(p))")
+        }
+        add(.worseningPain, parts.joined(separator: "; "))
+    }
+
+    // Persistent flare.
+    if let flare = e.flares.last(where: { isPersistent($0, thresholds: thresholds) }) {
+        add(.persistentFlare,
+            "flare since \(flare.start) (\(flare.lengthDays) days), pain up to \(oneDecimal(flare.peak)) "
+                + "vs \(oneDecimal(flare.baseline)) before it")
+    }
+
+    // Symptom window.
+    let symptoms = e.symptomDays
+    let during = symptoms.flatMap(\.painDuring)
+    if let m = median(during), m > thresholds.highExercisePain {
+        add(.highExercisePain,
+            "median pain during exercise \(oneDecimal(m)) over \(window) (\(during.count) ratings), "
+                + "above \(oneDecimal(thresholds.highExercisePain))")
+    }
+    let swellingDays = symptoms.filter { $0.swelling == true }.count
+    if swellingDays >= thresholds.swellingDays {
+        add(.swelling, "\(swellingDays) of \(window) with swelling")
+    }
+    let nightDays = symptoms.filter { $0.nightPain == true }.count
+    if nightDays >= thresholds.nightPainDays {
+        add(.nightPain, "\(nightDays) of \(window) with night pain")
+    }
+    let failures = symptoms.reduce(0) { $0 + $1.readinessFailures }
+    if failures >= thresholds.readinessFailures {
+        add(.readinessFailures, "\(failures) failed readiness tests in \(window)")
+    }
+
+    // Plateau.
+    if e.plateau.isPlateau {
+        var text = "pain \(e.painCurrent.map(oneDecimal) ?? "?") now, changed "
+            + "\(e.plateau.changeOverWindow.map(oneDecimal) ?? "?") over the last \(thresholds.plateauWindowDays) days"
+        if let since = e.plateau.since { text += "; at this level since \(since)" }
+        add(.plateau, text)
+    }
+
+    // No recent data.
+    let started = e.programStart.map { $0 <= e.asOf } ?? true
+    let recentStart = e.asOf.adding(days: -(thresholds.noRecentDataDays - 1))
+    if started, (e.lastLogDate.map { $0 < recentStart } ?? true) {
+        if let last = e.lastLogDate {
+            add(.noRecentData, "no log entry since \(last) (\(last.days(until: e.asOf)) days)")
+        } else if let start = e.programStart {
+            add(.noRecentData, "no log entry since the programme started on \(start) (\(start.days(until: e.asOf) + 1) days)")
+        } else {
+            add(.noRecentData, "no log entry yet")
+        }
+    }
+
+    // Low adherence.
+    if let pct = e.adherence14d.percent, pct < thresholds.lowAdherencePct {
+        add(.lowAdherence,
+            "\(e.adherence14d.sessionDays) session days in the last \(e.adherence14d.days) days vs "
+                + "\(oneDecimal(e.adherence14d.prescribed)) prescribed (\(oneDecimal(pct))%)")
+    }
+
+    // Long sessions.
+    let timed = symptoms.filter { $0.isSessionDay && $0.rowsWithDuration > 0 }.map(\.minutes)
+    if let m = median(timed), m > thresholds.longSessionMinutes {
+        add(.longSessions,
+            "median \(oneDecimal(m)) minutes of exercise on \(timed.count) session days in \(window), "
+                + "against a programme of about 15 minutes")
+    }
+
+    let order = Dictionary(uniqueKeysWithValues: FollowUpReason.allCases.enumerated().map { ($1, $0) })
+    return flags.sorted { (order[$0.reason] ?? 0) < (order[$1.reason] ?? 0) }
+}
+
+/// Severity weight of a reason: 10 for the most urgent (`worsening_pain`) down to 1 for the
+/// least (`long_sessions`), following the declaration order of ``FollowUpReason``.
+public func severity(of reason: FollowUpReason) -> Int {
+    let all = FollowUpReason.allCases
+    return all.count - (all.firstIndex(of: reason) ?? all.count - 1)
+}
+
+/// Priority score of a patient's flags: higher is more urgent.
+///
+/// `score = 10 × max severity + 3 × (number of reasons − 1) + 2 × (1 if any reason is new)`.
+/// The most severe reason dominates (one step of severity outweighs three extra reasons
+/// and a new one), so a persistent flare or worsening pain comes before a pile of minor
+/// reasons, while several reasons and news break near-ties.
+/// - Returns: `nil` when there are no flags.
+public func priorityScore(_ flags: [FollowUpFlag]) -> Int? {
+    guard let top = flags.map({ severity(of: $0.reason) }).max() else { return nil }
+    return 10 * top + 3 * (flags.count - 1) + (flags.contains(where: \.isNew) ? 2 : 0)
+}
+
+/// `x` with one decimal ("6.1"); never "-0.0".
+func oneDecimal(_ x: Double) -> String {
+    let rounded = (x * 10).rounded() / 10
+    return String(format: "%.1f", rounded == 0 ? 0 : rounded)
+}
+
+/// "p=0.002", or "p<0.001" below 0.001.
+func pText(_ p: Double) -> String {
+    p < 0.001 ? "p<0.001" : "p=" + String(format: "%.3f", p)
+}
