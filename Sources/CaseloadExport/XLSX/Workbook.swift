@@ -456,8 +456,8 @@ struct Chart {
     func hideTitle() { chart_title_off(handle) }
     func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
     func hideLegend() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
-    /// Gaps (not zeros) where a value is missing.
-    func showBlanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }
+    /// Joins the points either side of a missing value (never drawn as zero).
+    func connectAcrossBlanks() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue)) }
 
     /// Configures the category (x) axis.
     func xAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil) {

@@ -459,7 +459,7 @@ struct Layout {
         }
         chart.setTitle("Pain (0–10), \(patient.patientID)")
         chart.legendAtBottom()
-        chart.showBlanksAsGaps()
+        chart.connectAcrossBlanks()
         chart.xAxis(numberFormat: NumberFormat.chartDate, labelInterval: dates.count > 21 ? 7 : nil)
         chart.yAxis(name: "Pain", min: 0, max: 10, majorUnit: 2)
         try sheet.insertChart(chart, row: headerRow, col: 12, xScale: 1.6, yScale: 1.4)

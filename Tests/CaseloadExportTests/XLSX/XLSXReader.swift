@@ -219,10 +219,20 @@ struct XLSXFile {
             if rel.attributes["TargetMode"] == "External" {
                 result[id] = (type, target)
             } else {
-                result[id] = (type, ((dir + "/" + target) as NSString).standardizingPath)
+                result[id] = (type, resolve(target, from: dir))
             }
         }
         return result
+    }
+
+    /// `../drawings/drawing1.xml` relative to `xl/worksheets` → `xl/drawings/drawing1.xml`.
+    private func resolve(_ target: String, from dir: String) -> String {
+        if target.hasPrefix("/") { return String(target.dropFirst()) }
+        var parts = dir.split(separator: "/").map(String.init)
+        for part in target.split(separator: "/") {
+            if part == ".." { _ = parts.popLast() } else if part != "." { parts.append(String(part)) }
+        }
+        return parts.joined(separator: "/")
     }
 
     func sheet(_ name: String) throws -> StoredSheet {
