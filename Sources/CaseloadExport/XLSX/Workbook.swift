@@ -326,6 +326,13 @@ struct Worksheet {
         worksheet_set_tab_color(handle, lxw_color_t(color))
     }
 
+    /// Prints in landscape, scaled to one page wide (as many pages tall as needed).
+    func printLandscapeFitToWidth() {
+        worksheet_set_landscape(handle)
+        worksheet_fit_to_pages(handle, 1, 0)
+        worksheet_set_paper(handle, 9)  // A4
+    }
+
     /// Makes this the sheet shown when the file opens.
     func activate() {
         worksheet_activate(handle)
@@ -459,21 +466,36 @@ struct Chart {
     /// Joins the points either side of a missing value (never drawn as zero).
     func connectAcrossBlanks() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue)) }
 
-    /// Configures the category (x) axis.
-    func xAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil) {
-        guard let axis = handle.pointee.x_axis else { return }
+    private var isBar: Bool { handle.pointee.type == UInt8(LXW_CHART_BAR.rawValue) }
+
+    /// The axis holding the categories: horizontal (x) except in bar charts, where it is vertical (y).
+    private var categoryAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
+        isBar ? handle.pointee.y_axis : handle.pointee.x_axis
+    }
+
+    /// The axis holding the values: vertical (y) except in bar charts, where it is horizontal (x).
+    private var valueAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
+        isBar ? handle.pointee.x_axis : handle.pointee.y_axis
+    }
+
+    /// Configures the category axis.
+    /// - Parameters:
+    ///   - reversed: list categories from the far end (in a bar chart: first row on top).
+    func categoryAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil, reversed: Bool = false) {
+        guard let axis = categoryAxisHandle else { return }
         if let name { chart_axis_set_name(axis, name) }
         if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
         if let labelInterval, labelInterval > 1 {
             chart_axis_set_interval_unit(axis, UInt16(clamping: labelInterval))
             chart_axis_set_interval_tick(axis, UInt16(clamping: labelInterval))
         }
+        if reversed { chart_axis_set_reverse(axis) }
     }
 
-    /// Configures the value (y) axis.
-    func yAxis(name: String? = nil, min: Double? = nil, max: Double? = nil, majorUnit: Double? = nil,
-               numberFormat: String? = nil) {
-        guard let axis = handle.pointee.y_axis else { return }
+    /// Configures the value axis.
+    func valueAxis(name: String? = nil, min: Double? = nil, max: Double? = nil, majorUnit: Double? = nil,
+                   numberFormat: String? = nil) {
+        guard let axis = valueAxisHandle else { return }
         if let name { chart_axis_set_name(axis, name) }
         if let min { chart_axis_set_min(axis, min) }
         if let max { chart_axis_set_max(axis, max) }
@@ -486,13 +508,5 @@ extension Workbook {
     /// Keeps a name for a sheet added later with ``addWorksheet(exactName:)``, so data-named sheets avoid it.
     func reserveSheetName(_ name: String) {
         names.reserve(name)
-    }
-}
-
-extension Chart {
-    /// Lists categories top-down in a bar chart (first row on top).
-    func reverseCategories() {
-        guard let axis = handle.pointee.x_axis else { return }
-        chart_axis_set_reverse(axis)
     }
 }

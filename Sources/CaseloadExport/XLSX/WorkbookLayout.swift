@@ -52,6 +52,7 @@ struct Layout {
         for (patient, sheet) in patientSheets { try writePatient(patient, on: sheet) }
         try writeDataQuality(dataQuality)
         try writeAbout(about)
+        for sheet in workbook.worksheets { sheet.printLandscapeFitToWidth() }
         overview.activate()
     }
 
@@ -100,6 +101,7 @@ struct Layout {
             row: row, col: 0, style: .note)
         row += 2
 
+        let adherenceSection = row
         try sheet.write("Adherence over the programme", row: row, col: 0, style: .section)
         try sheet.writeBlank(row: row, col: 1, style: .section)
         row += 1
@@ -139,9 +141,11 @@ struct Layout {
             style: .init(color: Palette.bar))
         chart.setTitle("Patients needing follow-up, by reason")
         chart.hideLegend()
-        chart.reverseCategories()
-        chart.yAxis(min: 0, numberFormat: "0")
-        try sheet.insertChart(chart, row: reasonHeader - 12, col: 3, xScale: 1.3, yScale: 1.25)
+        chart.categoryAxis(reversed: true)
+        // Whole-patient steps while the bars are short; no bar can exceed the patients needing follow-up.
+        let needing = all.filter(\.needsFollowUp).count
+        chart.valueAxis(min: 0, majorUnit: needing <= 10 ? 1 : nil, numberFormat: "0")
+        try sheet.insertChart(chart, row: adherenceSection, col: 3, xScale: 1.3, yScale: 1.25)
 
         if options.multiCaseload {
             row += 1
@@ -151,7 +155,7 @@ struct Layout {
             try sheet.writeHeader(
                 row: row,
                 ["Clinician", "Patients", "Active this week", "Needing follow-up", "New follow-ups",
-                 "Median pain change"])
+                 "Median pain change"], tall: true)
             row += 1
             var groups: [String: [PatientSummary]] = [:]
             for patient in all { groups[patient.clinician ?? "", default: []].append(patient) }
@@ -202,16 +206,20 @@ struct Layout {
             let patient = list[index]
             let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
             let details = patient.followUp.map { WorkbookText.label($0.reason) + ": " + $0.explanation }
-            var cells: [CellValue] = [.int(patient.priority)]
+            var cells: [CellValue] = [.int(patient.priority, .topCentered)]
             if let target = patientSheetNames[patient.patientID] {
-                cells.append(.link(url: Layout.internalLink(to: target), text: patient.patientID))
+                cells.append(.link(url: Layout.internalLink(to: target), text: patient.patientID, style: .topLink))
             } else {
-                cells.append(.text(patient.patientID))
+                cells.append(.text(patient.patientID, .top))
             }
-            cells.append(.text(patient.clinician))
+            cells.append(.text(patient.clinician, .top))
             cells.append(patient.hasNewFollowUp ? .text("NEW", .newMarker) : .empty)
             cells.append(.text(reasons.joined(separator: "; "), .wrapped))
             cells.append(.text(details.joined(separator: "\n"), .wrapped))
+            // Wrapped text: size the row to its lines (neither Excel nor LibreOffice does it on load).
+            let reasonLines = reasons.joined(separator: "; ").count / 32 + 1
+            let detailLines = details.map { $0.count / 100 + 1 }.reduce(0, +)
+            try sheet.setRow(row, height: 15 * Double(max(1, reasonLines, detailLines)))
             try sheet.write(row: row, cells)
         }
         try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, end - 1), lastCol: 5)
@@ -241,8 +249,7 @@ struct Layout {
                 + "change is now minus baseline (negative is better). Definitions: About sheet.",
             row: 1, col: 0, style: .subtitle)
         let headerRow = 2
-        try sheet.setRow(headerRow, height: 32)
-        try sheet.writeHeader(row: headerRow, columns.map(\.header))
+        try sheet.writeHeader(row: headerRow, columns.map(\.header), tall: true)
         try sheet.freezePanes(row: headerRow + 1, col: 1)
         let list = analysis.patients
         let first = headerRow + 1
@@ -343,7 +350,7 @@ struct Layout {
         row += 1
         let headers = ["Patient", "ISO week", "Session days", "Sessions prescribed", "Adherence", "Minutes",
                        "Pain mean", "Pain max", "Pain during (median)", "Strength days", "Mobility days"]
-        try sheet.writeHeader(row: row, headers)
+        try sheet.writeHeader(row: row, headers, tall: true)
         let tableHeader = row
         row += 1
         let rows = list.flatMap { p in p.weekly.map { (p.patientID, $0) } }
@@ -402,8 +409,7 @@ struct Layout {
 
         let headers = ["Date", "Session done", "Minutes", "Pain", "7-day mean pain", "Baseline pain",
                        "Pain during (median)", "Swelling", "Night pain", "Readiness", "Flare"]
-        try sheet.setRow(row, height: 32)
-        try sheet.writeHeader(row: row, headers)
+        try sheet.writeHeader(row: row, headers, tall: true)
         let headerRow = row
         row += 1
         var records: [Int: DailyRecord] = [:]
@@ -457,11 +463,11 @@ struct Layout {
             chart.addSeries(name: "Baseline", categories: dateRange, values: column(5),
                             style: .init(color: Palette.baselineLine, width: 1.5, dashed: true))
         }
-        chart.setTitle("Pain (0–10), \(patient.patientID)")
+        chart.setTitle("Daily pain, \(patient.patientID)")
         chart.legendAtBottom()
         chart.connectAcrossBlanks()
-        chart.xAxis(numberFormat: NumberFormat.chartDate, labelInterval: dates.count > 21 ? 7 : nil)
-        chart.yAxis(name: "Pain", min: 0, max: 10, majorUnit: 2)
+        chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: dates.count > 21 ? 7 : nil)
+        chart.valueAxis(name: "Pain (0–10)", min: 0, max: 10, majorUnit: 2)
         try sheet.insertChart(chart, row: headerRow, col: 12, xScale: 1.6, yScale: 1.4)
     }
 
@@ -490,7 +496,8 @@ struct Layout {
         try sheet.write("Input files", row: row, col: 0, style: .section)
         row += 1
         try sheet.writeHeader(row: row, ["File", "Role", "Format", "Dialect", "SHA-256", "Bytes", "Rows read",
-                                          "Accepted", "Rejected", "Duplicate", "Warnings", "Ignored columns"])
+                                          "Accepted", "Rejected", "Duplicate", "Warnings", "Ignored columns"],
+                              tall: true)
         row += 1
         let inputs = context.inputs
         row = try sheet.writeRows(from: row, count: inputs.count, what: "input files") { index, r in
@@ -538,7 +545,7 @@ struct Layout {
         sheet.hideGridlines()
         sheet.setTabColor(Palette.tabInfo)
         try sheet.setColumns(0, 0, width: 28)
-        try sheet.setColumns(1, 1, width: 16)
+        try sheet.setColumns(1, 1, width: 22)
         try sheet.setColumns(2, 2, width: 12)
         try sheet.setColumns(3, 3, width: 100)
         try sheet.write("About this workbook", row: 0, col: 0, style: .title)

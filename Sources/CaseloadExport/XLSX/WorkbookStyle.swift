@@ -56,7 +56,10 @@ extension CellStyle {
     static let bad = CellStyle(fontColor: Palette.badInk, fill: Palette.badFill)
     static let good = CellStyle(fontColor: Palette.goodInk, fill: Palette.goodFill)
     static let highlightRow = CellStyle(fill: Palette.followUpFill)
-    static let newMarker = CellStyle(bold: true, fontColor: Palette.badInk, align: .center)
+    static let newMarker = CellStyle(bold: true, fontColor: Palette.badInk, align: .center, verticalTop: true)
+    static let top = CellStyle(verticalTop: true)
+    static let topCentered = CellStyle(numberFormat: NumberFormat.integer, align: .center, verticalTop: true)
+    static let topLink = CellStyle(underline: true, fontColor: 0x0563C1, verticalTop: true)
 }
 
 /// One cell of a row as the layout describes it; `nil` values become empty cells.
@@ -66,10 +69,10 @@ enum CellValue {
     case number(Double?, CellStyle? = nil)
     case int(Int?, CellStyle? = nil)
     case date(Double?)  // Excel serial
-    case link(url: String, text: String)
+    case link(url: String, text: String, style: CellStyle = .link)
 
     static func yesNo(_ value: Bool?) -> CellValue {
-        value.map { .text($0 ? "Yes" : "No") } ?? .empty
+        value.map { .text($0 ? "Yes" : "No", .centered) } ?? .empty
     }
 }
 
@@ -88,14 +91,15 @@ extension Worksheet {
                 if let value { try write(number: Double(value), row: row, col: col, style: style ?? .integer) }
             case let .date(serial):
                 if let serial { try write(number: serial, row: row, col: col, style: .date) }
-            case let .link(url, text):
-                try writeLink(url, text: text, row: row, col: col, style: .link)
+            case let .link(url, text, style):
+                try writeLink(url, text: text, row: row, col: col, style: style)
             }
         }
     }
 
-    /// Writes a header row in the header style.
-    func writeHeader(row: Int, _ titles: [String], firstCol: Int = 0) throws {
+    /// Writes a header row in the header style; `tall` leaves room for two wrapped lines.
+    func writeHeader(row: Int, _ titles: [String], firstCol: Int = 0, tall: Bool = false) throws {
+        if tall { try setRow(row, height: 30) }
         for (offset, title) in titles.enumerated() {
             try write(title, row: row, col: firstCol + offset, style: .header)
         }
