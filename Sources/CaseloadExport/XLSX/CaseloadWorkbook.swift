@@ -27,6 +27,7 @@ public struct WorkbookOptions: Sendable, Hashable {
     /// Patients in a multi-caseload run above which the all-patients workbook has no patient sheets.
     public static let multiCaseloadPatientSheetLimit = 200
 
+    /// Options for one workbook; the defaults suit a single clinician's caseload.
     public init(
         patientSheets: PatientSheetPolicy = .auto(limit: 200), multiCaseload: Bool = false,
         temporaryDirectory: String? = nil
@@ -45,12 +46,19 @@ public struct WorkbookOptions: Sendable, Hashable {
 /// text is always text (never a formula), and the same inputs give byte-identical files
 /// (the creation time comes from ``ReportContext/createdEpochSeconds``).
 public enum CaseloadWorkbook {
-    /// Names of the fixed sheets, in workbook order (patient sheets stand between Weekly and Data quality).
+    // Names of the fixed sheets, in workbook order (patient sheets stand between Weekly and Data quality).
+
+    /// Counts, adherence bands, follow-ups by reason (with a bar chart), per-clinician table.
     public static let overviewSheet = "Overview"
+    /// The prioritised call list, linking to patient sheets.
     public static let followUpSheet = "Follow-up"
+    /// One row per patient: every column of `patients.csv`.
     public static let patientsSheet = "Patients"
+    /// Patient × ISO-week adherence heat map and the weekly long table.
     public static let weeklySheet = "Weekly"
+    /// Row accounting per input file and the rejected rows.
     public static let dataQualitySheet = "Data quality"
+    /// Tool version, command line, thresholds in force, inputs and definitions.
     public static let aboutSheet = "About"
 
     /// Writes the workbook for one caseload.

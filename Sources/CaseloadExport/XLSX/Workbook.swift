@@ -75,7 +75,7 @@ final class Workbook {
     ///   - constantMemory: flush each row as the next begins (rows must then be written in ascending order per sheet).
     ///   - temporaryDirectory: where libxlsxwriter keeps its temporary files (`nil`: the system default).
     ///   - maxRows: rows per sheet; the Excel limit unless a test lowers it.
-    /// - Throws: ``XLSXError`` when the library cannot allocate the workbook.
+    /// - Throws: ``XLSXError`` when the temporary folder is unusable or the library cannot allocate the workbook.
     init(
         path: String, constantMemory: Bool = true, temporaryDirectory: String? = nil,
         properties: DocumentProperties? = nil, maxRows: Int = Workbook.excelMaxRows
@@ -87,6 +87,15 @@ final class Workbook {
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? 1 : 0
         if let temporaryDirectory {
+            // libxlsxwriter quietly falls back when the folder is unusable; say so instead.
+            var info = stat()
+            guard stat(temporaryDirectory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  access(temporaryDirectory, W_OK) == 0
+            else {
+                throw XLSXError(
+                    operation: "create workbook",
+                    reason: "temporary folder \(temporaryDirectory) does not exist or is not writable", path: path)
+            }
             tmpdirCString = strdup(temporaryDirectory)
             options.tmpdir = tmpdirCString
         }

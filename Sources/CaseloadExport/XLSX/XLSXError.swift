@@ -15,6 +15,7 @@ public struct XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The workbook's output path.
     public var path: String?
 
+    /// Creates an error; `cell` is in A1 notation.
     public init(operation: String, reason: String, sheet: String? = nil, cell: String? = nil, path: String? = nil) {
         self.operation = operation
         self.reason = reason

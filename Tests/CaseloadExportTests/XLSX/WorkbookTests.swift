@@ -182,3 +182,36 @@ import Testing
         #expect(CellName.cell(row: 0, col: 0) == "A1")
     }
 }
+
+extension WorkbookTests {
+    @Test func aMissingTemporaryFolderIsReportedWhenTheWorkbookIsCreated() throws {
+        try withFolderPublic { folder in
+            let path = folder.appendingPathComponent("tmp.xlsx").path
+            let missing = folder.appendingPathComponent("missing").path
+            let error = #expect(throws: XLSXError.self) { _ = try Workbook(path: path, temporaryDirectory: missing) }
+            #expect(error?.operation == "create workbook")
+            #expect(error?.reason.contains(missing) == true)
+            #expect(error?.path == path)
+        }
+    }
+
+    @Test func anExistingTemporaryFolderIsUsedAndLeftClean() throws {
+        try withFolderPublic { folder in
+            let scratch = folder.appendingPathComponent("scratch")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let path = folder.appendingPathComponent("tmp.xlsx").path
+            let workbook = try Workbook(path: path, temporaryDirectory: scratch.path)
+            let sheet = try workbook.addWorksheet("First")
+            try sheet.write("x", row: 0, col: 0)
+            try workbook.close()
+            #expect(try XLSXFile(path: path).sheet("First")["A1"]?.text == "x")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+        }
+    }
+
+    private func withFolderPublic(_ body: (URL) throws -> Void) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body(folder)
+    }
+}
