@@ -427,6 +427,7 @@ struct Chart {
         var markers = false
         /// Draw only the markers, no line between them.
         var markersOnly = false
+        var markerSize = 5
     }
 
     fileprivate let handle: UnsafeMutablePointer<lxw_chart>
@@ -449,7 +450,7 @@ struct Chart {
         chart_series_set_line(series, &line)
         if style.markers || style.markersOnly {
             chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
-            chart_series_set_marker_size(series, 5)
+            chart_series_set_marker_size(series, UInt8(clamping: style.markerSize))
             var fill = lxw_chart_fill()
             fill.color = lxw_color_t(style.color)
             chart_series_set_marker_fill(series, &fill)

@@ -408,7 +408,7 @@ struct Layout {
         row += 2
 
         let headers = ["Date", "Session done", "Minutes", "Pain", "7-day mean pain", "Baseline pain",
-                       "Pain during (median)", "Swelling", "Night pain", "Readiness", "Flare"]
+                       "Pain during (median)", "Swelling", "Night pain", "Readiness", "Pain in flare"]
         try sheet.writeHeader(row: row, headers, tall: true)
         let headerRow = row
         row += 1
@@ -444,7 +444,8 @@ struct Layout {
                 .number(record.flatMap { median($0.painDuring) }, .oneDecimal),
                 .yesNo(record?.swelling), .yesNo(record?.nightPain),
                 .text(readiness),
-                (point?.inFlare ?? false) ? .text("flare", .bad) : .empty,
+                // The day's pain again on flare days, so the chart can mark them.
+                (point?.inFlare ?? false) ? .number(point?.pain ?? record?.pain, .badOneDecimal) : .empty,
             ])
         }
         let last = end - 1
@@ -462,6 +463,10 @@ struct Layout {
         if patient.painBaseline != nil {
             chart.addSeries(name: "Baseline", categories: dateRange, values: column(5),
                             style: .init(color: Palette.baselineLine, width: 1.5, dashed: true))
+        }
+        if patient.painSeries.contains(where: \.inFlare) {
+            chart.addSeries(name: "Flare days", categories: dateRange, values: column(10),
+                            style: .init(color: Palette.flareMarker, markersOnly: true, markerSize: 9))
         }
         chart.setTitle("Daily pain, \(patient.patientID)")
         chart.legendAtBottom()

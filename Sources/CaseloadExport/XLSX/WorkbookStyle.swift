@@ -16,6 +16,7 @@ enum Palette {
     static let meanLine: UInt32 = 0x1F4E79
     static let baselineLine: UInt32 = 0x7F7F7F
     static let bar: UInt32 = 0x4472C4
+    static let flareMarker: UInt32 = 0xFF8C00
     static let tabFollowUp: UInt32 = 0xED7D31
     static let tabInfo: UInt32 = 0x7F7F7F
 }
@@ -54,6 +55,8 @@ extension CellStyle {
     static let thousands = CellStyle(numberFormat: NumberFormat.thousands)
     static let centered = CellStyle(align: .center)
     static let bad = CellStyle(fontColor: Palette.badInk, fill: Palette.badFill)
+    static let badOneDecimal = CellStyle(
+        fontColor: Palette.badInk, fill: Palette.badFill, numberFormat: NumberFormat.oneDecimal)
     static let good = CellStyle(fontColor: Palette.goodInk, fill: Palette.goodFill)
     static let highlightRow = CellStyle(fill: Palette.followUpFill)
     static let newMarker = CellStyle(bold: true, fontColor: Palette.badInk, align: .center, verticalTop: true)

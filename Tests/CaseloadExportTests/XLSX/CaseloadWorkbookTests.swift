@@ -245,7 +245,7 @@ import Testing
         let header = try #require(rowNumber(of: "Date", in: sheet))
         #expect(sheet.rowTexts(header, count: 11) == [
             "Date", "Session done", "Minutes", "Pain", "7-day mean pain", "Baseline pain", "Pain during (median)",
-            "Swelling", "Night pain", "Readiness", "Flare",
+            "Swelling", "Night pain", "Readiness", "Pain in flare",
         ])
         let first = header + 1
         let last = header + 29  // one row per day, 2026-10-23 … 2026-11-20
@@ -264,13 +264,20 @@ import Testing
         #expect(sheet["C\(first + 1)"] == nil)
         #expect(sheet["E\(first + 1)"]?.number == 3)
         #expect(sheet["F\(first + 1)"]?.number == 3)  // baseline, flat
+        // The flare runs 2026-11-15 … 11-19 (offsets 23…27): logged pains 6.0 (day 23) and 6.2 (day 27).
+        #expect(sheet["K\(first + 22)"] == nil)
+        #expect(sheet["K\(first + 23)"]?.number == 6)
+        #expect(sheet["K\(first + 24)"] == nil)  // in the flare but no score that day
+        #expect(sheet["K\(first + 27)"]?.number == 6.2)
+        #expect(sheet["K\(first + 28)"] == nil)
 
         #expect(sheet.charts.count == 1)
         let chart = try #require(sheet.charts.first)
         #expect(chart.first("lineChart") != nil)
         let series = chart.all("ser")
-        #expect(series.count == 3)
-        #expect(series.map { $0.first("tx")?.allText } == ["Daily pain", "7-day mean", "Baseline"])
+        #expect(series.count == 4)
+        #expect(series.map { $0.first("tx")?.allText } == ["Daily pain", "7-day mean", "Baseline", "Flare days"])
+        #expect(refs(of: series[3]) == ["P001!$A$\(first):$A$\(last)", "P001!$K$\(first):$K$\(last)"])
         let refs = chart.all("f").map(\.text)
         #expect(refs.contains("P001!$A$\(first):$A$\(last)"))
         #expect(refs.contains("P001!$D$\(first):$D$\(last)"))
@@ -282,6 +289,15 @@ import Testing
         #expect(scaling.first("min")?.attributes["val"] == "0")
         // Days without a score are skipped (lines joined), never plotted as pain 0.
         #expect(chart.first("dispBlanksAs")?.attributes["val"] == "span")
+    }
+
+    private func refs(of series: XMLNode) -> [String] { series.all("f").map(\.text).filter { $0.contains("$") } }
+
+    @Test func patientWithoutFlaresHasNoFlareSeries() throws {
+        let (file, folder) = try written()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let chart = try #require(try file.sheet("P002").charts.first)
+        #expect(chart.all("ser").map { $0.first("tx")?.allText } == ["Daily pain", "7-day mean", "Baseline"])
     }
 
     @Test func patientWithoutLogsGetsANoteAndNoChart() throws {

@@ -43,7 +43,9 @@ enum SampleCaseload {
     }
 
     /// One point per calendar day from `start` to `end`, with the 7-day mean of the logged pains.
-    static func painSeries(start: CalendarDate, end: CalendarDate, days: [DailyRecord]) -> [DailyPainPoint] {
+    static func painSeries(
+        start: CalendarDate, end: CalendarDate, days: [DailyRecord], flares: [Flare] = []
+    ) -> [DailyPainPoint] {
         var byDay: [Int: Double] = [:]
         for day in days { if let pain = day.pain { byDay[day.date.daysSinceEpoch] = pain } }
         var points: [DailyPainPoint] = []
@@ -51,7 +53,8 @@ enum SampleCaseload {
         while date <= end {
             let window = (0..<7).compactMap { byDay[date.adding(days: -$0).daysSinceEpoch] }
             let mean = window.isEmpty ? nil : window.reduce(0, +) / Double(window.count)
-            points.append(DailyPainPoint(date: date, pain: byDay[date.daysSinceEpoch], rollingMean7: mean, inFlare: false))
+            let inFlare = flares.contains { $0.start <= date && date <= $0.end }
+            points.append(DailyPainPoint(date: date, pain: byDay[date.daysSinceEpoch], rollingMean7: mean, inFlare: inFlare))
             date = date.adding(days: 1)
         }
         return points
@@ -62,7 +65,7 @@ enum SampleCaseload {
         adherence14: Double?, baseline: Double?, current: Double?, trend: PainTrend, followUp: [FollowUpFlag],
         priority: Int?, weekly: [WeeklySummary] = [], flares: [Flare] = []
     ) -> PatientSummary {
-        let series = start.map { painSeries(start: $0, end: asOf, days: days) } ?? []
+        let series = start.map { painSeries(start: $0, end: asOf, days: days, flares: flares) } ?? []
         return PatientSummary(
             patientID: id, clinician: clinician, displayName: nil, programStart: start, firstDate: days.first?.date,
             lastDate: days.last?.date, daysInProgram: start.map { $0.days(until: asOf) + 1 } ?? 0,
