@@ -207,7 +207,8 @@ struct Layout {
             let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
             let details = patient.followUp.map { WorkbookText.label($0.reason) + ": " + $0.explanation }
             var cells: [CellValue] = [.int(patient.priority, .topCentered)]
-            if let target = patientSheetNames[patient.patientID] {
+            // Excel allows 65,530 hyperlinks a sheet; beyond that the ID is plain text.
+            if index < Layout.maxLinksPerSheet, let target = patientSheetNames[patient.patientID] {
                 cells.append(.link(url: Layout.internalLink(to: target), text: patient.patientID, style: .topLink))
             } else {
                 cells.append(.text(patient.patientID, .top))
@@ -224,6 +225,9 @@ struct Layout {
         }
         try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, end - 1), lastCol: 5)
     }
+
+    /// Hyperlinks Excel accepts on one worksheet.
+    static let maxLinksPerSheet = 65_530
 
     // MARK: - Patients
 
