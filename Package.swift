@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // C library
@@ -82,7 +83,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseloadExportTests",
-            dependencies: ["CaseloadExport", "CaseloadAnalytics", "CaseloadModel"]
+            dependencies: [
+                "CaseloadExport", "CaseloadAnalytics", "CaseloadModel",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "CaseloadSyntheticTests",

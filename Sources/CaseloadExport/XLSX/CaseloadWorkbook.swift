@@ -1,0 +1,110 @@
+import CaseloadAnalytics
+import CaseloadModel
+
+/// Which patients get a sheet of their own.
+public enum PatientSheetPolicy: Sendable, Hashable {
+    /// Only patients who need follow-up.
+    case followUpOnly
+    /// Every patient.
+    case all
+    /// Every patient when the workbook has at most `limit` patients, else only those needing follow-up.
+    case auto(limit: Int)
+}
+
+/// How ``CaseloadWorkbook`` lays out a workbook.
+public struct WorkbookOptions: Sendable, Hashable {
+    /// Patients with a sheet of their own (default: all of up to 200 patients, else follow-up only).
+    public var patientSheets: PatientSheetPolicy
+    /// True for the all-patients workbook of a multi-caseload run: the Overview gains a
+    /// per-clinician table, and patient sheets are written only when the run has at most
+    /// ``multiCaseloadPatientSheetLimit`` patients.
+    public var multiCaseload: Bool
+    /// Where libxlsxwriter keeps its temporary files (`nil`: the system's temporary folder).
+    public var temporaryDirectory: String?
+    /// Rows a worksheet may hold; only tests lower it, to exercise the overflow note.
+    var rowLimit: Int = Workbook.excelMaxRows
+
+    /// Patients in a multi-caseload run above which the all-patients workbook has no patient sheets.
+    public static let multiCaseloadPatientSheetLimit = 200
+
+    /// Options for one workbook; the defaults suit a single clinician's caseload.
+    public init(
+        patientSheets: PatientSheetPolicy = .auto(limit: 200), multiCaseload: Bool = false,
+        temporaryDirectory: String? = nil
+    ) {
+        self.patientSheets = patientSheets
+        self.multiCaseload = multiCaseload
+        self.temporaryDirectory = temporaryDirectory
+    }
+}
+
+/// Writes the weekly review workbook: Overview, Follow-up, Patients, Weekly, one sheet
+/// per patient (per ``PatientSheetPolicy``), Data quality and About.
+///
+/// The workbook only shows the analysis' values; nothing is recomputed here except
+/// counts and medians across patients for the Overview. Empty values are empty cells,
+/// text is always text (never a formula), and the same inputs give byte-identical files
+/// (the creation time comes from ``ReportContext/createdEpochSeconds``).
+public enum CaseloadWorkbook {
+    // Names of the fixed sheets, in workbook order (patient sheets stand between Weekly and Data quality).
+
+    /// Counts, adherence bands, follow-ups by reason (with a bar chart), per-clinician table.
+    public static let overviewSheet = "Overview"
+    /// The prioritised call list, linking to patient sheets.
+    public static let followUpSheet = "Follow-up"
+    /// One row per patient: every column of `patients.csv`.
+    public static let patientsSheet = "Patients"
+    /// Patient × ISO-week adherence heat map and the weekly long table.
+    public static let weeklySheet = "Weekly"
+    /// Row accounting per input file and the rejected rows.
+    public static let dataQualitySheet = "Data quality"
+    /// Tool version, command line, thresholds in force, inputs and definitions.
+    public static let aboutSheet = "About"
+
+    /// Writes the workbook for one caseload.
+    /// - Parameters:
+    ///   - analysis: the patients' summaries, ordered by priority (as the analytics return them).
+    ///   - context: inputs, rejected rows, tool version and the fixed creation time.
+    ///   - options: patient-sheet policy and whether this is a run-wide workbook.
+    ///   - path: the `.xlsx` file to create (replaced if it exists).
+    /// - Throws: ``XLSXError`` naming the sheet and cell when libxlsxwriter refuses a
+    ///   write, or the path when the file cannot be written.
+    /// - Complexity: O(cells); memory stays flat because rows are flushed in order.
+    public static func write(
+        analysis: CaseloadAnalysis, context: ReportContext, options: WorkbookOptions = WorkbookOptions(),
+        to path: String
+    ) throws {
+        let workbook = try Workbook(
+            path: path, constantMemory: true, temporaryDirectory: options.temporaryDirectory,
+            properties: properties(analysis: analysis, context: context), maxRows: options.rowLimit)
+        do {
+            var layout = Layout(workbook: workbook, analysis: analysis, context: context, options: options)
+            try layout.writeAll()
+        } catch {
+            try? workbook.close()  // frees; the layout error is the one worth reporting
+            throw error
+        }
+        try workbook.close()
+    }
+
+    /// The patients who get a sheet of their own, in the analysis' order.
+    public static func patientsWithSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
+        let patients = analysis.patients
+        if options.multiCaseload && patients.count > WorkbookOptions.multiCaseloadPatientSheetLimit { return [] }
+        switch options.patientSheets {
+        case .all: return patients
+        case .followUpOnly: return patients.filter(\.needsFollowUp)
+        case let .auto(limit): return patients.count <= limit ? patients : patients.filter(\.needsFollowUp)
+        }
+    }
+
+    static func properties(analysis: CaseloadAnalysis, context: ReportContext) -> DocumentProperties {
+        DocumentProperties(
+            title: "Caseload review: \(context.caseloadName), as of \(analysis.asOf.isoString)",
+            subject: "Weekly review of home-exercise logs for patellofemoral pain",
+            author: "caseload \(context.toolVersion)",
+            keywords: "caseload, adherence, pain, follow-up, patellofemoral pain",
+            comments: "Generated by: \(context.commandLine)",
+            createdEpochSeconds: context.createdEpochSeconds)
+    }
+}

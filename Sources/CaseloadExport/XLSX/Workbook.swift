@@ -1,0 +1,522 @@
+import CXLSXWriter
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Text stamped into the file's document properties (File ▸ Properties in Excel).
+struct DocumentProperties: Sendable, Hashable {
+    var title = ""
+    var subject = ""
+    var author = ""
+    var keywords = ""
+    var comments = ""
+    /// Creation time in seconds since 1970-01-01 UTC; fixed so reruns give identical bytes.
+    var createdEpochSeconds = 0
+}
+
+/// The look of a cell. Formats are created once per distinct style and cached by the workbook.
+struct CellStyle: Hashable, Sendable {
+    enum Align: Hashable, Sendable { case general, left, center, right }
+
+    var bold = false
+    var italic = false
+    var underline = false
+    var fontSize: Double?
+    /// 0xRRGGBB.
+    var fontColor: UInt32?
+    /// Solid fill, 0xRRGGBB.
+    var fill: UInt32?
+    var numberFormat: String?
+    var align: Align = .general
+    var verticalTop = false
+    var wrap = false
+    /// Thin bottom border in this colour.
+    var bottomBorder: UInt32?
+
+    static let plain = CellStyle()
+}
+
+/// A cell rectangle on a named sheet, 0-based and inclusive.
+struct SheetRange: Hashable, Sendable {
+    var sheet: String
+    var firstRow: Int
+    var firstCol: Int
+    var lastRow: Int
+    var lastCol: Int
+}
+
+/// Owns one `lxw_workbook*`: sheets, formats and charts created from it are
+/// non-owning handles that must not outlive it.
+///
+/// Nothing reaches the disk until ``close()``, which is the only place the write
+/// error is reported. Every C call goes through ``check(_:operation:sheet:cell:)``.
+final class Workbook {
+    /// Rows in an Excel worksheet.
+    static let excelMaxRows = 1_048_576
+    /// Columns in an Excel worksheet.
+    static let excelMaxColumns = 16_384
+    /// Characters in an Excel cell.
+    static let excelMaxCellCharacters = 32_767
+
+    let path: String
+    let constantMemory: Bool
+    /// Rows a worksheet may hold; lowered only by tests to exercise the overflow path.
+    let maxRows: Int
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var tmpdirCString: UnsafeMutablePointer<CChar>?
+    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    private var names = SheetNamer()
+    private(set) var worksheets: [Worksheet] = []
+
+    /// Starts a workbook that will be written to `path` when closed.
+    /// - Parameters:
+    ///   - constantMemory: flush each row as the next begins (rows must then be written in ascending order per sheet).
+    ///   - temporaryDirectory: where libxlsxwriter keeps its temporary files (`nil`: the system default).
+    ///   - maxRows: rows per sheet; the Excel limit unless a test lowers it.
+    /// - Throws: ``XLSXError`` when the temporary folder is unusable or the library cannot allocate the workbook.
+    init(
+        path: String, constantMemory: Bool = true, temporaryDirectory: String? = nil,
+        properties: DocumentProperties? = nil, maxRows: Int = Workbook.excelMaxRows
+    ) throws {
+        precondition(maxRows >= 2 && maxRows <= Workbook.excelMaxRows, "maxRows out of range")
+        self.path = path
+        self.constantMemory = constantMemory
+        self.maxRows = maxRows
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? 1 : 0
+        if let temporaryDirectory {
+            // libxlsxwriter quietly falls back when the folder is unusable; say so instead.
+            var info = stat()
+            guard stat(temporaryDirectory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  access(temporaryDirectory, W_OK) == 0
+            else {
+                throw XLSXError(
+                    operation: "create workbook",
+                    reason: "temporary folder \(temporaryDirectory) does not exist or is not writable", path: path)
+            }
+            tmpdirCString = strdup(temporaryDirectory)
+            options.tmpdir = tmpdirCString
+        }
+        handle = workbook_new_opt(path, &options)
+        guard handle != nil else {
+            free(tmpdirCString)
+            tmpdirCString = nil
+            throw XLSXError(operation: "create workbook", reason: "libxlsxwriter could not allocate it", path: path)
+        }
+        if let properties { try setProperties(properties) }
+    }
+
+    deinit {
+        assert(handle == nil, "Workbook for \(path) was never closed")
+        if let handle { lxw_workbook_free(handle) }
+        free(tmpdirCString)
+    }
+
+    var isClosed: Bool { handle == nil }
+
+    private var live: UnsafeMutablePointer<lxw_workbook> {
+        guard let handle else { preconditionFailure("Workbook for \(path) used after close()") }
+        return handle
+    }
+
+    /// Turns a libxlsxwriter status into a Swift error naming the operation, sheet and cell.
+    func check(_ error: lxw_error, operation: String, sheet: String? = nil, cell: (row: Int, col: Int)? = nil) throws {
+        guard error != LXW_NO_ERROR else { return }
+        let reason = lxw_strerror(error).map { String(cString: $0) } ?? "error \(error.rawValue)"
+        throw XLSXError(
+            operation: operation, reason: reason, sheet: sheet,
+            cell: cell.map { CellName.cell(row: $0.row, col: $0.col) }, path: path)
+    }
+
+    private func setProperties(_ properties: DocumentProperties) throws {
+        var props = lxw_doc_properties()
+        var texts: [UnsafeMutablePointer<CChar>?] = []
+        for text in [properties.title, properties.subject, properties.author, properties.keywords, properties.comments] {
+            texts.append(strdup(text))
+        }
+        defer { texts.forEach { free($0) } }
+        props.title = texts[0]
+        props.subject = texts[1]
+        props.author = texts[2]
+        props.keywords = texts[3]
+        props.comments = texts[4]
+        props.created = time_t(properties.createdEpochSeconds)
+        try check(workbook_set_properties(live, &props), operation: "set document properties")
+    }
+
+    /// Adds a worksheet under a valid, unique version of `name` (see ``SheetName``).
+    func addWorksheet(_ name: String) throws -> Worksheet {
+        let unique = names.unique(name)
+        return try addWorksheet(exactName: unique)
+    }
+
+    /// Adds a worksheet under exactly `name`, failing when Excel would not accept it.
+    func addWorksheet(exactName name: String) throws -> Worksheet {
+        try check(workbook_validate_sheet_name(live, name), operation: "add worksheet", sheet: name)
+        guard let sheet = workbook_add_worksheet(live, name) else {
+            throw XLSXError(
+                operation: "add worksheet", reason: "libxlsxwriter refused the sheet (temporary file or memory)",
+                sheet: name, path: path)
+        }
+        names.reserve(name)
+        let handle = Worksheet(handle: sheet, name: name, workbook: self)
+        worksheets.append(handle)
+        return handle
+    }
+
+    /// The cached format for a style (created on first use).
+    func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
+        guard let style else { return nil }
+        if let existing = formats[style] { return existing }
+        guard let format = workbook_add_format(live) else { return nil }
+        if style.bold { format_set_bold(format) }
+        if style.italic { format_set_italic(format) }
+        if style.underline { format_set_underline(format, UInt8(LXW_UNDERLINE_SINGLE.rawValue)) }
+        if let size = style.fontSize { format_set_font_size(format, size) }
+        if let color = style.fontColor { format_set_font_color(format, lxw_color_t(color)) }
+        if let fill = style.fill {
+            format_set_pattern(format, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(format, lxw_color_t(fill))
+        }
+        if let numberFormat = style.numberFormat { format_set_num_format(format, numberFormat) }
+        switch style.align {
+        case .general: break
+        case .left: format_set_align(format, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(format, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(format, UInt8(LXW_ALIGN_RIGHT.rawValue))
+        }
+        if style.verticalTop { format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
+        if style.wrap { format_set_text_wrap(format) }
+        if let border = style.bottomBorder {
+            format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bottom_color(format, lxw_color_t(border))
+        }
+        formats[style] = format
+        return format
+    }
+
+    /// A chart to be inserted into a worksheet.
+    func addChart(_ kind: Chart.Kind) throws -> Chart {
+        let type: lxw_chart_type
+        switch kind {
+        case .line: type = LXW_CHART_LINE
+        case .bar: type = LXW_CHART_BAR
+        case .column: type = LXW_CHART_COLUMN
+        }
+        guard let chart = workbook_add_chart(live, UInt8(type.rawValue)) else {
+            throw XLSXError(operation: "add chart", reason: "libxlsxwriter could not allocate it", path: path)
+        }
+        return Chart(handle: chart)
+    }
+
+    /// Writes the file and frees the workbook. Call exactly once.
+    /// - Throws: ``XLSXError`` when the file cannot be written (e.g. the folder does not exist).
+    func close() throws {
+        let handle = live
+        self.handle = nil
+        formats.removeAll()
+        let status = workbook_close(handle)  // frees everything, even on failure
+        free(tmpdirCString)
+        tmpdirCString = nil
+        try check(status, operation: "close workbook")
+    }
+}
+
+/// A non-owning handle on one worksheet of a ``Workbook``.
+struct Worksheet {
+    fileprivate let handle: UnsafeMutablePointer<lxw_worksheet>
+    /// The sheet's name as written into the workbook.
+    let name: String
+    unowned let workbook: Workbook
+
+    /// Rows this sheet may hold.
+    var maxRows: Int { workbook.maxRows }
+
+    private func check(_ error: lxw_error, _ operation: String, _ row: Int, _ col: Int) throws {
+        try workbook.check(error, operation: operation, sheet: name, cell: (row, col))
+    }
+
+    private func index(_ row: Int, _ col: Int, _ operation: String) throws -> (lxw_row_t, lxw_col_t) {
+        guard row >= 0, row < maxRows, col >= 0, col < Workbook.excelMaxColumns else {
+            throw XLSXError(
+                operation: operation, reason: "row or column outside the worksheet", sheet: name,
+                cell: row >= 0 && col >= 0 ? CellName.cell(row: row, col: col) : "R\(row)C\(col)", path: workbook.path)
+        }
+        return (lxw_row_t(row), lxw_col_t(col))
+    }
+
+    /// `text` cut so Excel accepts it: at most 32,767 UTF-16 units, ending in a visible marker when cut.
+    static func fitted(_ text: String) -> String {
+        let limit = Workbook.excelMaxCellCharacters
+        guard text.utf16.count > limit else { return text }
+        let marker = "… [truncated]"
+        let budget = limit - marker.utf16.count
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let next = text.index(after: index)
+            let width = text[index..<next].utf16.count
+            if used + width > budget { break }
+            used += width
+            end = next
+        }
+        return String(text[..<end]) + marker
+    }
+
+    /// Writes `text` as a string cell: never as a formula, whatever it starts with.
+    func write(_ text: String, row: Int, col: Int, style: CellStyle? = nil) throws {
+        let (r, c) = try index(row, col, "write string")
+        let fitted = Worksheet.fitted(text)
+        try check(worksheet_write_string(handle, r, c, fitted, workbook.format(style)), "write string", row, col)
+    }
+
+    /// Writes a number; NaN and infinities are written as empty cells (Excel has no such values).
+    func write(number: Double, row: Int, col: Int, style: CellStyle? = nil) throws {
+        guard number.isFinite else {
+            try writeBlank(row: row, col: col, style: style)
+            return
+        }
+        let (r, c) = try index(row, col, "write number")
+        try check(worksheet_write_number(handle, r, c, number, workbook.format(style)), "write number", row, col)
+    }
+
+    /// Writes an empty cell carrying a style; without a style nothing is written at all.
+    func writeBlank(row: Int, col: Int, style: CellStyle?) throws {
+        guard style != nil else { return }
+        let (r, c) = try index(row, col, "write blank")
+        try check(worksheet_write_blank(handle, r, c, workbook.format(style)), "write blank", row, col)
+    }
+
+    /// Writes a hyperlink (`internal:'Sheet'!A1`, `https://…`) showing `text`.
+    func writeLink(_ url: String, text: String, row: Int, col: Int, style: CellStyle? = nil, tooltip: String? = nil)
+        throws
+    {
+        let (r, c) = try index(row, col, "write link")
+        try check(
+            worksheet_write_url_opt(handle, r, c, url, workbook.format(style), Worksheet.fitted(text), tooltip),
+            "write link", row, col)
+    }
+
+    /// Sets the width (in characters) and default style of columns `first...last`.
+    func setColumns(_ first: Int, _ last: Int, width: Double, style: CellStyle? = nil) throws {
+        let (_, c1) = try index(0, first, "set column width")
+        let (_, c2) = try index(0, last, "set column width")
+        try check(worksheet_set_column(handle, c1, c2, width, workbook.format(style)), "set column width", 0, first)
+    }
+
+    /// Sets a row's height in points (rows must still be in order in constant-memory mode).
+    func setRow(_ row: Int, height: Double) throws {
+        let (r, _) = try index(row, 0, "set row height")
+        try check(worksheet_set_row(handle, r, height, nil), "set row height", row, 0)
+    }
+
+    /// Keeps rows above `row` and columns left of `col` in view.
+    func freezePanes(row: Int, col: Int) throws {
+        let (r, c) = try index(row, col, "freeze panes")
+        worksheet_freeze_panes(handle, r, c)
+    }
+
+    /// Adds filter buttons to a header row over the given range.
+    func autofilter(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws {
+        let (r1, c1) = try index(firstRow, firstCol, "autofilter")
+        let (r2, c2) = try index(lastRow, lastCol, "autofilter")
+        try check(worksheet_autofilter(handle, r1, c1, r2, c2), "autofilter", firstRow, firstCol)
+    }
+
+    /// Hides the screen and print gridlines.
+    func hideGridlines() {
+        worksheet_gridlines(handle, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
+    }
+
+    /// Colours the sheet's tab (0xRRGGBB).
+    func setTabColor(_ color: UInt32) {
+        worksheet_set_tab_color(handle, lxw_color_t(color))
+    }
+
+    /// Prints in landscape, scaled to one page wide (as many pages tall as needed).
+    func printLandscapeFitToWidth() {
+        worksheet_set_landscape(handle)
+        worksheet_fit_to_pages(handle, 1, 0)
+        worksheet_set_paper(handle, 9)  // A4
+    }
+
+    /// Makes this the sheet shown when the file opens.
+    func activate() {
+        worksheet_activate(handle)
+    }
+
+    /// Applies a conditional format to a range.
+    func conditionalFormat(_ rule: ConditionalRule, firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws {
+        let (r1, c1) = try index(firstRow, firstCol, "conditional format")
+        let (r2, c2) = try index(lastRow, lastCol, "conditional format")
+        var cf = lxw_conditional_format()
+        var owned: [UnsafeMutablePointer<CChar>?] = []
+        defer { owned.forEach { free($0) } }
+        switch rule {
+        case let .colorScale(minValue, minColor, midValue, midColor, maxValue, maxColor):
+            cf.type = UInt8(LXW_CONDITIONAL_3_COLOR_SCALE.rawValue)
+            cf.min_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            cf.min_value = minValue
+            cf.min_color = lxw_color_t(minColor)
+            cf.mid_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            cf.mid_value = midValue
+            cf.mid_color = lxw_color_t(midColor)
+            cf.max_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            cf.max_value = maxValue
+            cf.max_color = lxw_color_t(maxColor)
+        case let .formula(formula, style):
+            cf.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
+            let text = strdup(formula)
+            owned.append(text)
+            cf.value_string = text
+            cf.format = workbook.format(style)
+        case let .textContains(needle, style):
+            cf.type = UInt8(LXW_CONDITIONAL_TYPE_TEXT.rawValue)
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_TEXT_CONTAINING.rawValue)
+            let text = strdup(needle)
+            owned.append(text)
+            cf.value_string = text
+            cf.format = workbook.format(style)
+        case let .greaterThan(value, style):
+            cf.type = UInt8(LXW_CONDITIONAL_TYPE_CELL.rawValue)
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_GREATER_THAN.rawValue)
+            cf.value = value
+            cf.format = workbook.format(style)
+        case let .lessThan(value, style):
+            cf.type = UInt8(LXW_CONDITIONAL_TYPE_CELL.rawValue)
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_LESS_THAN.rawValue)
+            cf.value = value
+            cf.format = workbook.format(style)
+        }
+        try check(worksheet_conditional_format_range(handle, r1, c1, r2, c2, &cf), "conditional format", firstRow, firstCol)
+    }
+
+    /// Places a chart with its top-left corner at a cell, scaled from the default 480×288 pixels.
+    func insertChart(_ chart: Chart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) throws {
+        let (r, c) = try index(row, col, "insert chart")
+        var options = lxw_chart_options()
+        options.x_scale = xScale
+        options.y_scale = yScale
+        try check(worksheet_insert_chart_opt(handle, r, c, chart.handle, &options), "insert chart", row, col)
+    }
+}
+
+/// A rule for ``Worksheet/conditionalFormat(_:firstRow:firstCol:lastRow:lastCol:)``.
+enum ConditionalRule {
+    /// Three-colour scale anchored at fixed numbers (0xRRGGBB colours).
+    case colorScale(minValue: Double, minColor: UInt32, midValue: Double, midColor: UInt32, maxValue: Double, maxColor: UInt32)
+    /// Style a cell when an Excel formula (relative to the range's top-left cell) is true.
+    case formula(String, CellStyle)
+    /// Style a cell whose text contains a string.
+    case textContains(String, CellStyle)
+    case greaterThan(Double, CellStyle)
+    case lessThan(Double, CellStyle)
+}
+
+/// A non-owning handle on one chart of a ``Workbook``.
+struct Chart {
+    enum Kind { case line, bar, column }
+
+    /// How a series is drawn.
+    struct SeriesStyle {
+        var color: UInt32
+        var width: Double = 2.25
+        var dashed = false
+        var markers = false
+        /// Draw only the markers, no line between them.
+        var markersOnly = false
+        var markerSize = 5
+    }
+
+    fileprivate let handle: UnsafeMutablePointer<lxw_chart>
+
+    /// Adds a series reading its categories and values from ranges of the workbook.
+    func addSeries(name: String, categories: SheetRange, values: SheetRange, style: SeriesStyle) {
+        guard let series = chart_add_series(handle, nil, nil) else { return }
+        chart_series_set_categories(
+            series, categories.sheet, lxw_row_t(categories.firstRow), lxw_col_t(categories.firstCol),
+            lxw_row_t(categories.lastRow), lxw_col_t(categories.lastCol))
+        chart_series_set_values(
+            series, values.sheet, lxw_row_t(values.firstRow), lxw_col_t(values.firstCol),
+            lxw_row_t(values.lastRow), lxw_col_t(values.lastCol))
+        chart_series_set_name(series, name)
+        var line = lxw_chart_line()
+        line.color = lxw_color_t(style.color)
+        line.width = Float(style.width)
+        if style.dashed { line.dash_type = UInt8(LXW_CHART_LINE_DASH_DASH.rawValue) }
+        if style.markersOnly { line.none = 1 }
+        chart_series_set_line(series, &line)
+        if style.markers || style.markersOnly {
+            chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
+            chart_series_set_marker_size(series, UInt8(clamping: style.markerSize))
+            var fill = lxw_chart_fill()
+            fill.color = lxw_color_t(style.color)
+            chart_series_set_marker_fill(series, &fill)
+            var border = lxw_chart_line()
+            border.color = lxw_color_t(style.color)
+            chart_series_set_marker_line(series, &border)
+        } else if chartIsLine {
+            chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_NONE.rawValue))
+        }
+        if !chartIsLine {
+            var fill = lxw_chart_fill()
+            fill.color = lxw_color_t(style.color)
+            chart_series_set_fill(series, &fill)
+        }
+    }
+
+    private var chartIsLine: Bool { handle.pointee.type == UInt8(LXW_CHART_LINE.rawValue) }
+
+    func setTitle(_ title: String) { chart_title_set_name(handle, title) }
+    func hideTitle() { chart_title_off(handle) }
+    func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
+    func hideLegend() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
+    /// Joins the points either side of a missing value (never drawn as zero).
+    func connectAcrossBlanks() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue)) }
+
+    private var isBar: Bool { handle.pointee.type == UInt8(LXW_CHART_BAR.rawValue) }
+
+    /// The axis holding the categories: horizontal (x) except in bar charts, where it is vertical (y).
+    private var categoryAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
+        isBar ? handle.pointee.y_axis : handle.pointee.x_axis
+    }
+
+    /// The axis holding the values: vertical (y) except in bar charts, where it is horizontal (x).
+    private var valueAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
+        isBar ? handle.pointee.x_axis : handle.pointee.y_axis
+    }
+
+    /// Configures the category axis.
+    /// - Parameters:
+    ///   - reversed: list categories from the far end (in a bar chart: first row on top).
+    func categoryAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil, reversed: Bool = false) {
+        guard let axis = categoryAxisHandle else { return }
+        if let name { chart_axis_set_name(axis, name) }
+        if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
+        if let labelInterval, labelInterval > 1 {
+            chart_axis_set_interval_unit(axis, UInt16(clamping: labelInterval))
+            chart_axis_set_interval_tick(axis, UInt16(clamping: labelInterval))
+        }
+        if reversed { chart_axis_set_reverse(axis) }
+    }
+
+    /// Configures the value axis.
+    func valueAxis(name: String? = nil, min: Double? = nil, max: Double? = nil, majorUnit: Double? = nil,
+                   numberFormat: String? = nil) {
+        guard let axis = valueAxisHandle else { return }
+        if let name { chart_axis_set_name(axis, name) }
+        if let min { chart_axis_set_min(axis, min) }
+        if let max { chart_axis_set_max(axis, max) }
+        if let majorUnit { chart_axis_set_major_unit(axis, majorUnit) }
+        if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
+    }
+}
+
+extension Workbook {
+    /// Keeps a name for a sheet added later with ``addWorksheet(exactName:)``, so data-named sheets avoid it.
+    func reserveSheetName(_ name: String) {
+        names.reserve(name)
+    }
+}

@@ -1,0 +1,620 @@
+import CaseloadAnalytics
+import CaseloadModel
+
+/// Lays the analysis out over the sheets of one workbook (see ``CaseloadWorkbook``).
+struct Layout {
+    let workbook: Workbook
+    let analysis: CaseloadAnalysis
+    let context: ReportContext
+    let options: WorkbookOptions
+
+    /// Sheet names of the patients who have one, by patient ID.
+    private(set) var patientSheetNames: [String: String] = [:]
+
+    init(workbook: Workbook, analysis: CaseloadAnalysis, context: ReportContext, options: WorkbookOptions) {
+        self.workbook = workbook
+        self.analysis = analysis
+        self.context = context
+        self.options = options
+    }
+
+    var asOf: CalendarDate { analysis.asOf }
+
+    /// `internal:'Sheet name'!A1` (apostrophes in the name doubled).
+    static func internalLink(to sheet: String, cell: String = "A1") -> String {
+        "internal:'" + sheet.replacing("'", with: "''") + "'!" + cell
+    }
+
+    mutating func writeAll() throws {
+        let fixed = [
+            CaseloadWorkbook.overviewSheet, CaseloadWorkbook.followUpSheet, CaseloadWorkbook.patientsSheet,
+            CaseloadWorkbook.weeklySheet, CaseloadWorkbook.dataQualitySheet, CaseloadWorkbook.aboutSheet,
+        ]
+        for name in fixed { workbook.reserveSheetName(name) }
+        // Sheets are added in workbook order first, so links can name any of them.
+        let overview = try workbook.addWorksheet(exactName: CaseloadWorkbook.overviewSheet)
+        let followUp = try workbook.addWorksheet(exactName: CaseloadWorkbook.followUpSheet)
+        let patients = try workbook.addWorksheet(exactName: CaseloadWorkbook.patientsSheet)
+        let weekly = try workbook.addWorksheet(exactName: CaseloadWorkbook.weeklySheet)
+        var patientSheets: [(PatientSummary, Worksheet)] = []
+        for patient in CaseloadWorkbook.patientsWithSheets(analysis: analysis, options: options) {
+            let sheet = try workbook.addWorksheet(patient.patientID)
+            patientSheetNames[patient.patientID] = sheet.name
+            patientSheets.append((patient, sheet))
+        }
+        let dataQuality = try workbook.addWorksheet(exactName: CaseloadWorkbook.dataQualitySheet)
+        let about = try workbook.addWorksheet(exactName: CaseloadWorkbook.aboutSheet)
+
+        try writeOverview(overview)
+        try writeFollowUp(followUp)
+        try writePatients(patients)
+        try writeWeekly(weekly)
+        for (patient, sheet) in patientSheets { try writePatient(patient, on: sheet) }
+        try writeDataQuality(dataQuality)
+        try writeAbout(about)
+        for sheet in workbook.worksheets { sheet.printLandscapeFitToWidth() }
+        overview.activate()
+    }
+
+    // MARK: - Overview
+
+    /// True when the patient logged any row in the 7 days ending at the as-of date.
+    func isActiveThisWeek(_ patient: PatientSummary) -> Bool {
+        let from = asOf.adding(days: -6)
+        return patient.days.contains { $0.date >= from && $0.date <= asOf && $0.rows > 0 }
+    }
+
+    private func writeOverview(_ sheet: Worksheet) throws {
+        sheet.hideGridlines()
+        try sheet.setColumns(0, 0, width: 30)
+        try sheet.setColumns(1, 1, width: 14)
+        try sheet.setColumns(2, 6, width: 14)
+        let all = analysis.patients
+        try sheet.write("Caseload review: \(context.caseloadName)", row: 0, col: 0, style: .title)
+        try sheet.write(
+            "As of \(asOf.isoString) · \(all.count) patients · made by caseload \(context.toolVersion)",
+            row: 1, col: 0, style: .subtitle)
+
+        var row = 3
+        try sheet.write("Summary", row: row, col: 0, style: .section)
+        try sheet.writeBlank(row: row, col: 1, style: .section)
+        row += 1
+        let changes = all.compactMap(\.painChange)
+        let summary: [(String, CellValue)] = [
+            ("Caseload", .text(context.caseloadName)),
+            ("As of", .date(asOf.excelSerial)),
+            ("Patients", .int(all.count)),
+            ("Active this week", .int(all.filter(isActiveThisWeek).count)),
+            ("Needing follow-up", .int(all.filter(\.needsFollowUp).count)),
+            ("New follow-ups this week", .int(all.filter(\.hasNewFollowUp).count)),
+            ("Median pain change (points)", .number(median(changes), .signedOneDecimal)),
+        ]
+        for (label, value) in summary {
+            try sheet.write(label, row: row, col: 0, style: .label)
+            try sheet.write(row: row, [value], firstCol: 1)
+            row += 1
+        }
+        try sheet.write(
+            "Active: any log row from \(asOf.adding(days: -6).isoString) to \(asOf.isoString). "
+                + "Pain change: now minus baseline, negative is better"
+                + (changes.isEmpty ? " (no patient has both yet)." : " (\(changes.count) patients with both)."),
+            row: row, col: 0, style: .note)
+        row += 2
+
+        let adherenceSection = row
+        try sheet.write("Adherence over the programme", row: row, col: 0, style: .section)
+        try sheet.writeBlank(row: row, col: 1, style: .section)
+        row += 1
+        try sheet.writeHeader(row: row, ["Band", "Patients"])
+        row += 1
+        let adherence = all.map(\.adherencePct)
+        let bands: [(String, Int)] = [
+            ("Below 50 %", adherence.filter { ($0 ?? 100) < 50 }.count),
+            ("50–79 %", adherence.filter { $0.map { $0 >= 50 && $0 < 80 } ?? false }.count),
+            ("80 % or more", adherence.filter { ($0 ?? 0) >= 80 }.count),
+            ("No data", adherence.filter { $0 == nil }.count),
+        ]
+        for (label, count) in bands {
+            try sheet.write(row: row, [.text(label), .int(count)])
+            row += 1
+        }
+        row += 1
+
+        try sheet.write("Follow-ups by reason", row: row, col: 0, style: .section)
+        try sheet.writeBlank(row: row, col: 1, style: .section)
+        row += 1
+        try sheet.writeHeader(row: row, ["Reason", "Patients"])
+        let reasonHeader = row
+        row += 1
+        let reasonFirst = row
+        for reason in FollowUpReason.allCases {
+            let count = all.filter { $0.followUp.contains { $0.reason == reason } }.count
+            try sheet.write(row: row, [.text(WorkbookText.label(reason)), .int(count)])
+            row += 1
+        }
+        let reasonLast = row - 1
+        let chart = try workbook.addChart(.bar)
+        chart.addSeries(
+            name: "Patients",
+            categories: SheetRange(sheet: sheet.name, firstRow: reasonFirst, firstCol: 0, lastRow: reasonLast, lastCol: 0),
+            values: SheetRange(sheet: sheet.name, firstRow: reasonFirst, firstCol: 1, lastRow: reasonLast, lastCol: 1),
+            style: .init(color: Palette.bar))
+        chart.setTitle("Patients needing follow-up, by reason")
+        chart.hideLegend()
+        chart.categoryAxis(reversed: true)
+        // Whole-patient steps while the bars are short; no bar can exceed the patients needing follow-up.
+        let needing = all.filter(\.needsFollowUp).count
+        chart.valueAxis(min: 0, majorUnit: needing <= 10 ? 1 : nil, numberFormat: "0")
+        try sheet.insertChart(chart, row: adherenceSection, col: 3, xScale: 1.3, yScale: 1.25)
+
+        if options.multiCaseload {
+            row += 1
+            try sheet.write("By clinician", row: row, col: 0, style: .section)
+            for col in 1...5 { try sheet.writeBlank(row: row, col: col, style: .section) }
+            row += 1
+            try sheet.writeHeader(
+                row: row,
+                ["Clinician", "Patients", "Active this week", "Needing follow-up", "New follow-ups",
+                 "Median pain change"], tall: true)
+            row += 1
+            var groups: [String: [PatientSummary]] = [:]
+            for patient in all { groups[patient.clinician ?? "", default: []].append(patient) }
+            let names = groups.keys.sorted { a, b in
+                if a.isEmpty != b.isEmpty { return !a.isEmpty }  // Unassigned last
+                return a < b
+            }
+            for name in names {
+                let group = groups[name] ?? []
+                try sheet.write(row: row, [
+                    .text(name.isEmpty ? "Unassigned" : name),
+                    .int(group.count),
+                    .int(group.filter(isActiveThisWeek).count),
+                    .int(group.filter(\.needsFollowUp).count),
+                    .int(group.filter(\.hasNewFollowUp).count),
+                    .number(median(group.compactMap(\.painChange)), .signedOneDecimal),
+                ])
+                row += 1
+            }
+        }
+    }
+
+    // MARK: - Follow-up
+
+    private func writeFollowUp(_ sheet: Worksheet) throws {
+        sheet.setTabColor(Palette.tabFollowUp)
+        try sheet.setColumns(0, 0, width: 9)
+        try sheet.setColumns(1, 1, width: 14)
+        try sheet.setColumns(2, 2, width: 18)
+        try sheet.setColumns(3, 3, width: 7)
+        try sheet.setColumns(4, 4, width: 30)
+        try sheet.setColumns(5, 5, width: 90)
+        let list = analysis.patients.filter(\.needsFollowUp)
+            .sorted { ($0.priority ?? Int.max, $0.patientID) < ($1.priority ?? Int.max, $1.patientID) }
+        try sheet.write("Follow-up: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
+        try sheet.write(
+            "\(list.count) patients to call, most urgent first. NEW: a reason that did not hold a week ago. "
+                + "Click a patient to open their sheet.",
+            row: 1, col: 0, style: .subtitle)
+        let headerRow = 3
+        try sheet.writeHeader(row: headerRow, ["Priority", "Patient", "Clinician", "New", "Reasons", "Details"])
+        try sheet.freezePanes(row: headerRow + 1, col: 0)
+        guard !list.isEmpty else {
+            try sheet.write("No patient needs follow-up this week.", row: headerRow + 1, col: 0, style: .note)
+            return
+        }
+        let end = try sheet.writeRows(from: headerRow + 1, count: list.count, what: "patients") { index, row in
+            let patient = list[index]
+            let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
+            let details = patient.followUp.map { WorkbookText.label($0.reason) + ": " + $0.explanation }
+            var cells: [CellValue] = [.int(patient.priority, .topCentered)]
+            // Excel allows 65,530 hyperlinks a sheet; beyond that the ID is plain text.
+            if index < Layout.maxLinksPerSheet, let target = patientSheetNames[patient.patientID] {
+                cells.append(.link(url: Layout.internalLink(to: target), text: patient.patientID, style: .topLink))
+            } else {
+                cells.append(.text(patient.patientID, .top))
+            }
+            cells.append(.text(patient.clinician, .top))
+            cells.append(patient.hasNewFollowUp ? .text("NEW", .newMarker) : .empty)
+            cells.append(.text(reasons.joined(separator: "; "), .wrapped))
+            cells.append(.text(details.joined(separator: "\n"), .wrapped))
+            // Wrapped text: size the row to its lines (neither Excel nor LibreOffice does it on load).
+            let reasonLines = reasons.joined(separator: "; ").count / 32 + 1
+            let detailLines = details.map { $0.count / 100 + 1 }.reduce(0, +)
+            try sheet.setRow(row, height: 15 * Double(max(1, reasonLines, detailLines)))
+            try sheet.write(row: row, cells)
+        }
+        try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, end - 1), lastCol: 5)
+    }
+
+    /// Hyperlinks Excel accepts on one worksheet.
+    static let maxLinksPerSheet = 65_530
+
+    // MARK: - Patients
+
+    /// The Patients sheet's columns: `patients.csv` name, readable header, width.
+    static let patientColumns: [(csv: String, header: String, width: Double)] = [
+        ("patient_id", "Patient", 12), ("clinician", "Clinician", 16), ("program_start", "Programme start", 12),
+        ("first_date", "First log", 11), ("last_date", "Last log", 11), ("days_in_program", "Days in programme", 10),
+        ("sessions_prescribed", "Sessions prescribed", 11), ("sessions_completed", "Sessions done", 9),
+        ("adherence_pct", "Adherence", 10), ("adherence_14d_pct", "Adherence last 14 days", 11),
+        ("pain_baseline", "Pain at baseline", 9), ("pain_current", "Pain now", 8),
+        ("pain_change", "Pain change", 8), ("pain_slope_per_week", "Pain slope per week", 9),
+        ("trend", "Trend", 16), ("plateau", "Plateau", 8), ("plateau_since", "Plateau since", 11),
+        ("flare_count", "Flares", 7), ("level_current", "Level", 6), ("level_regressions", "Level drops", 7),
+        ("followup", "Follow-up", 9), ("followup_reasons", "Follow-up reasons", 40), ("priority", "Priority", 8),
+    ]
+
+    private func writePatients(_ sheet: Worksheet) throws {
+        let columns = Layout.patientColumns
+        for (col, column) in columns.enumerated() { try sheet.setColumns(col, col, width: column.width) }
+        try sheet.write("Patients: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
+        try sheet.write(
+            "One row per patient. Adherence is session days over prescribed sessions; pain is 0–10, "
+                + "change is now minus baseline (negative is better). Definitions: About sheet.",
+            row: 1, col: 0, style: .subtitle)
+        let headerRow = 2
+        try sheet.writeHeader(row: headerRow, columns.map(\.header), tall: true)
+        try sheet.freezePanes(row: headerRow + 1, col: 1)
+        let list = analysis.patients
+        let first = headerRow + 1
+        let end = try sheet.writeRows(from: first, count: list.count, what: "patients") { index, row in
+            let p = list[index]
+            try sheet.write(row: row, [
+                .text(p.patientID), .text(p.clinician), .date(p.programStart?.excelSerial),
+                .date(p.firstDate?.excelSerial), .date(p.lastDate?.excelSerial), .int(p.daysInProgram),
+                .number(p.sessionsPrescribed, .oneDecimal), .int(p.sessionsCompleted),
+                .number(p.adherencePct.map { $0 / 100 }, .percent),
+                .number(p.adherence14dPct.map { $0 / 100 }, .percent),
+                .number(p.painBaseline, .oneDecimal), .number(p.painCurrent, .oneDecimal),
+                .number(p.painChange, .signedOneDecimal), .number(p.trend.slopePerWeek, .signedOneDecimal),
+                .text(WorkbookText.label(p.trend.trend)), .yesNo(p.plateau.isPlateau),
+                .date(p.plateau.since?.excelSerial), .int(p.flares.count), .int(p.level.current),
+                .int(p.level.regressions), .yesNo(p.needsFollowUp),
+                .text(p.followUp.map { $0.reason.rawValue }.joined(separator: ";")), .int(p.priority),
+            ])
+        }
+        let last = end - 1
+        try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, last), lastCol: columns.count - 1)
+        guard last >= first else { return }
+        let col = { (name: String) -> Int in columns.firstIndex { $0.csv == name } ?? 0 }
+        // Whole row tinted when follow-up is needed (formula relative to the first row).
+        let followCol = CellName.column(col("followup"))
+        try sheet.conditionalFormat(
+            .formula("=$\(followCol)\(first + 1)=\"Yes\"", .highlightRow),
+            firstRow: first, firstCol: 0, lastRow: last, lastCol: columns.count - 1)
+        for name in ["adherence_pct", "adherence_14d_pct"] {
+            try sheet.conditionalFormat(
+                .colorScale(minValue: 0.5, minColor: Palette.scaleRed, midValue: 0.65, midColor: Palette.scaleYellow,
+                            maxValue: 0.8, maxColor: Palette.scaleGreen),
+                firstRow: first, firstCol: col(name), lastRow: last, lastCol: col(name))
+        }
+        try sheet.conditionalFormat(.textContains("worsening", .bad),
+                                    firstRow: first, firstCol: col("trend"), lastRow: last, lastCol: col("trend"))
+        try sheet.conditionalFormat(.textContains("improving", .good),
+                                    firstRow: first, firstCol: col("trend"), lastRow: last, lastCol: col("trend"))
+        try sheet.conditionalFormat(.greaterThan(0, .bad), firstRow: first, firstCol: col("pain_change"),
+                                    lastRow: last, lastCol: col("pain_change"))
+        try sheet.conditionalFormat(.lessThan(0, .good), firstRow: first, firstCol: col("pain_change"),
+                                    lastRow: last, lastCol: col("pain_change"))
+    }
+
+    // MARK: - Weekly
+
+    /// Most recent ISO weeks shown in the heat map.
+    static let heatMapMaxWeeks = 104
+
+    private func writeWeekly(_ sheet: Worksheet) throws {
+        let list = analysis.patients.sorted { $0.patientID < $1.patientID }
+        let allWeeks = Set(list.flatMap { $0.weekly.map(\.week) }).sorted()
+        let weeks = Array(allWeeks.suffix(Layout.heatMapMaxWeeks))
+        try sheet.setColumns(0, 0, width: 14)
+        try sheet.setColumns(1, max(1, max(weeks.count, 10)), width: 10)
+        try sheet.write("Weekly adherence: \(context.caseloadName), as of \(asOf.isoString)",
+                        row: 0, col: 0, style: .title)
+        try sheet.write(
+            "Heat map: session days over prescribed sessions per ISO week (red below 50 %, green from 80 %). "
+                + "Empty: no programme days that week. The full table follows below.",
+            row: 1, col: 0, style: .subtitle)
+        try sheet.freezePanes(row: 0, col: 1)
+        var row = 3
+        try sheet.write("Adherence by week", row: row, col: 0, style: .section)
+        row += 1
+        if allWeeks.count > weeks.count {
+            try sheet.write("Showing the last \(weeks.count) of \(allWeeks.count) weeks.", row: row, col: 0, style: .note)
+            row += 1
+        }
+        try sheet.writeHeader(row: row, ["Patient"] + weeks.map(\.description))
+        row += 1
+        let heatCap = min(10_000, max(1, (sheet.maxRows - 8) / 2))
+        let heatRows = min(list.count, heatCap)
+        let heatFirst = row
+        let columnOf = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0 + 1) })
+        for index in 0..<heatRows {
+            let patient = list[index]
+            try sheet.write(patient.patientID, row: row, col: 0)
+            for summary in patient.weekly {
+                guard let col = columnOf[summary.week], let pct = summary.adherencePct else { continue }
+                try sheet.write(number: pct / 100, row: row, col: col, style: .percent)
+            }
+            row += 1
+        }
+        if heatRows > 0 && !weeks.isEmpty {
+            try sheet.conditionalFormat(
+                .colorScale(minValue: 0.5, minColor: Palette.scaleRed, midValue: 0.65, midColor: Palette.scaleYellow,
+                            maxValue: 0.8, maxColor: Palette.scaleGreen),
+                firstRow: heatFirst, firstCol: 1, lastRow: row - 1, lastCol: weeks.count)
+        }
+        if heatRows < list.count {
+            try sheet.write("\(grouped(list.count - heatRows)) more patients are not in the heat map; "
+                            + "the table below has them all.", row: row, col: 0, style: .warning)
+            row += 1
+        }
+        row += 1
+        try sheet.write("Weekly table", row: row, col: 0, style: .section)
+        row += 1
+        let headers = ["Patient", "ISO week", "Session days", "Sessions prescribed", "Adherence", "Minutes",
+                       "Pain mean", "Pain max", "Pain during (median)", "Strength days", "Mobility days"]
+        try sheet.writeHeader(row: row, headers, tall: true)
+        let tableHeader = row
+        row += 1
+        let rows = list.flatMap { p in p.weekly.map { (p.patientID, $0) } }
+        let end = try sheet.writeRows(from: row, count: rows.count, what: "weekly rows") { index, r in
+            let (id, w) = rows[index]
+            try sheet.write(row: r, [
+                .text(id), .text(w.week.description), .int(w.sessionDays), .number(w.sessionsPrescribed, .oneDecimal),
+                .number(w.adherencePct.map { $0 / 100 }, .percent), .number(w.minutes, .integer),
+                .number(w.painMean, .oneDecimal), .number(w.painMax, .oneDecimal),
+                .number(w.painDuringMedian, .oneDecimal), .int(w.strengthDays), .int(w.mobilityDays),
+            ])
+        }
+        try sheet.autofilter(firstRow: tableHeader, firstCol: 0, lastRow: max(tableHeader, end - 1),
+                             lastCol: headers.count - 1)
+    }
+
+    // MARK: - One patient
+
+    private func writePatient(_ patient: PatientSummary, on sheet: Worksheet) throws {
+        sheet.hideGridlines()
+        if patient.needsFollowUp { sheet.setTabColor(Palette.tabFollowUp) }
+        try sheet.setColumns(0, 0, width: 12)
+        try sheet.setColumns(1, 10, width: 10)
+        var title = "Patient \(patient.patientID)"
+        if let name = patient.displayName, !name.isEmpty { title += " · \(name)" }
+        try sheet.write(title, row: 0, col: 0, style: .title)
+        let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
+        var adherence = "no data"
+        if let pct = patient.adherencePct { adherence = "\(Int((pct).rounded())) %" }
+        var pain = "pain baseline \(fmt(patient.painBaseline)), now \(fmt(patient.painCurrent))"
+        pain += ", trend \(WorkbookText.label(patient.trend.trend))"
+        pain += ", \(patient.flares.count) flare\(patient.flares.count == 1 ? "" : "s")"
+        if patient.plateau.isPlateau {
+            pain += ", plateau" + (patient.plateau.since.map { " since \($0.isoString)" } ?? "")
+        }
+        let header: [(String, String)] = [
+            ("Clinician", patient.clinician ?? "Unassigned"),
+            ("Follow-up", reasons.isEmpty ? "None this week" : reasons.joined(separator: "; ")),
+            ("Summary", "Adherence \(adherence); \(pain)."),
+        ]
+        var row = 1
+        for (label, value) in header {
+            try sheet.write(label, row: row, col: 0, style: .label)
+            try sheet.write(value, row: row, col: 1)
+            row += 1
+        }
+        if !patient.followUp.isEmpty {
+            for flag in patient.followUp {
+                try sheet.write(WorkbookText.label(flag.reason) + ": " + flag.explanation, row: row, col: 1, style: .note)
+                row += 1
+            }
+        }
+        try sheet.writeLink(Layout.internalLink(to: CaseloadWorkbook.followUpSheet), text: "← Back to Follow-up",
+                            row: row, col: 0, style: .link)
+        row += 2
+
+        let headers = ["Date", "Session done", "Minutes", "Pain", "7-day mean pain", "Baseline pain",
+                       "Pain during (median)", "Swelling", "Night pain", "Readiness", "Pain in flare"]
+        try sheet.writeHeader(row: row, headers, tall: true)
+        let headerRow = row
+        row += 1
+        var records: [Int: DailyRecord] = [:]
+        for day in patient.days { records[day.date.daysSinceEpoch] = day }
+        var points: [Int: DailyPainPoint] = [:]
+        for point in patient.painSeries { points[point.date.daysSinceEpoch] = point }
+        let dates = Set(records.keys).union(points.keys).sorted()
+        guard !dates.isEmpty else {
+            try sheet.write("No log data in the programme window.", row: row, col: 0, style: .note)
+            return
+        }
+        let first = row
+        let end = try sheet.writeRows(from: row, count: dates.count, what: "days") { index, r in
+            let key = dates[index]
+            let record = records[key]
+            let point = points[key]
+            var readiness: String?
+            if let record {
+                if record.readinessFailures > 0 {
+                    readiness = record.readinessFailures == 1 ? "fail" : "fail ×\(record.readinessFailures)"
+                } else if record.readinessPasses > 0 {
+                    readiness = "pass"
+                }
+            }
+            try sheet.write(row: r, [
+                .date(Double(key + 25_569)),
+                .text((record?.isSessionDay ?? false) ? "Yes" : "No", .centered),
+                .number(record.flatMap { $0.rowsWithDuration > 0 ? $0.minutes : nil }, .integer),
+                .number(point?.pain ?? record?.pain, .oneDecimal),
+                .number(point?.rollingMean7, .oneDecimal),
+                .number(patient.painBaseline, .oneDecimal),
+                .number(record.flatMap { median($0.painDuring) }, .oneDecimal),
+                .yesNo(record?.swelling), .yesNo(record?.nightPain),
+                .text(readiness),
+                // The day's pain again on flare days, so the chart can mark them.
+                (point?.inFlare ?? false) ? .number(point?.pain ?? record?.pain, .badOneDecimal) : .empty,
+            ])
+        }
+        let last = end - 1
+        guard last >= first else { return }
+        try sheet.freezePanes(row: headerRow + 1, col: 0)
+        let chart = try workbook.addChart(.line)
+        let dateRange = SheetRange(sheet: sheet.name, firstRow: first, firstCol: 0, lastRow: last, lastCol: 0)
+        func column(_ c: Int) -> SheetRange {
+            SheetRange(sheet: sheet.name, firstRow: first, firstCol: c, lastRow: last, lastCol: c)
+        }
+        chart.addSeries(name: "Daily pain", categories: dateRange, values: column(3),
+                        style: .init(color: Palette.painLine, width: 1, markers: true))
+        chart.addSeries(name: "7-day mean", categories: dateRange, values: column(4),
+                        style: .init(color: Palette.meanLine, width: 2.5))
+        if patient.painBaseline != nil {
+            chart.addSeries(name: "Baseline", categories: dateRange, values: column(5),
+                            style: .init(color: Palette.baselineLine, width: 1.5, dashed: true))
+        }
+        if patient.painSeries.contains(where: \.inFlare) {
+            chart.addSeries(name: "Flare days", categories: dateRange, values: column(10),
+                            style: .init(color: Palette.flareMarker, markersOnly: true, markerSize: 9))
+        }
+        chart.setTitle("Daily pain, \(patient.patientID)")
+        chart.legendAtBottom()
+        chart.connectAcrossBlanks()
+        chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: dates.count > 21 ? 7 : nil)
+        chart.valueAxis(name: "Pain (0–10)", min: 0, max: 10, majorUnit: 2)
+        try sheet.insertChart(chart, row: headerRow, col: 12, xScale: 1.6, yScale: 1.4)
+    }
+
+    private func fmt(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        let tenths = (value * 10).rounded()
+        let sign = tenths < 0 ? "-" : ""
+        let magnitude = Int(abs(tenths))
+        return "\(sign)\(magnitude / 10).\(magnitude % 10)"
+    }
+
+    // MARK: - Data quality
+
+    private func writeDataQuality(_ sheet: Worksheet) throws {
+        sheet.setTabColor(Palette.tabInfo)
+        let widths: [Double] = [40, 8, 8, 18, 20, 12, 10, 10, 10, 10, 40, 30]
+        for (col, width) in widths.enumerated() { try sheet.setColumns(col, col, width: width) }
+        try sheet.write("Data quality", row: 0, col: 0, style: .title)
+        let t = context.totals
+        try sheet.write(
+            "\(grouped(t.rowsRead)) rows read: \(grouped(t.rowsAccepted)) accepted, \(grouped(t.rowsRejected)) "
+                + "rejected, \(grouped(t.rowsDuplicate)) duplicate. \(grouped(analysis.rowsAfterAsOf)) accepted rows "
+                + "dated after the as-of date were left out of the analysis.",
+            row: 1, col: 0, style: .subtitle)
+        var row = 3
+        try sheet.write("Input files", row: row, col: 0, style: .section)
+        row += 1
+        try sheet.writeHeader(row: row, ["File", "Role", "Format", "Dialect", "SHA-256", "Bytes", "Rows read",
+                                          "Accepted", "Rejected", "Duplicate", "Warnings", "Ignored columns"],
+                              tall: true)
+        row += 1
+        let inputs = context.inputs
+        row = try sheet.writeRows(from: row, count: inputs.count, what: "input files") { index, r in
+            let input = inputs[index]
+            try sheet.write(row: r, [
+                .text(input.path), .text(input.role.rawValue), .text(input.format.rawValue), .text(input.dialect),
+                .text(input.sha256), .int(input.bytes, .thousands), .int(input.counts.rowsRead, .thousands),
+                .int(input.counts.rowsAccepted, .thousands), .int(input.counts.rowsRejected, .thousands),
+                .int(input.counts.rowsDuplicate, .thousands),
+                .text(input.warnings.isEmpty ? nil : input.warnings.joined(separator: "\n"), .wrapped),
+                .text(input.ignoredColumns.isEmpty ? nil : input.ignoredColumns.joined(separator: ", "), .wrapped),
+            ])
+        }
+        guard row < sheet.maxRows - 3 else { return }
+        try sheet.write(row: row, [
+            .text("All inputs", .label), .empty, .empty, .empty, .empty, .empty,
+            .int(t.rowsRead, .thousands), .int(t.rowsAccepted, .thousands), .int(t.rowsRejected, .thousands),
+            .int(t.rowsDuplicate, .thousands),
+            .text(t.isBalanced ? nil : "Counts do not balance: read ≠ accepted + rejected + duplicate.", .warning),
+        ])
+        row += 2
+        let rejected = context.rejected
+        try sheet.write("Rejected rows (\(grouped(rejected.count)))", row: row, col: 0, style: .section)
+        row += 1
+        try sheet.writeHeader(row: row, ["File", "Line", "Patient", "Column", "Value", "Reason"])
+        let header = row
+        row += 1
+        guard !rejected.isEmpty else {
+            try sheet.write("No row was rejected.", row: row, col: 0, style: .note)
+            return
+        }
+        let end = try sheet.writeRows(from: row, count: rejected.count, what: "rejected rows") { index, r in
+            let bad = rejected[index]
+            try sheet.write(row: r, [
+                .text(bad.file), .int(bad.line), .text(bad.patientID), .text(bad.column), .text(bad.value),
+                .text(bad.reason),
+            ])
+        }
+        try sheet.autofilter(firstRow: header, firstCol: 0, lastRow: max(header, end - 1), lastCol: 5)
+    }
+
+    // MARK: - About
+
+    private func writeAbout(_ sheet: Worksheet) throws {
+        sheet.hideGridlines()
+        sheet.setTabColor(Palette.tabInfo)
+        try sheet.setColumns(0, 0, width: 28)
+        try sheet.setColumns(1, 1, width: 22)
+        try sheet.setColumns(2, 2, width: 12)
+        try sheet.setColumns(3, 3, width: 100)
+        try sheet.write("About this workbook", row: 0, col: 0, style: .title)
+        try sheet.write(
+            "How it was made and how every figure is defined. Full definitions, formulas and sources: "
+                + WorkbookText.analyticsDoc + ".",
+            row: 1, col: 0, style: .subtitle)
+        var row = 3
+        let created = Double(context.createdEpochSeconds) / 86_400 + 25_569
+        let facts: [(String, CellValue)] = [
+            ("Tool", .text("caseload \(context.toolVersion)")),
+            ("As of", .date(asOf.excelSerial)),
+            ("Caseload", .text(context.caseloadName)),
+            ("Command line", .text(context.commandLine)),
+            ("Created", .number(created, .dateTime)),
+        ]
+        for (label, value) in facts {
+            try sheet.write(label, row: row, col: 0, style: .label)
+            try sheet.write(row: row, [value], firstCol: 1)
+            row += 1
+        }
+        row += 1
+        try sheet.write("Thresholds in force", row: row, col: 0, style: .section)
+        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        row += 1
+        try sheet.writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
+        row += 1
+        for threshold in WorkbookText.thresholdRows(analysis.thresholds) {
+            try sheet.write(row: row, [
+                .text(threshold.name), .number(threshold.value, CellStyle(numberFormat: "General", align: .left)),
+                .text(threshold.unit.isEmpty ? nil : threshold.unit), .text(threshold.meaning),
+            ])
+            row += 1
+        }
+        row += 1
+        try sheet.write("Input files", row: row, col: 0, style: .section)
+        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        row += 1
+        try sheet.writeHeader(row: row, ["File", "Role", "Bytes", "SHA-256"])
+        row += 1
+        let inputs = context.inputs
+        row = try sheet.writeRows(from: row, count: inputs.count, what: "input files") { index, r in
+            let input = inputs[index]
+            try sheet.write(row: r, [
+                .text(input.path), .text(input.role.rawValue), .int(input.bytes, .thousands), .text(input.sha256),
+            ])
+        }
+        guard row < sheet.maxRows - WorkbookText.definitions.count - 4 else { return }
+        row += 1
+        try sheet.write("Definitions", row: row, col: 0, style: .section)
+        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        row += 1
+        try sheet.writeHeader(row: row, ["Figure", "Definition"])
+        row += 1
+        for (figure, definition) in WorkbookText.definitions {
+            try sheet.write(figure, row: row, col: 0, style: .label)
+            try sheet.write(definition, row: row, col: 1)
+            row += 1
+        }
+        try sheet.write("See \(WorkbookText.analyticsDoc) for the formulas, thresholds and their sources.",
+                        row: row, col: 0, style: .note)
+    }
+}

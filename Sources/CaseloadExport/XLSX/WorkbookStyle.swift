@@ -1,0 +1,152 @@
+/// The workbook's palette and cell styles, in one place so every sheet looks alike.
+enum Palette {
+    static let ink: UInt32 = 0x1F3864
+    static let muted: UInt32 = 0x595959
+    static let headerFill: UInt32 = 0xDCE6F1
+    static let headerRule: UInt32 = 0x8EA9DB
+    static let followUpFill: UInt32 = 0xFCE4D6
+    static let badFill: UInt32 = 0xFFC7CE
+    static let badInk: UInt32 = 0x9C0006
+    static let goodFill: UInt32 = 0xC6EFCE
+    static let goodInk: UInt32 = 0x006100
+    static let scaleRed: UInt32 = 0xF8696B
+    static let scaleYellow: UInt32 = 0xFFEB84
+    static let scaleGreen: UInt32 = 0x63BE7B
+    static let painLine: UInt32 = 0xC00000
+    static let meanLine: UInt32 = 0x1F4E79
+    static let baselineLine: UInt32 = 0x7F7F7F
+    static let bar: UInt32 = 0x4472C4
+    static let flareMarker: UInt32 = 0xFF8C00
+    static let tabFollowUp: UInt32 = 0xED7D31
+    static let tabInfo: UInt32 = 0x7F7F7F
+}
+
+/// Number formats used across the workbook.
+enum NumberFormat {
+    static let date = "yyyy-mm-dd"
+    static let dateTime = "yyyy-mm-dd hh:mm \"UTC\""
+    static let percent = "0%"
+    static let oneDecimal = "0.0"
+    static let signedOneDecimal = "+0.0;-0.0;0.0"
+    static let twoDecimals = "0.00"
+    static let integer = "0"
+    static let thousands = "#,##0"
+    static let chartDate = "dd mmm"
+}
+
+extension CellStyle {
+    static let title = CellStyle(bold: true, fontSize: 16, fontColor: Palette.ink)
+    static let subtitle = CellStyle(italic: true, fontColor: Palette.muted)
+    static let section = CellStyle(bold: true, fontSize: 12, fontColor: Palette.ink, bottomBorder: Palette.ink)
+    static let header = CellStyle(
+        bold: true, fill: Palette.headerFill, verticalTop: true, wrap: true, bottomBorder: Palette.headerRule)
+    static let label = CellStyle(bold: true)
+    static let note = CellStyle(italic: true, fontColor: Palette.muted)
+    static let warning = CellStyle(bold: true, fontColor: Palette.badInk, fill: Palette.badFill)
+    static let link = CellStyle(underline: true, fontColor: 0x0563C1)
+    static let wrapped = CellStyle(verticalTop: true, wrap: true)
+    static let date = CellStyle(numberFormat: NumberFormat.date, align: .left)
+    static let dateTime = CellStyle(numberFormat: NumberFormat.dateTime, align: .left)
+    static let percent = CellStyle(numberFormat: NumberFormat.percent)
+    static let oneDecimal = CellStyle(numberFormat: NumberFormat.oneDecimal)
+    static let signedOneDecimal = CellStyle(numberFormat: NumberFormat.signedOneDecimal)
+    static let twoDecimals = CellStyle(numberFormat: NumberFormat.twoDecimals)
+    static let integer = CellStyle(numberFormat: NumberFormat.integer)
+    static let thousands = CellStyle(numberFormat: NumberFormat.thousands)
+    static let centered = CellStyle(align: .center)
+    static let bad = CellStyle(fontColor: Palette.badInk, fill: Palette.badFill)
+    static let badOneDecimal = CellStyle(
+        fontColor: Palette.badInk, fill: Palette.badFill, numberFormat: NumberFormat.oneDecimal)
+    static let good = CellStyle(fontColor: Palette.goodInk, fill: Palette.goodFill)
+    static let highlightRow = CellStyle(fill: Palette.followUpFill)
+    static let newMarker = CellStyle(bold: true, fontColor: Palette.badInk, align: .center, verticalTop: true)
+    static let top = CellStyle(verticalTop: true)
+    static let topCentered = CellStyle(numberFormat: NumberFormat.integer, align: .center, verticalTop: true)
+    static let topLink = CellStyle(underline: true, fontColor: 0x0563C1, verticalTop: true)
+}
+
+/// One cell of a row as the layout describes it; `nil` values become empty cells.
+enum CellValue {
+    case empty
+    case text(String?, CellStyle? = nil)
+    case number(Double?, CellStyle? = nil)
+    case int(Int?, CellStyle? = nil)
+    case date(Double?)  // Excel serial
+    case link(url: String, text: String, style: CellStyle = .link)
+
+    static func yesNo(_ value: Bool?) -> CellValue {
+        value.map { .text($0 ? "Yes" : "No", .centered) } ?? .empty
+    }
+}
+
+extension Worksheet {
+    /// Writes `cells` left to right from `firstCol`.
+    func write(row: Int, _ cells: [CellValue], firstCol: Int = 0) throws {
+        for (offset, cell) in cells.enumerated() {
+            let col = firstCol + offset
+            switch cell {
+            case .empty: continue
+            case let .text(text, style):
+                if let text { try write(text, row: row, col: col, style: style) }
+            case let .number(value, style):
+                if let value { try write(number: value, row: row, col: col, style: style) }
+            case let .int(value, style):
+                if let value { try write(number: Double(value), row: row, col: col, style: style ?? .integer) }
+            case let .date(serial):
+                if let serial { try write(number: serial, row: row, col: col, style: .date) }
+            case let .link(url, text, style):
+                try writeLink(url, text: text, row: row, col: col, style: style)
+            }
+        }
+    }
+
+    /// Writes a header row in the header style; `tall` leaves room for two wrapped lines.
+    func writeHeader(row: Int, _ titles: [String], firstCol: Int = 0, tall: Bool = false) throws {
+        if tall { try setRow(row, height: 30) }
+        for (offset, title) in titles.enumerated() {
+            try write(title, row: row, col: firstCol + offset, style: .header)
+        }
+    }
+
+    /// Writes `count` rows from `start` through `body(index, row)`. When they do not fit,
+    /// the last row that fits becomes a visible note saying how many rows were left out.
+    /// - Returns: the first row after what was written.
+    /// - Throws: ``XLSXError`` when not even the note fits.
+    func writeRows(from start: Int, count: Int, what: String, body: (Int, Int) throws -> Void) throws -> Int {
+        let room = maxRows - start
+        if count <= room {
+            for i in 0..<count { try body(i, start + i) }
+            return start + count
+        }
+        guard room >= 1 else {
+            throw XLSXError(
+                operation: "write \(what)", reason: "the worksheet is full; \(count) rows could not be written",
+                sheet: name, path: workbook.path)
+        }
+        let shown = room - 1
+        for i in 0..<shown { try body(i, start + i) }
+        let note = "⚠ \(grouped(count - shown)) more \(what) not shown: a worksheet holds at most "
+            + "\(grouped(maxRows)) rows. The CSV export lists them all."
+        try write(note, row: start + shown, col: 0, style: .warning)
+        return start + room
+    }
+}
+
+/// `1048576` → `1,048,576`.
+func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return value < 0 ? "-" + out : out
+}
+
+/// Median of the values (mean of the middle two for an even count); `nil` when empty.
+func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
