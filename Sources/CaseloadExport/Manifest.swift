@@ -34,30 +34,12 @@ public struct OutputFile: Sendable, Hashable {
 
 /// The audit manifest of a report folder: which data, options and thresholds produced which files.
 public enum Manifest {
-    /// The thresholds in force, by their snake_case configuration names, in declaration order.
+    /// The thresholds in force, by their configuration keys, in declaration order.
     public static func thresholdValues(_ thresholds: Thresholds) -> [(String, JSONValue)] {
-        Mirror(reflecting: thresholds).children.compactMap { child in
-            guard let label = child.label else { return nil }
-            switch child.value {
-            case let v as Int: return (snakeCase(label), .int(v))
-            case let v as Double: return (snakeCase(label), .number(v))
-            case let v as Bool: return (snakeCase(label), .bool(v))
-            default: return (snakeCase(label), .string(String(describing: child.value)))
-            }
+        Thresholds.settings.map { setting in
+            let value = setting.value(in: thresholds)
+            return (setting.key, setting.isInteger ? .int(Int(value)) : .number(value))
         }
-    }
-
-    /// `camelCase` → `camel_case` (digits stay with the word before them).
-    public static func snakeCase(_ name: String) -> String {
-        var out = ""
-        for ch in name {
-            if ch.isUppercase {
-                out += "_" + ch.lowercased()
-            } else {
-                out.append(ch)
-            }
-        }
-        return out
     }
 
     /// Row counts as manifest keys.

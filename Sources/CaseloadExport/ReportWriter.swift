@@ -72,6 +72,9 @@ public enum ReportWriter {
     }
 
     /// Writes every file of the report into an existing, empty folder.
+    ///
+    /// CSVs are written first; the workbooks (the run's and one per caseload) are independent,
+    /// so they are written in parallel across cores.
     static func writeContents(
         analysis: CaseloadAnalysis, context: ReportContext, into root: String,
         afterEachFile: (String) throws -> Void
@@ -79,29 +82,36 @@ public enum ReportWriter {
         let fm = FileManager.default
         var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
+        var workbooks: [WorkbookJob] = [
+            WorkbookJob(
+                analysis: analysis, context: context,
+                options: WorkbookOptions(multiCaseload: slices.count > 1), relativePath: "caseload.xlsx")
+        ]
 
         relative += try ReportCSV.write(patients: analysis.patients, rejected: context.rejected, to: root)
             .map { String($0.dropFirst(root.count + 1)) }
-        relative += try ReportArtifacts.writeWorkbook(
-            patients: analysis.patients, caseloadName: context.caseloadName, isRunWide: true,
-            analysis: analysis, context: context, to: root, relativeTo: root)
-
         for slice in slices {
-            let folder = root + "/caseloads/" + slice.slug
+            let folder = "caseloads/" + slice.slug
             do {
-                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
             } catch {
-                throw ExportError(path: folder, reason: "cannot create the caseload folder: \(error.localizedDescription)")
+                throw ExportError(path: root + "/" + folder, reason: "cannot create the caseload folder: \(error.localizedDescription)")
             }
-            relative += try ReportCSV.write(patients: slice.patients, rejected: slice.rejected, to: folder)
+            relative += try ReportCSV.write(patients: slice.patients, rejected: slice.rejected, to: root + "/" + folder)
                 .map { String($0.dropFirst(root.count + 1)) }
             var sliceContext = context
             sliceContext.caseloadName = slice.name
             sliceContext.rejected = slice.rejected
-            relative += try ReportArtifacts.writeWorkbook(
-                patients: slice.patients, caseloadName: slice.name, isRunWide: false,
-                analysis: analysis, context: sliceContext, to: folder, relativeTo: root)
+            let sliceAnalysis = CaseloadAnalysis(
+                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
+                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
+            workbooks.append(
+                WorkbookJob(
+                    analysis: sliceAnalysis, context: sliceContext, options: WorkbookOptions(),
+                    relativePath: folder + "/caseload.xlsx"))
         }
+        try writeInParallel(workbooks, root: root)
+        relative += workbooks.map(\.relativePath)
 
         for path in relative { try afterEachFile(path) }
         let outputs = try relative.map { try OutputFile.hashing($0, in: root) }
@@ -112,15 +122,48 @@ public enum ReportWriter {
         }
         return WrittenReport(directory: root, caseloads: slices, outputs: outputs)
     }
+
+    /// One workbook to write.
+    struct WorkbookJob: Sendable {
+        var analysis: CaseloadAnalysis
+        var context: ReportContext
+        var options: WorkbookOptions
+        var relativePath: String
+    }
+
+    /// Writes the workbooks on all cores; the first failure (in job order) is thrown.
+    static func writeInParallel(_ jobs: [WorkbookJob], root: String) throws {
+        let failures = FailureSlots(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let job = jobs[index]
+            do {
+                try CaseloadWorkbook.write(
+                    analysis: job.analysis, context: job.context, options: job.options,
+                    to: root + "/" + job.relativePath)
+            } catch {
+                failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
+            }
+        }
+        if let first = failures.first { throw first }
+    }
 }
 
-/// The workbook step of a report (kept apart so the XLSX exporter plugs in here).
-enum ReportArtifacts {
-    /// Writes `caseload.xlsx` for `patients` into `folder`; returns its path relative to `root`.
-    static func writeWorkbook(
-        patients: [PatientSummary], caseloadName: String, isRunWide: Bool, analysis: CaseloadAnalysis,
-        context: ReportContext, to folder: String, relativeTo root: String
-    ) throws -> [String] {
-        []
+/// Per-job error slots filled from concurrent workers.
+private final class FailureSlots: @unchecked Sendable {
+    private var slots: [ExportError?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ error: ExportError) {
+        lock.lock()
+        slots[index] = error
+        lock.unlock()
+    }
+
+    var first: ExportError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }.first
     }
 }

@@ -84,9 +84,4 @@ import Testing
         let b = try ReportWriter.write(analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: root.path + "/b")
         #expect(a.outputs == b.outputs)
     }
-
-    @Test(arguments: [("flareMargin", "flare_margin"), ("trendWindowDays", "trend_window_days"), ("x", "x")])
-    func snakeCase(name: String, expected: String) {
-        #expect(Manifest.snakeCase(name) == expected)
-    }
 }

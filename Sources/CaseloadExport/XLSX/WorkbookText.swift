@@ -39,58 +39,9 @@ enum WorkbookText {
 
     /// Every threshold in force, in the order of ``Thresholds``' declaration.
     static func thresholdRows(_ t: Thresholds) -> [ThresholdRow] {
-        [
-            .init(name: "baseline_days", value: Double(t.baselineDays), unit: "days",
-                  meaning: "Days at the start of the programme averaged for the pain baseline."),
-            .init(name: "current_days", value: Double(t.currentDays), unit: "days",
-                  meaning: "Days ending at the as-of date averaged for current pain."),
-            .init(name: "recent_adherence_days", value: Double(t.recentAdherenceDays), unit: "days",
-                  meaning: "Days in the recent-adherence window."),
-            .init(name: "trend_window_days", value: Double(t.trendWindowDays), unit: "days",
-                  meaning: "Days in the pain-trend window."),
-            .init(name: "trend_min_pain_days", value: Double(t.trendMinPainDays), unit: "days",
-                  meaning: "Pain days needed in the trend window to judge a trend."),
-            .init(name: "trend_min_slope_per_week", value: t.trendMinSlopePerWeek, unit: "points/week",
-                  meaning: "Smallest weekly change in pain that counts as improving or worsening."),
-            .init(name: "trend_alpha", value: t.trendAlpha, unit: "",
-                  meaning: "Significance level of the Mann–Kendall trend test."),
-            .init(name: "flare_margin", value: t.flareMargin, unit: "points",
-                  meaning: "Points above the previous days' median that make a flare day (MCID, Farrar 2001)."),
-            .init(name: "flare_reference_days", value: Double(t.flareReferenceDays), unit: "days",
-                  meaning: "Days before a day whose median pain is the flare reference."),
-            .init(name: "flare_min_reference_values", value: Double(t.flareMinReferenceValues), unit: "values",
-                  meaning: "Pain values needed in the reference days to judge a flare."),
-            .init(name: "flare_expected_max_days", value: Double(t.flareExpectedMaxDays), unit: "days",
-                  meaning: "A flare still going on after more days than this is persistent (guides: 1–3 days)."),
-            .init(name: "plateau_window_days", value: Double(t.plateauWindowDays), unit: "days",
-                  meaning: "Days in the plateau window."),
-            .init(name: "plateau_min_pain_days", value: Double(t.plateauMinPainDays), unit: "days",
-                  meaning: "Pain days needed in the plateau window to judge a plateau."),
-            .init(name: "plateau_max_change", value: t.plateauMaxChange, unit: "points",
-                  meaning: "Change across the plateau window below which improvement has stalled."),
-            .init(name: "plateau_min_current_pain", value: t.plateauMinCurrentPain, unit: "points",
-                  meaning: "Current pain at or above which a stall still matters."),
-            .init(name: "plateau_min_segment_days", value: Double(t.plateauMinSegmentDays), unit: "days",
-                  meaning: "Shortest segment the change-point search considers."),
-            .init(name: "worsening_margin", value: t.worseningMargin, unit: "points",
-                  meaning: "Rise of current over baseline pain that counts as worsening (MCID, Farrar 2001)."),
-            .init(name: "low_adherence_pct", value: t.lowAdherencePct, unit: "%",
-                  meaning: "Recent adherence below this percentage is low."),
-            .init(name: "no_recent_data_days", value: Double(t.noRecentDataDays), unit: "days",
-                  meaning: "Days without any log row after which data are not recent."),
-            .init(name: "symptom_window_days", value: Double(t.symptomWindowDays), unit: "days",
-                  meaning: "Days in the symptom window (night pain, swelling, readiness, exercise pain, minutes)."),
-            .init(name: "night_pain_days", value: Double(t.nightPainDays), unit: "days",
-                  meaning: "Night-pain days in the symptom window that call for follow-up."),
-            .init(name: "swelling_days", value: Double(t.swellingDays), unit: "days",
-                  meaning: "Swelling days in the symptom window that call for follow-up."),
-            .init(name: "high_exercise_pain", value: t.highExercisePain, unit: "points",
-                  meaning: "Median pain during exercise above which follow-up is needed (Silbernagel 2007)."),
-            .init(name: "readiness_failures", value: Double(t.readinessFailures), unit: "tests",
-                  meaning: "Failed readiness tests in the symptom window that call for follow-up."),
-            .init(name: "long_session_minutes", value: t.longSessionMinutes, unit: "minutes",
-                  meaning: "Median daily exercise minutes above which sessions are too long (programme: about 15)."),
-        ]
+        Thresholds.settings.map { setting in
+            ThresholdRow(name: setting.key, value: setting.value(in: t), unit: setting.unit, meaning: setting.meaning)
+        }
     }
 
     /// How each figure is defined, one sentence each (details in docs/ANALYTICS.md).
