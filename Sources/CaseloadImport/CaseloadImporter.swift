@@ -52,7 +52,13 @@ public struct CaseloadImporter: Sendable {
     /// - Complexity: O(total bytes); memory grows with patients × days and the number of
     ///   distinct rows (16 bytes each for duplicate detection), not with file size.
     public func run(logs: [String], roster: String?) throws -> ImportResult {
+        try run(logs: logs, roster: roster, onAccepted: nil)
+    }
+
+    /// As ``run(logs:roster:)``, also handing every accepted row to `onAccepted` (for tests).
+    func run(logs: [String], roster: String?, onAccepted: ((LogEntry) -> Void)?) throws -> ImportResult {
         var state = ImportState()
+        state.onAccepted = onAccepted
         var result = ImportResult()
         if let roster {
             let (summary, entries) = try readRoster(roster, state: &state)
@@ -243,6 +249,7 @@ struct ImportState {
     var duplicates = DuplicateFilter()
     var rejected: [RejectedRow] = []
     var latestDate: CalendarDate?
+    var onAccepted: ((LogEntry) -> Void)?
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {
@@ -252,6 +259,7 @@ struct ImportState {
         case .accepted(let entry):
             if duplicates.insert(entry) {
                 builder.add(entry)
+                onAccepted?(entry)
                 counts.rowsAccepted += 1
                 if latestDate.map({ entry.date > $0 }) ?? true { latestDate = entry.date }
             } else {
