@@ -133,10 +133,7 @@ public struct CaseloadImporter: Sendable {
         var parser: LogRowParser?
         var counts = RowCounts()
         let info = try streamCSV(path) { record, dialect in
-            if var p = parser {
-                parser = nil  // keep `p` uniquely referenced while it mutates
-                let outcome = p.parse(record)
-                parser = p
+            if let outcome = parser?.parse(record) {  // mutates in place, no copy
                 state.account(outcome, counts: &counts)
             } else {
                 parser = try LogRowParser(header: record, file: path, cells: cellParser(for: dialect.delimiter))
@@ -155,10 +152,7 @@ public struct CaseloadImporter: Sendable {
         var parser: RosterRowParser?
         var counts = RowCounts()
         let info = try streamCSV(path) { record, dialect in
-            if var p = parser {
-                parser = nil
-                let outcome = p.parse(record)
-                parser = p
+            if let outcome = parser?.parse(record) {
                 switch outcome {
                 case .blank: return
                 case .accepted: counts.rowsAccepted += 1
@@ -201,34 +195,42 @@ public struct CaseloadImporter: Sendable {
         }
         var counts = RowCounts()
         var json = JSONLogReader(file: path, cells: cellParser(for: nil))
-        var parser = JSONParser(bytes: bytes, start: start)
         func emit(_ outcome: RowOutcome) { state.account(outcome, counts: &counts) }
         do {
             if format == .ndjson {
                 var parsedAny = false
                 var firstError: JSONSyntaxError?
-                while true {
-                    parser.skipWhitespace()
-                    if parser.isAtEnd { break }
-                    let line = parser.line
+                var lineStart = start
+                var lineNumber = 1
+                while lineStart < bytes.count {
+                    let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                    defer {
+                        lineStart = lineEnd + 1
+                        lineNumber += 1
+                    }
+                    var lineParser = JSONParser(bytes: bytes, start: lineStart, end: lineEnd, line: lineNumber)
+                    lineParser.skipWhitespace()
+                    if lineParser.isAtEnd { continue }
                     do {
-                        let node = try parser.parseValue(depth: 0)
-                        guard parser.restOfLineIsBlank() else {
+                        let node = try lineParser.parseValue(depth: 0)
+                        lineParser.skipWhitespace()
+                        guard lineParser.isAtEnd else {
                             throw JSONSyntaxError(
-                                line: parser.line, column: parser.column, message: "more than one JSON value on a line")
+                                line: lineNumber, column: lineParser.column, message: "more than one JSON value on the line")
                         }
                         parsedAny = true
                         json.read(node, emit)
                     } catch let error as JSONSyntaxError {
                         if firstError == nil { firstError = error }
-                        parser.skipLine()
                         emit(.rejected(RejectedRow(
-                            file: path, line: line, patientID: nil, column: "", value: "",
+                            file: path, line: lineNumber, patientID: nil, column: "",
+                            value: Array(bytes[lineStart..<lineEnd]).withUnsafeBufferPointer { CellParser.stored($0) },
                             reason: "the line is not valid JSON: \(error.message) (column \(error.column))")))
                     }
                 }
                 if !parsedAny, let firstError { throw firstError }
             } else {
+                var parser = JSONParser(bytes: bytes, start: start)
                 try parser.parseDocument { node in json.read(node, emit) }
             }
         } catch let error as JSONSyntaxError {

@@ -180,27 +180,38 @@ struct CellParser: Sendable {
 
     // MARK: Booleans and enums
 
-    private static func lowercasedASCII(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard b.count <= 16 else { return nil }
-        return b.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+    /// True when `b` equals `word` (lower-case ASCII) ignoring ASCII case; no allocation.
+    static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard b.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { w in
+            for k in 0..<w.count {
+                let c = b[k]
+                if (c >= 65 && c <= 90 ? c | 0x20 : c) != w[k] { return false }
+            }
+            return true
+        }
     }
+
+    private static let trueWords: [StaticString] = ["yes", "true", "y", "1"]
+    private static let falseWords: [StaticString] = ["no", "false", "n", "0"]
+    private static let categoryWords: [(StaticString, ExerciseCategory)] = [
+        ("strength", .strength), ("mobility", .mobility), ("activation", .activation), ("massage", .massage),
+        ("run", .run), ("test", .test), ("other", .other),
+    ]
 
     /// yes/no, true/false, y/n, 1/0 in any case.
     func boolean(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Bool> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        switch CellParser.lowercasedASCII(b).map({ String(decoding: $0, as: UTF8.self) }) {
-        case "yes", "true", "y", "1": return .value(true)
-        case "no", "false", "n", "0": return .value(false)
-        default: return .invalid("\(name) \(CellParser.show(b)) is not yes/no")
-        }
+        for word in CellParser.trueWords where CellParser.equalsIgnoringCase(b, word) { return .value(true) }
+        for word in CellParser.falseWords where CellParser.equalsIgnoringCase(b, word) { return .value(false) }
+        return .invalid("\(name) \(CellParser.show(b)) is not yes/no")
     }
 
     func category(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<ExerciseCategory> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        if let lower = CellParser.lowercasedASCII(b),
-           let category = ExerciseCategory(rawValue: String(decoding: lower, as: UTF8.self)) {
+        for (word, category) in CellParser.categoryWords where CellParser.equalsIgnoringCase(b, word) {
             return .value(category)
         }
         let allowed = ExerciseCategory.allCases.map(\.rawValue).joined(separator: ", ")
@@ -210,10 +221,8 @@ struct CellParser: Sendable {
     func readiness(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<ReadinessResult> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        if let lower = CellParser.lowercasedASCII(b),
-           let result = ReadinessResult(rawValue: String(decoding: lower, as: UTF8.self)) {
-            return .value(result)
-        }
+        if CellParser.equalsIgnoringCase(b, "pass") { return .value(.pass) }
+        if CellParser.equalsIgnoringCase(b, "fail") { return .value(.fail) }
         return .invalid("\(name) \(CellParser.show(b)) is not pass/fail")
     }
 

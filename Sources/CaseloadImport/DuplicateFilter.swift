@@ -4,9 +4,55 @@ import CaseloadModel
 struct RowFingerprint: Hashable, Sendable {
     let high: UInt64
     let low: UInt64
+}
 
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(low)
+/// A set of fingerprints: open addressing with linear probing, indexed by the
+/// fingerprint's own (already uniformly random) low bits, so no second hash is needed.
+struct FingerprintSet: Sendable {
+    /// Slots; `(0, 0)` marks an empty slot (a real (0, 0) fingerprint is kept aside).
+    private var slots: [RowFingerprint]
+    private var mask: Int
+    private var hasZero = false
+    private(set) var count = 0
+
+    init(capacity: Int = 1 << 12) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: RowFingerprint(high: 0, low: 0), count: size)
+        mask = size - 1
+    }
+
+    /// Inserts `f`; `false` when it was already there.
+    mutating func insert(_ f: RowFingerprint) -> Bool {
+        if f.high == 0 && f.low == 0 {
+            defer { hasZero = true }
+            if hasZero { return false }
+            count += 1
+            return true
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = Int(truncatingIfNeeded: f.low) & mask
+        while true {
+            let slot = slots[i]
+            if slot.high == 0 && slot.low == 0 {
+                slots[i] = f
+                count += 1
+                return true
+            }
+            if slot == f { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: RowFingerprint(high: 0, low: 0), count: old.count * 2)
+        mask = slots.count - 1
+        for f in old where !(f.high == 0 && f.low == 0) {
+            var i = Int(truncatingIfNeeded: f.low) & mask
+            while !(slots[i].high == 0 && slots[i].low == 0) { i = (i + 1) & mask }
+            slots[i] = f
+        }
     }
 }
 
@@ -21,7 +67,7 @@ struct RowFingerprint: Hashable, Sendable {
 /// probability about n² / 2¹²⁹ for n rows (under 10⁻²⁰ for a billion rows), and because
 /// the key is random per run, colliding rows cannot be crafted in advance.
 struct DuplicateFilter: Sendable {
-    private var seen = Set<RowFingerprint>()
+    private var seen = FingerprintSet()
     private var buffer: [UInt8] = []
 
     init() {}
@@ -33,7 +79,7 @@ struct DuplicateFilter: Sendable {
     mutating func insert(_ entry: LogEntry) -> Bool {
         buffer.removeAll(keepingCapacity: true)
         DuplicateFilter.encode(entry, into: &buffer)
-        return seen.insert(DuplicateFilter.fingerprint(buffer)).inserted
+        return seen.insert(DuplicateFilter.fingerprint(buffer))
     }
 
     static func fingerprint(_ bytes: [UInt8]) -> RowFingerprint {

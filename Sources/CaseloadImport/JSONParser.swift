@@ -46,19 +46,27 @@ struct JSONParser {
     static let maxDepth = 64
 
     private let bytes: [UInt8]
+    /// One past the last byte to read (the end of a line for NDJSON).
+    private let end: Int
     private(set) var index: Int
-    private(set) var line = 1
-    private var lineStart = 0
+    private(set) var line: Int
+    private var lineStart: Int
     /// Containers open at the current position: kind (`{` or `[`), line, column.
     private var open: [(kind: UInt8, line: Int, column: Int)] = []
 
-    init(bytes: [UInt8], start: Int = 0) {
+    /// A parser over `bytes[start..<end]` (all of `bytes` by default), whose first byte
+    /// stands on `line`.
+    init(bytes: [UInt8], start: Int = 0, end: Int? = nil, line: Int = 1) {
+        precondition(start >= 0 && start <= (end ?? bytes.count) && (end ?? bytes.count) <= bytes.count, "bad range")
         self.bytes = bytes
+        self.end = end ?? bytes.count
         self.index = start
+        self.line = line
+        self.lineStart = start
     }
 
     var column: Int { index - lineStart + 1 }
-    var isAtEnd: Bool { index >= bytes.count }
+    var isAtEnd: Bool { index >= end }
 
     private func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(line: line, column: column, message: message)
@@ -76,7 +84,7 @@ struct JSONParser {
 
     /// Skips spaces, tabs and line breaks.
     mutating func skipWhitespace() {
-        while index < bytes.count {
+        while index < end {
             let b = bytes[index]
             if b == UInt8(ascii: "\n") {
                 line += 1
@@ -88,39 +96,22 @@ struct JSONParser {
         }
     }
 
-    /// Skips the rest of the current line (for NDJSON error recovery).
-    mutating func skipLine() {
-        while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        open.removeAll()
-    }
-
-    /// True when only spaces remain before the next line break or the end.
-    mutating func restOfLineIsBlank() -> Bool {
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\n") { return true }
-            if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\r") { return false }
-            index += 1
-        }
-        return true
-    }
-
     /// Parses a whole document: calls `element` for the top-level value, or for each
     /// element of a top-level array (so a large array is never held whole).
     mutating func parseDocument(_ element: (JSONNode) throws -> Void) throws {
         skipWhitespace()
-        guard index < bytes.count else { throw error("the file holds no JSON value") }
+        guard index < end else { throw error("the file holds no JSON value") }
         if bytes[index] == UInt8(ascii: "[") {
             open.append((UInt8(ascii: "["), line, column))
             index += 1
             skipWhitespace()
-            if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            if index < end && bytes[index] == UInt8(ascii: "]") {
                 index += 1
             } else {
                 while true {
                     try element(try parseValue(depth: 1))
                     skipWhitespace()
-                    guard index < bytes.count else { throw endOfInput() }
+                    guard index < end else { throw endOfInput() }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                     if bytes[index] == UInt8(ascii: "]") { index += 1; break }
                     throw error("expected ',' or ']' after an array element")
@@ -131,13 +122,13 @@ struct JSONParser {
             try element(try parseValue(depth: 0))
         }
         skipWhitespace()
-        if index < bytes.count { throw error("unexpected text after the JSON value") }
+        if index < end { throw error("unexpected text after the JSON value") }
     }
 
     /// Parses one value at the current position.
     mutating func parseValue(depth: Int) throws -> JSONNode {
         skipWhitespace()
-        guard index < bytes.count else { throw endOfInput() }
+        guard index < end else { throw endOfInput() }
         let startLine = line, startColumn = column
         let b = bytes[index]
         let value: JSONValue
@@ -167,23 +158,23 @@ struct JSONParser {
         try enter(UInt8(ascii: "{"), depth: depth)
         var members: [JSONMember] = []
         skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+        if index < end && bytes[index] == UInt8(ascii: "}") {
             index += 1
             open.removeLast()
             return .object(members)
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key in an object") }
             let key = try parseString()
             skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             index += 1
             members.append(JSONMember(key: key, node: try parseValue(depth: depth)))
             skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw error("expected ',' or '}' in an object")
@@ -196,7 +187,7 @@ struct JSONParser {
         try enter(UInt8(ascii: "["), depth: depth)
         var elements: [JSONNode] = []
         skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+        if index < end && bytes[index] == UInt8(ascii: "]") {
             index += 1
             open.removeLast()
             return .array(elements)
@@ -204,7 +195,7 @@ struct JSONParser {
         while true {
             elements.append(try parseValue(depth: depth))
             skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; break }
             throw error("expected ',' or ']' in an array")
@@ -216,10 +207,10 @@ struct JSONParser {
     private mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
         let matches = word.withUTF8Buffer { expected in
-            index + count <= bytes.count && (0..<count).allSatisfy { bytes[index + $0] == expected[$0] }
+            index + count <= end && (0..<count).allSatisfy { bytes[index + $0] == expected[$0] }
         }
         if !matches {
-            if index + count > bytes.count { throw endOfInput() }
+            if index + count > end { throw endOfInput() }
             throw error("unexpected text where a JSON value was expected")
         }
         index += count
@@ -229,23 +220,23 @@ struct JSONParser {
         let start = index
         func digits() -> Int {
             let from = index
-            while index < bytes.count && bytes[index] >= 48 && bytes[index] <= 57 { index += 1 }
+            while index < end && bytes[index] >= 48 && bytes[index] <= 57 { index += 1 }
             return index - from
         }
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count else { throw endOfInput() }
+        guard index < end else { throw endOfInput() }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else if digits() == 0 {
             throw error("invalid number")
         }
-        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+        if index < end && bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard digits() > 0 else { throw error("invalid number: no digits after '.'") }
         }
-        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+        if index < end && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
             index += 1
-            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+            if index < end && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
                 index += 1
             }
             guard digits() > 0 else { throw error("invalid number: no digits in the exponent") }
@@ -258,13 +249,13 @@ struct JSONParser {
         var out: [UInt8] = []
         while true {
             let start = index
-            while index < bytes.count {
+            while index < end {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
                 index += 1
             }
             out.append(contentsOf: bytes[start..<index])
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
@@ -272,7 +263,7 @@ struct JSONParser {
             }
             if b < 0x20 { throw error("control character in a string (a line break must be written \\n)") }
             index += 1
-            guard index < bytes.count else { throw endOfInput() }
+            guard index < end else { throw endOfInput() }
             let escape = bytes[index]
             index += 1
             switch escape {
@@ -286,7 +277,7 @@ struct JSONParser {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try hex4()
-                if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                if (0xD800...0xDBFF).contains(code), index + 1 < end, bytes[index] == UInt8(ascii: "\\"),
                    bytes[index + 1] == UInt8(ascii: "u") {
                     index += 2
                     let low = try hex4()
@@ -305,7 +296,7 @@ struct JSONParser {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw endOfInput() }
+        guard index + 4 <= end else { throw endOfInput() }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let b = bytes[index]
