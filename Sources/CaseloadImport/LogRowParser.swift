@@ -148,7 +148,7 @@ struct LogRowParser {
     /// Validates one record.
     mutating func parse(_ record: CSVRecord) -> RowOutcome {
         if record.isUnterminated {
-            let value = record.bytes.withUnsafeBufferPointer { CellParser.stored($0) }
+            let value = record.withField(record.count - 1) { CellParser.stored($0) }
             return .rejected(
                 RejectedRow(
                     file: file, line: record.line, patientID: nil, column: "", value: value,

@@ -29,7 +29,7 @@ struct RosterRowParser {
 
     mutating func parse(_ record: CSVRecord) -> Outcome {
         if record.isUnterminated {
-            let value = record.bytes.withUnsafeBufferPointer { CellParser.stored($0) }
+            let value = record.withField(record.count - 1) { CellParser.stored($0) }
             return .rejected(
                 RejectedRow(
                     file: file, line: record.line, patientID: nil, column: "", value: value,

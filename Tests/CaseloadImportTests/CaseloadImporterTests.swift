@@ -95,6 +95,7 @@ import Testing
         let rejected = try #require(result.rejected.first)
         #expect(rejected.line == 3)
         #expect(rejected.reason.hasPrefix("unterminated quoted field"))
+        #expect(rejected.value == "never closed\nP01,2026-03-04,Squat,x\n")  // the open field swallowed the rest
     }
 
     @Test func dateTimesWithOffsets() throws {

@@ -30,7 +30,7 @@ import Testing
         try folder.write("in/k.csv", "x")
         let previous = FileManager.default.currentDirectoryPath
         #expect(FileManager.default.changeCurrentDirectoryPath(folder.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         #expect(try discoverInputs(["in"]) == ["in/k.csv"])
         // Excluding the only input (the roster, say) leaves the folder with nothing to read.
         #expect(throws: ImportError.self) { try discoverInputs(["in"], excluding: [folder.path + "/in/k.csv"]) }
