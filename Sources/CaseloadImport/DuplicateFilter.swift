@@ -60,15 +60,16 @@ struct FingerprintSet: Sendable {
 ///
 /// Two rows are duplicates when every field of their ``CaseloadModel/LogEntry`` is equal
 /// (patient, date, time, offset, session, exercise, every number, every flag and the
-/// notes), whatever file or line they came from. Each row is encoded canonically
-/// (numbers as values, so `2.50` equals `2.5`; strings length-prefixed) and hashed with
-/// two independently keyed SipHash passes (Swift's `Hasher`, seeded per process) into
-/// 128 bits. Only the fingerprints are kept. Two different rows share a fingerprint with
-/// probability about n² / 2¹²⁹ for n rows (under 10⁻²⁰ for a billion rows), and because
-/// the key is random per run, colliding rows cannot be crafted in advance.
+/// notes), whatever file or line they came from. Numbers are compared as values (`2.50`
+/// equals `2.5`, `-0` equals `0`). The row's synthesized `Hashable` conformance (every
+/// field, optionals tagged, strings terminated) is fed through two independently keyed
+/// SipHash passes (Swift's `Hasher`, seeded at random per process, with different
+/// prefixes) into a 128-bit fingerprint; only fingerprints are kept. Two different rows
+/// share a fingerprint with probability about n² / 2¹²⁹ for n rows (under 10⁻²⁰ for a
+/// billion rows), and because the key is random per run, colliding rows cannot be
+/// crafted in advance.
 struct DuplicateFilter: Sendable {
     private var seen = FingerprintSet()
-    private var buffer: [UInt8] = []
 
     init() {}
 
@@ -77,68 +78,17 @@ struct DuplicateFilter: Sendable {
 
     /// Records `entry`; returns `false` when an identical row was seen before.
     mutating func insert(_ entry: LogEntry) -> Bool {
-        buffer.removeAll(keepingCapacity: true)
-        DuplicateFilter.encode(entry, into: &buffer)
-        return seen.insert(DuplicateFilter.fingerprint(buffer))
+        seen.insert(DuplicateFilter.fingerprint(entry))
     }
 
-    static func fingerprint(_ bytes: [UInt8]) -> RowFingerprint {
-        bytes.withUnsafeBytes { raw in
-            var first = Hasher()
-            first.combine(UInt8(0xA5))
-            first.combine(bytes: raw)
-            var second = Hasher()
-            second.combine(UInt8(0x5A))
-            second.combine(bytes: raw)
-            return RowFingerprint(
-                high: UInt64(truncatingIfNeeded: first.finalize()), low: UInt64(truncatingIfNeeded: second.finalize()))
-        }
-    }
-
-    /// The canonical encoding: each field tagged present/absent, strings length-prefixed.
-    static func encode(_ e: LogEntry, into out: inout [UInt8]) {
-        func int(_ value: Int) {
-            withUnsafeBytes(of: Int64(value).littleEndian) { out.append(contentsOf: $0) }
-        }
-        func string(_ value: String?) {
-            guard var value else { out.append(0); return }
-            out.append(1)
-            value.withUTF8 { utf8 in
-                int(utf8.count)
-                out.append(contentsOf: utf8)
-            }
-        }
-        func optionalInt(_ value: Int?) {
-            guard let value else { out.append(0); return }
-            out.append(1)
-            int(value)
-        }
-        func double(_ value: Double?) {
-            guard let value else { out.append(0); return }
-            out.append(1)
-            let canonical = value == 0 ? 0 : value
-            withUnsafeBytes(of: canonical.bitPattern.littleEndian) { out.append(contentsOf: $0) }
-        }
-        func bool(_ value: Bool?) {
-            out.append(value.map { $0 ? 2 : 1 } ?? 0)
-        }
-        string(e.patientID)
-        int(e.date.daysSinceEpoch)
-        optionalInt(e.secondsOfDay)
-        optionalInt(e.utcOffsetMinutes)
-        string(e.sessionID)
-        string(e.exercise)
-        out.append(e.category.map { UInt8(ExerciseCategory.allCases.firstIndex(of: $0) ?? 0) + 1 } ?? 0)
-        optionalInt(e.level)
-        optionalInt(e.sets)
-        optionalInt(e.reps)
-        double(e.loadKg)
-        double(e.durationMin)
-        double(e.painDuring)
-        double(e.pain)
-        bool(e.swelling)
-        bool(e.nightPain)
-        out.append(e.readiness.map { $0 == .pass ? 1 : 2 } ?? 0)
-        string(e.notes)
+    static func fingerprint(_ entry: LogEntry) -> RowFingerprint {
+        var first = Hasher()
+        first.combine(UInt8(0xA5))
+        first.combine(entry)
+        var second = Hasher()
+        second.combine(UInt8(0x5A))
+        second.combine(entry)
+        return RowFingerprint(
+            high: UInt64(truncatingIfNeeded: first.finalize()), low: UInt64(truncatingIfNeeded: second.finalize()))
     }
 }
