@@ -16,6 +16,7 @@ public struct ImportResult: Sendable {
     /// The latest accepted log date (the default as-of date), `nil` when none was accepted.
     public var latestDate: CalendarDate?
 
+    /// Creates a result; the importer fills one in, tests and tools may build their own.
     public init(
         builder: CaseloadBuilder = CaseloadBuilder(), roster: [String: RosterEntry] = [:], inputs: [InputSummary] = [],
         rejected: [RejectedRow] = [], totals: RowCounts = RowCounts(), latestDate: CalendarDate? = nil
@@ -35,6 +36,7 @@ public struct ImportResult: Sendable {
 /// the order given) are dropped and counted. For every input and in total,
 /// `rowsRead == rowsAccepted + rowsRejected + rowsDuplicate`.
 public struct CaseloadImporter: Sendable {
+    /// How cells are read (date order).
     public var options: ImportOptions
 
     /// Creates an importer with `options`.

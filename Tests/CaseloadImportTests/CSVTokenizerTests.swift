@@ -56,6 +56,17 @@ import Testing
         "quotes_and_newlines", "simple", "simple_crlf", "utf8",
     ]
 
+    /// W3C CSVW test029 (minimal output): rows keyed by the header, all strings.
+    @Test func w3cCSVWTest029() throws {
+        let csv = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.csv"))))
+        let json = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.json")))
+        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])
+        let records = tokenize(csv, chunkSize: 5)
+        let header = try #require(records.first).strings
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.strings)) }
+        #expect(rows == expected)
+    }
+
     /// csv-spectrum: the records, keyed by the header, must equal the expected JSON
     /// (read with Foundation's JSONSerialization, independently of this package).
     @Test(arguments: spectrum)
