@@ -14,6 +14,11 @@ struct ColumnMap: Sendable {
     /// Number of header columns.
     var count: Int { known.count }
 
+    /// A header name cut to 40 characters for messages.
+    static func short(_ name: String) -> String {
+        name.count > 40 ? String(name.prefix(39)) + "…" : name
+    }
+
     /// Reads the header record.
     /// - Throws: ``ImportError`` for a duplicate column name or a missing required column.
     init(header: CSVRecord, file: String, knownNames: [String], required: [String]) throws {
@@ -33,7 +38,7 @@ struct ColumnMap: Sendable {
                 if let first = seen[key] {
                     throw ImportError(
                         file: file, line: header.line, column: column + 1,
-                        reason: "duplicate column name '\(name)' (also column \(first + 1))")
+                        reason: "duplicate column name '\(ColumnMap.short(name))' (also column \(first + 1))")
                 }
                 seen[key] = column
             }
@@ -45,7 +50,7 @@ struct ColumnMap: Sendable {
             }
         }
         for name in required where seen[name] == nil {
-            let found = names.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+            let found = names.prefix(8).map { "'\(ColumnMap.short($0))'" }.joined(separator: ", ") + (names.count > 8 ? ", …" : "")
             throw ImportError(
                 file: file, line: header.line,
                 reason: "no \(name) column in the header (found \(found))")

@@ -24,7 +24,7 @@ public func discoverInputs(_ paths: [String], excluding: Set<String> = []) throw
             continue
         }
         guard let walker = manager.enumerator(
-            at: URL(fileURLWithPath: path, isDirectory: true), includingPropertiesForKeys: [.isRegularFileKey],
+            at: URL(fileURLWithPath: path, isDirectory: true), includingPropertiesForKeys: nil,
             options: [.skipsHiddenFiles])
         else {
             throw ImportError(file: path, reason: "cannot list the folder")
@@ -33,8 +33,10 @@ public func discoverInputs(_ paths: [String], excluding: Set<String> = []) throw
         let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL.path
         var inFolder: [String] = []
         for case let url as URL in walker {
+            var entryIsDirectory: ObjCBool = false
+            // fileExists follows symbolic links, so a linked export is found like a plain file.
             guard discoverableExtensions.contains(url.pathExtension.lowercased()),
-                  (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+                  manager.fileExists(atPath: url.path, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue
             else { continue }
             let full = url.standardizedFileURL.path
             let relative = full.hasPrefix(root + "/") ? String(full.dropFirst(root.count + 1)) : url.lastPathComponent

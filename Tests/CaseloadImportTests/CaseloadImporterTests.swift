@@ -280,6 +280,13 @@ import Testing
         #expect(result.inputs.first?.ignoredColumns.count == 99_998)
     }
 
+    @Test func hugeSingleLineFailsWithAShortMessage() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("one-line.csv", [UInt8](repeating: UInt8(ascii: "z"), count: 3 << 20))
+        let error = try #require(throws: ImportError.self) { try CaseloadImporter().run(logs: [path], roster: nil) }
+        #expect(error.reason == "no patient_id column in the header (found '" + String(repeating: "z", count: 39) + "…')")
+    }
+
     @Test func headerOnlyFileHasNoRows() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("h.csv", "patient_id,date\n")

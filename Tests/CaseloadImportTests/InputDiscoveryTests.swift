@@ -17,6 +17,14 @@ import Testing
         #expect(withoutRoster == ["b/y.json", "v.tsv", "w.ndjson", "x.CSV"].map { logs + "/" + $0 })
     }
 
+    @Test func symbolicLinksToFilesAreFound() throws {
+        let folder = try TemporaryFolder()
+        let target = try folder.write("exports/real.csv", "patient_id,date\n")
+        try folder.write("logs/readme.md", "x")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/logs/link.csv", withDestinationPath: target)
+        #expect(try discoverInputs([folder.path + "/logs"]) == [folder.path + "/logs/link.csv"])
+    }
+
     @Test func filesAreKeptAsGivenInOrder() throws {
         let folder = try TemporaryFolder()
         let b = try folder.write("b.txt", "x")
