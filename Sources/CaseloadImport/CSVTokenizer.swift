@@ -1,0 +1,243 @@
+/// One CSV record: its fields' bytes stored back to back, and where it starts.
+///
+/// Field bytes are unquoted and unescaped (`"a ""b"""` is stored as `a "b"`) and not
+/// decoded: turning them into numbers or strings is the row parser's job.
+public struct CSVRecord: Sendable {
+    /// All fields' bytes, back to back.
+    public internal(set) var bytes: [UInt8] = []
+    /// End offset in ``bytes`` of each field (so field `i` is `ends[i-1]..<ends[i]`).
+    public internal(set) var ends: [Int] = []
+    /// The physical line (1-based) where the record starts.
+    public internal(set) var line = 1
+    /// True when the file ended inside a quoted field of this record.
+    public internal(set) var isUnterminated = false
+
+    /// Number of fields.
+    public var count: Int { ends.count }
+
+    /// The byte range of field `index` in ``bytes``.
+    public func range(of index: Int) -> Range<Int> {
+        precondition(index >= 0 && index < ends.count, "field index out of range")
+        return (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
+    /// Calls `body` with the bytes of field `index`.
+    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let r = range(of: index)
+        return try bytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[r]))
+        }
+    }
+
+    /// Field `index` decoded as UTF-8 (invalid bytes replaced); for tests and messages.
+    public func string(at index: Int) -> String {
+        String(decoding: bytes[range(of: index)], as: UTF8.self)
+    }
+
+    /// Every field decoded as UTF-8.
+    public var strings: [String] { (0..<count).map { string(at: $0) } }
+}
+
+/// A streaming RFC 4180 tokenizer over bytes: feed it chunks, it hands out records.
+///
+/// - Quoted fields may hold delimiters, doubled quotes and line breaks (LF, CRLF or CR).
+/// - A quote inside an unquoted field is kept literally; text after a closing quote is
+///   appended literally (`"ab"c` reads as `abc`).
+/// - Blank lines are skipped; LF, CRLF and lone CR all end a record and count one line.
+/// - A file ending inside a quoted field yields a last record with ``CSVRecord/isUnterminated``.
+///
+/// The tokenizer holds only the record being built, never the file.
+/// - Complexity: O(n) in the bytes fed; each byte is looked at once and copied at most once.
+public struct CSVTokenizer: Sendable {
+    private enum State: Sendable { case fieldStart, unquoted, quoted, quoteInQuoted }
+    private enum Pending: Sendable { case none, crInQuotes, crEndedRecord }
+
+    /// The field delimiter byte.
+    public let delimiter: UInt8
+    /// The physical line the tokenizer is on (1-based).
+    public private(set) var line = 1
+    private var state = State.fieldStart
+    private var pending = Pending.none
+    private var record = CSVRecord()
+    /// Per byte: bit 0 = ends an unquoted run, bit 1 = ends a quoted run.
+    private let classes: [UInt8]
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let lf = UInt8(ascii: "\n")
+    private static let cr = UInt8(ascii: "\r")
+
+    /// Creates a tokenizer for `delimiter` (which must not be a quote or line break).
+    public init(delimiter: UInt8) {
+        precondition(
+            delimiter != CSVTokenizer.quote && delimiter != CSVTokenizer.lf && delimiter != CSVTokenizer.cr,
+            "delimiter must not be a quote or line break")
+        self.delimiter = delimiter
+        var table = [UInt8](repeating: 0, count: 256)
+        table[Int(delimiter)] = 1
+        for b in [CSVTokenizer.quote, CSVTokenizer.lf, CSVTokenizer.cr] { table[Int(b)] = 3 }
+        classes = table
+    }
+
+    /// Tokenizes `chunk`, calling `emit` for every record completed in it.
+    public mutating func consume(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) throws -> Void
+    ) rethrows {
+        guard let p = chunk.baseAddress, chunk.count > 0 else { return }
+        let n = chunk.count
+        var i = 0
+        switch pending {
+        case .none: break
+        case .crInQuotes:
+            pending = .none
+            if p[0] == CSVTokenizer.lf { record.bytes.append(CSVTokenizer.lf); i = 1 }
+        case .crEndedRecord:
+            pending = .none
+            if p[0] == CSVTokenizer.lf { i = 1 }
+        }
+        let table = classes
+        try table.withUnsafeBufferPointer { cls in
+            while i < n {
+                switch state {
+                case .fieldStart, .unquoted:
+                    let start = i
+                    while i < n && cls[Int(p[i])] & 1 == 0 { i += 1 }
+                    if i > start {
+                        record.bytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
+                        state = .unquoted
+                    }
+                    if i == n { return }
+                    let b = p[i]
+                    i += 1
+                    if b == delimiter {
+                        record.ends.append(record.bytes.count)
+                        state = .fieldStart
+                    } else if b == CSVTokenizer.quote {
+                        if state == .fieldStart { state = .quoted } else { record.bytes.append(b) }
+                    } else {
+                        line += 1
+                        if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: false) }
+                        try endRecord(emit)
+                    }
+                case .quoted:
+                    let start = i
+                    while i < n && cls[Int(p[i])] & 2 == 0 { i += 1 }
+                    if i > start {
+                        record.bytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
+                    }
+                    if i == n { return }
+                    let b = p[i]
+                    i += 1
+                    if b == CSVTokenizer.quote {
+                        state = .quoteInQuoted
+                    } else {
+                        record.bytes.append(b)
+                        line += 1
+                        if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: true) }
+                    }
+                case .quoteInQuoted:
+                    let b = p[i]
+                    i += 1
+                    if b == CSVTokenizer.quote {
+                        record.bytes.append(b)
+                        state = .quoted
+                    } else if b == delimiter {
+                        record.ends.append(record.bytes.count)
+                        state = .fieldStart
+                    } else if b == CSVTokenizer.lf || b == CSVTokenizer.cr {
+                        line += 1
+                        if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: false) }
+                        try endRecord(emit)
+                    } else {
+                        record.bytes.append(b)
+                        state = .unquoted
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the input: emits the last record if the file did not end with a line break.
+    public mutating func finish(_ emit: (CSVRecord) throws -> Void) rethrows {
+        pending = .none
+        switch state {
+        case .quoted:
+            record.isUnterminated = true
+            try endRecord(emit)
+        case .fieldStart where record.ends.isEmpty && record.bytes.isEmpty:
+            break
+        default:
+            try endRecord(emit)
+        }
+    }
+
+    /// After a CR at `i - 1`: swallows a following LF (a CRLF pair) or remembers to check
+    /// the next chunk. Returns the next index.
+    private mutating func skipLF(after i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, inQuotes: Bool) -> Int {
+        if i < n {
+            guard p[i] == CSVTokenizer.lf else { return i }
+            if inQuotes { record.bytes.append(CSVTokenizer.lf) }
+            return i + 1
+        }
+        pending = inQuotes ? .crInQuotes : .crEndedRecord
+        return i
+    }
+
+    private mutating func endRecord(_ emit: (CSVRecord) throws -> Void) rethrows {
+        let blank = state == .fieldStart && record.ends.isEmpty && record.bytes.isEmpty
+        if !blank {
+            record.ends.append(record.bytes.count)
+            try emit(record)
+        }
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
+        record.isUnterminated = false
+        record.line = line
+        state = .fieldStart
+    }
+}
+
+/// The CSV dialect found in a file.
+public struct CSVDialect: Sendable, Equatable {
+    /// `,`, `;` or tab.
+    public var delimiter: UInt8
+    /// True when the file starts with a UTF-8 byte order mark.
+    public var hasBOM: Bool
+    /// `LF`, `CRLF`, `CR`, or `none` for a one-line file.
+    public var newline: String
+
+    /// Guesses the dialect from the start of a file (BOM already removed).
+    ///
+    /// The delimiter is whichever of `,` `;` tab occurs most often outside quotes on the
+    /// first line; ties and a line with none go to `,`.
+    public static func sniff(_ prefix: UnsafeBufferPointer<UInt8>, hasBOM: Bool) -> CSVDialect {
+        var comma = 0, semicolon = 0, tab = 0
+        var inQuotes = false
+        var newline = "none"
+        var i = 0
+        while i < prefix.count {
+            let b = prefix[i]
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if b == UInt8(ascii: ",") { comma += 1 }
+                else if b == UInt8(ascii: ";") { semicolon += 1 }
+                else if b == UInt8(ascii: "\t") { tab += 1 }
+                else if b == UInt8(ascii: "\n") { newline = "LF"; break }
+                else if b == UInt8(ascii: "\r") {
+                    newline = i + 1 < prefix.count && prefix[i + 1] == UInt8(ascii: "\n") ? "CRLF" : "CR"
+                    break
+                }
+            }
+            i += 1
+        }
+        var delimiter = UInt8(ascii: ",")
+        if semicolon > comma && semicolon >= tab { delimiter = UInt8(ascii: ";") }
+        else if tab > comma && tab > semicolon { delimiter = UInt8(ascii: "\t") }
+        return CSVDialect(delimiter: delimiter, hasBOM: hasBOM, newline: newline)
+    }
+
+    /// The delimiter as written in a dialect string: `','`, `';'` or `tab`.
+    public var delimiterName: String {
+        delimiter == UInt8(ascii: "\t") ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'"
+    }
+}

@@ -1,0 +1,289 @@
+import CaseloadModel
+
+/// Everything an import run produced: the folded log, the roster and the accounting.
+public struct ImportResult: Sendable {
+    /// Every accepted log row, folded in.
+    public var builder: CaseloadBuilder
+    /// Roster entries by patient ID: the roster file's, plus patient details found in
+    /// JSON logs for patients the roster file does not list (empty without either).
+    public var roster: [String: RosterEntry]
+    /// The roster first (role `.roster`) when given, then the log files in the order read.
+    public var inputs: [InputSummary]
+    /// Rejected rows, in file order, then line order.
+    public var rejected: [RejectedRow]
+    /// The sum of every input's counts (the roster's rows included).
+    public var totals: RowCounts
+    /// The latest accepted log date (the default as-of date), `nil` when none was accepted.
+    public var latestDate: CalendarDate?
+
+    /// Creates a result; the importer fills one in, tests and tools may build their own.
+    public init(
+        builder: CaseloadBuilder = CaseloadBuilder(), roster: [String: RosterEntry] = [:], inputs: [InputSummary] = [],
+        rejected: [RejectedRow] = [], totals: RowCounts = RowCounts(), latestDate: CalendarDate? = nil
+    ) {
+        self.builder = builder
+        self.roster = roster
+        self.inputs = inputs
+        self.rejected = rejected
+        self.totals = totals
+        self.latestDate = latestDate
+    }
+}
+
+/// Reads training logs (CSV, TSV, JSON, NDJSON) and a roster into the canonical model.
+///
+/// Bad rows are rejected and counted, never fatal; duplicate rows (across all files, in
+/// the order given) are dropped and counted. For every input and in total,
+/// `rowsRead == rowsAccepted + rowsRejected + rowsDuplicate`.
+public struct CaseloadImporter: Sendable {
+    /// How cells are read (date order).
+    public var options: ImportOptions
+
+    /// Creates an importer with `options`.
+    public init(options: ImportOptions = ImportOptions()) {
+        self.options = options
+    }
+
+    /// Reads the roster (when given) and then every log file in order.
+    /// - Parameters:
+    ///   - logs: log files, in the order to read them (see ``discoverInputs(_:excluding:)``).
+    ///   - roster: the roster CSV, or `nil`.
+    /// - Returns: the folded rows, the roster, per-file summaries and every rejected row.
+    /// - Throws: ``ImportError`` when a file cannot be read at all (missing, empty,
+    ///   binary, no `patient_id`/`date` column, duplicate column names, invalid JSON).
+    /// - Complexity: O(total bytes); memory grows with patients × days and the number of
+    ///   distinct rows (16 bytes each for duplicate detection), not with file size.
+    public func run(logs: [String], roster: String?) throws -> ImportResult {
+        try run(logs: logs, roster: roster, onAccepted: nil)
+    }
+
+    /// As ``run(logs:roster:)``, also handing every accepted row to `onAccepted` (for tests).
+    func run(logs: [String], roster: String?, onAccepted: ((LogEntry) -> Void)?) throws -> ImportResult {
+        var state = ImportState()
+        state.onAccepted = onAccepted
+        var result = ImportResult()
+        if let roster {
+            let (summary, entries) = try readRoster(roster, state: &state)
+            result.inputs.append(summary)
+            result.roster = entries
+        }
+        var jsonRoster: [String: RosterEntry] = [:]
+        for path in logs {
+            let summary: InputSummary
+            switch InputFormat(path: path) {
+            case .json, .ndjson:
+                let (s, entries) = try readJSONLog(path, state: &state)
+                summary = s
+                for (id, entry) in entries where jsonRoster[id] == nil { jsonRoster[id] = entry }
+            case .csv, .tsv:
+                summary = try readCSVLog(path, state: &state)
+            }
+            result.inputs.append(summary)
+        }
+        for (id, entry) in jsonRoster where result.roster[id] == nil { result.roster[id] = entry }
+        result.builder = state.builder
+        result.rejected = state.rejected
+        result.latestDate = state.latestDate
+        result.totals = result.inputs.reduce(RowCounts()) { $0 + $1.counts }
+        return result
+    }
+
+    // MARK: CSV
+
+    /// Opens a CSV file, checks its first bytes, sniffs the dialect and streams records.
+    private func streamCSV(
+        _ path: String, _ onRecord: (CSVRecord, CSVDialect) throws -> Void
+    ) throws -> (dialect: CSVDialect, sha256: String, bytes: Int) {
+        var reader = try FileChunkReader(path: path)
+        var chunk = try reader.next()
+        guard chunk.count > 0 else { throw ImportError(file: path, reason: "the file is empty") }
+        var hasBOM = false
+        if chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
+            hasBOM = true
+            chunk = UnsafeBufferPointer(rebasing: chunk[3...])
+        } else if chunk.count >= 2 && ((chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF)) {
+            throw ImportError(file: path, line: 1, reason: "the file is UTF-16; save it as UTF-8 CSV")
+        }
+        if chunk.contains(0) {
+            throw ImportError(file: path, reason: "the file is binary (it holds NUL bytes), not CSV text")
+        }
+        var dialect = CSVDialect.sniff(chunk, hasBOM: hasBOM)
+        if InputFormat(path: path) == .tsv { dialect.delimiter = UInt8(ascii: "\t") }
+        var tokenizer = CSVTokenizer(delimiter: dialect.delimiter)
+        let found = dialect
+        func emit(_ record: CSVRecord) throws { try onRecord(record, found) }
+        try tokenizer.consume(chunk, emit)
+        while true {
+            let next = try reader.next()
+            if next.isEmpty { break }
+            try tokenizer.consume(next, emit)
+        }
+        try tokenizer.finish(emit)
+        return (dialect, reader.sha256Hex(), reader.bytesRead)
+    }
+
+    private func dialectString(_ dialect: CSVDialect, windows1252: Bool) -> String {
+        let encoding = (dialect.hasBOM ? "UTF-8+BOM" : "UTF-8") + (windows1252 ? "+Windows-1252" : "")
+        return "delimiter=\(dialect.delimiterName) encoding=\(encoding) newline=\(dialect.newline)"
+    }
+
+    private func cellParser(for delimiter: UInt8?) -> CellParser {
+        CellParser(dateOrder: options.dateOrder, decimalComma: delimiter == UInt8(ascii: ";"))
+    }
+
+    private func readCSVLog(_ path: String, state: inout ImportState) throws -> InputSummary {
+        var parser: LogRowParser?
+        var counts = RowCounts()
+        let info = try streamCSV(path) { record, dialect in
+            if let outcome = parser?.parse(record) {  // mutates in place, no copy
+                state.account(outcome, counts: &counts)
+            } else {
+                parser = try LogRowParser(header: record, file: path, cells: cellParser(for: dialect.delimiter))
+            }
+        }
+        guard let parser else {
+            throw ImportError(file: path, reason: "the file has no header line")
+        }
+        return InputSummary(
+            path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
+            dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,
+            warnings: parser.notes.warnings, ignoredColumns: parser.columns.ignoredColumns)
+    }
+
+    private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {
+        var parser: RosterRowParser?
+        var counts = RowCounts()
+        let info = try streamCSV(path) { record, dialect in
+            if let outcome = parser?.parse(record) {
+                switch outcome {
+                case .blank: return
+                case .accepted: counts.rowsAccepted += 1
+                case .duplicate: counts.rowsDuplicate += 1
+                case .rejected(let row):
+                    counts.rowsRejected += 1
+                    state.rejected.append(row)
+                }
+                counts.rowsRead += 1
+            } else {
+                parser = try RosterRowParser(
+                    header: record, file: path, cells: cellParser(for: dialect.delimiter))
+            }
+        }
+        guard let parser else { throw ImportError(file: path, reason: "the file has no header line") }
+        let summary = InputSummary(
+            path: path, role: .roster, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
+            dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,
+            warnings: parser.notes.warnings, ignoredColumns: parser.columns.ignoredColumns)
+        return (summary, parser.entries.mapValues(\.entry))
+    }
+
+    // MARK: JSON
+
+    private func readJSONLog(
+        _ path: String, state: inout ImportState
+    ) throws -> (InputSummary, [String: RosterEntry]) {
+        var reader = try FileChunkReader(path: path)
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try reader.next()
+            if chunk.isEmpty { break }
+            bytes.append(contentsOf: chunk)
+        }
+        guard !bytes.isEmpty else { throw ImportError(file: path, reason: "the file is empty") }
+        let format = InputFormat(path: path)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if bytes.contains(0) {
+            throw ImportError(file: path, reason: "the file is binary (it holds NUL bytes), not JSON text")
+        }
+        var counts = RowCounts()
+        var json = JSONLogReader(file: path, cells: cellParser(for: nil))
+        func emit(_ outcome: RowOutcome) { state.account(outcome, counts: &counts) }
+        do {
+            if format == .ndjson {
+                var parsedAny = false
+                var firstError: JSONSyntaxError?
+                var lineStart = start
+                var lineNumber = 1
+                while lineStart < bytes.count {
+                    let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                    defer {
+                        lineStart = lineEnd + 1
+                        lineNumber += 1
+                    }
+                    var lineParser = JSONParser(bytes: bytes, start: lineStart, end: lineEnd, line: lineNumber)
+                    lineParser.skipWhitespace()
+                    if lineParser.isAtEnd { continue }
+                    do {
+                        let node = try lineParser.parseValue(depth: 0)
+                        lineParser.skipWhitespace()
+                        guard lineParser.isAtEnd else {
+                            throw JSONSyntaxError(
+                                line: lineNumber, column: lineParser.column, message: "more than one JSON value on the line")
+                        }
+                        parsedAny = true
+                        json.read(node, emit)
+                    } catch let error as JSONSyntaxError {
+                        if firstError == nil { firstError = error }
+                        emit(.rejected(RejectedRow(
+                            file: path, line: lineNumber, patientID: nil, column: "",
+                            value: Array(bytes[lineStart..<lineEnd]).withUnsafeBufferPointer { CellParser.stored($0) },
+                            reason: "the line is not valid JSON: \(error.message) (column \(error.column))")))
+                    }
+                }
+                if !parsedAny, let firstError { throw firstError }
+            } else {
+                var parser = JSONParser(bytes: bytes, start: start)
+                try parser.parseDocument { node in json.read(node, emit) }
+            }
+        } catch let error as JSONSyntaxError {
+            throw ImportError(file: path, line: error.line, column: error.column, reason: error.message)
+        }
+        var warnings = json.notes.warnings
+        warnings.append(contentsOf: json.warnings)
+        let summary = InputSummary(
+            path: path, role: .log, sha256: reader.sha256Hex(), bytes: reader.bytesRead, format: format,
+            dialect: nil, counts: counts, warnings: warnings, ignoredColumns: json.ignoredKeys)
+        return (summary, json.roster)
+    }
+}
+
+/// What an import run accumulates across files.
+struct ImportState {
+    var builder = CaseloadBuilder()
+    var duplicates = DuplicateFilter()
+    var rejected: [RejectedRow] = []
+    var latestDate: CalendarDate?
+    var onAccepted: ((LogEntry) -> Void)?
+
+    /// Counts one row outcome into its file's counts and folds accepted rows in.
+    mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {
+        switch outcome {
+        case .blank:
+            return
+        case .accepted(let entry):
+            if duplicates.insert(entry) {
+                builder.add(entry)
+                onAccepted?(entry)
+                counts.rowsAccepted += 1
+                if latestDate.map({ entry.date > $0 }) ?? true { latestDate = entry.date }
+            } else {
+                counts.rowsDuplicate += 1
+            }
+        case .rejected(let row):
+            rejected.append(row)
+            counts.rowsRejected += 1
+        }
+        counts.rowsRead += 1
+    }
+}
+
+extension InputFormat {
+    /// The format a path's extension names (case-insensitive); anything else reads as CSV.
+    init(path: String) {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { self = .ndjson }
+        else if lower.hasSuffix(".json") { self = .json }
+        else if lower.hasSuffix(".tsv") { self = .tsv }
+        else { self = .csv }
+    }
+}

@@ -1,0 +1,147 @@
+/// Maps a CSV header's columns to the names a reader knows.
+///
+/// Names are matched case-insensitively with surrounding spaces trimmed, in any order.
+/// Unknown columns are kept (as written, trimmed) in ``ignoredColumns``; empty header
+/// cells are ignored silently.
+struct ColumnMap: Sendable {
+    /// Per column, the index into the known names, or `nil` for an ignored column.
+    let known: [Int?]
+    /// Per column, the name as written (trimmed).
+    let names: [String]
+    /// Unknown column names, in file order.
+    let ignoredColumns: [String]
+
+    /// Number of header columns.
+    var count: Int { known.count }
+
+    /// A header name cut to 40 characters for messages.
+    static func short(_ name: String) -> String {
+        name.count > 40 ? String(name.prefix(39)) + "…" : name
+    }
+
+    /// Reads the header record.
+    /// - Throws: ``ImportError`` for a duplicate column name or a missing required column.
+    init(header: CSVRecord, file: String, knownNames: [String], required: [String]) throws {
+        var lookup: [String: Int] = [:]
+        for (index, name) in knownNames.enumerated() { lookup[name] = index }
+        var known: [Int?] = []
+        var names: [String] = []
+        var ignored: [String] = []
+        var seen: [String: Int] = [:]
+        known.reserveCapacity(header.count)
+        names.reserveCapacity(header.count)
+        for column in 0..<header.count {
+            let name = header.withField(column) { CellParser.decode(CellParser.trimmed($0)).text }
+            let key = name.lowercased()
+            names.append(name)
+            if !key.isEmpty {
+                if let first = seen[key] {
+                    throw ImportError(
+                        file: file, line: header.line, column: column + 1,
+                        reason: "duplicate column name '\(ColumnMap.short(name))' (also column \(first + 1))")
+                }
+                seen[key] = column
+            }
+            if let index = lookup[key] {
+                known.append(index)
+            } else {
+                known.append(nil)
+                if !key.isEmpty { ignored.append(name) }
+            }
+        }
+        for name in required where seen[name] == nil {
+            let found = names.prefix(8).map { "'\(ColumnMap.short($0))'" }.joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+            throw ImportError(
+                file: file, line: header.line,
+                reason: "no \(name) column in the header (found \(found))")
+        }
+        self.known = known
+        self.names = names
+        self.ignoredColumns = ignored
+    }
+}
+
+/// Counters a reader keeps for its file's warnings.
+struct ReadNotes: Sendable {
+    var nonUTF8Fields = 0
+    var firstNonUTF8Line = 0
+    var shortRows = 0
+    var ambiguousDates = 0
+    var firstAmbiguousDate = ""
+    var firstAmbiguousLine = 0
+
+    mutating func noteWindows1252(line: Int) {
+        if nonUTF8Fields == 0 { firstNonUTF8Line = line }
+        nonUTF8Fields += 1
+    }
+
+    mutating func noteAmbiguousDate(_ text: String, line: Int) {
+        if ambiguousDates == 0 {
+            firstAmbiguousDate = text
+            firstAmbiguousLine = line
+        }
+        ambiguousDates += 1
+    }
+
+    /// The file warnings these counters call for.
+    var warnings: [String] {
+        var out: [String] = []
+        if nonUTF8Fields > 0 {
+            out.append(
+                "\(nonUTF8Fields) \(nonUTF8Fields == 1 ? "field was" : "fields were") not UTF-8 "
+                    + "(first at line \(firstNonUTF8Line)); read as Windows-1252")
+        }
+        if shortRows > 0 {
+            out.append(
+                "\(shortRows) \(shortRows == 1 ? "row has" : "rows have") fewer fields than the header; "
+                    + "missing cells read as empty")
+        }
+        if ambiguousDates > 0 {
+            out.append(
+                "\(ambiguousDates) \(ambiguousDates == 1 ? "date is" : "dates are") not YYYY-MM-DD "
+                    + "(first: \(firstAmbiguousDate) at line \(firstAmbiguousLine)); \(CellParser.ambiguousDateAdvice)")
+        }
+        return out
+    }
+}
+
+/// Collects the first invalid value of a row and counts the rest.
+struct RowProblems {
+    var column = ""
+    var value = ""
+    var reason = ""
+    var count = 0
+
+    mutating func add(column: String, value: @autoclosure () -> String, reason: String) {
+        if count == 0 {
+            self.column = column
+            self.value = value()
+            self.reason = reason
+        }
+        count += 1
+    }
+
+    /// The reason, with "(and N more invalid values)" when there were more.
+    var fullReason: String {
+        count > 1 ? "\(reason) (and \(count - 1) more invalid value\(count == 2 ? "" : "s"))" : reason
+    }
+}
+
+/// Reuses the last String made from the same bytes (IDs repeat row after row).
+struct TextCache {
+    private var lastBytes: [UInt8] = []
+    private var lastText = ""
+    private var lastWasWindows1252 = false
+
+    mutating func text(_ b: UnsafeBufferPointer<UInt8>) -> (text: String, wasWindows1252: Bool) {
+        if b.count == lastBytes.count && lastBytes.withUnsafeBufferPointer({ $0.elementsEqual(b) }) {
+            return (lastText, lastWasWindows1252)
+        }
+        let decoded = CellParser.decode(b)
+        lastBytes.removeAll(keepingCapacity: true)
+        lastBytes.append(contentsOf: b)
+        lastText = decoded.text
+        lastWasWindows1252 = decoded.wasWindows1252
+        return decoded
+    }
+}

@@ -1,0 +1,229 @@
+import CaseloadModel
+
+/// Turns patient objects of a `.json` / `.ndjson` log into rows.
+///
+/// Shape: `{"patient": {"id", "clinician", "display_name", "program_start",
+/// "sessions_per_week", "discharge_date"}, "sessions": [{"date", "session_id",
+/// "readiness_test", "pain", "swelling", "night_pain", "notes", "exercises": [{"name",
+/// "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during",
+/// "notes"}]}]}`. Each exercise is one row carrying its session's fields; a session with
+/// no exercises is one check-in row. Values go through the same cell rules as CSV.
+struct JSONLogReader {
+    static let patientKeys: Set<String> = [
+        "id", "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date",
+    ]
+    static let topKeys: Set<String> = ["patient", "sessions"]
+    static let sessionKeys: Set<String> = [
+        "date", "session_id", "id", "readiness_test", "pain", "swelling", "night_pain", "notes", "exercises",
+    ]
+    static let exerciseKeys: Set<String> = [
+        "name", "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during", "notes",
+    ]
+
+    let file: String
+    var cells: CellParser
+    var notes = ReadNotes()
+    var warnings: [String] = []
+    /// Unknown keys, as paths (`sessions[].mood`), in the order first seen.
+    private(set) var ignoredKeys: [String] = []
+    private var ignoredSet: Set<String> = []
+    /// Patient details found in the log, first object per patient wins.
+    private(set) var roster: [String: RosterEntry] = [:]
+
+    init(file: String, cells: CellParser) {
+        self.file = file
+        self.cells = cells
+    }
+
+    private mutating func noteUnknownKeys(_ node: JSONNode, known: Set<String>, prefix: String) {
+        guard case .object(let members) = node.value else { return }
+        for member in members where !known.contains(member.key) {
+            let path = prefix + member.key
+            if ignoredSet.insert(path).inserted { ignoredKeys.append(path) }
+        }
+    }
+
+    /// Reads one top-level value (a patient object), calling `emit` for every row.
+    mutating func read(_ node: JSONNode, _ emit: (RowOutcome) -> Void) {
+        func reject(_ line: Int, _ column: String, _ value: String, _ reason: String, _ id: String? = nil) {
+            emit(.rejected(RejectedRow(file: file, line: line, patientID: id, column: column, value: value, reason: reason)))
+        }
+        guard case .object = node.value else {
+            reject(node.line, "", JSONLogReader.describe(node.value), "the value is not an object with patient and sessions")
+            return
+        }
+        noteUnknownKeys(node, known: JSONLogReader.topKeys, prefix: "")
+        let patient = node.value["patient"]
+        if let patient { noteUnknownKeys(patient, known: JSONLogReader.patientKeys, prefix: "patient.") }
+        let idNode = patient?.value["id"]
+        let patientID = idNode.flatMap { JSONLogReader.text($0.value) }
+        if let patientID, let patient { readRoster(patient, id: patientID) }
+        guard let sessionsNode = node.value["sessions"] else {
+            warnings.append("the object at line \(node.line) has no sessions")
+            return
+        }
+        guard case .array(let sessions) = sessionsNode.value else {
+            reject(sessionsNode.line, "sessions", JSONLogReader.describe(sessionsNode.value), "sessions is not a list", patientID)
+            return
+        }
+        var sessionsPerDate: [String: Int] = [:]
+        for (s, session) in sessions.enumerated() {
+            let path = "sessions[\(s)]"
+            guard case .object = session.value else {
+                reject(session.line, path, JSONLogReader.describe(session.value), "the session is not an object", patientID)
+                continue
+            }
+            noteUnknownKeys(session, known: JSONLogReader.sessionKeys, prefix: "sessions[].")
+            var implicitSession: String?
+            if session.value["session_id"] == nil && session.value["id"] == nil {
+                let dateText = session.value["date"].flatMap { JSONLogReader.text($0.value) } ?? ""
+                let k = sessionsPerDate[dateText, default: 0] + 1
+                sessionsPerDate[dateText] = k
+                implicitSession = dateText + (k > 1 ? "#\(k)" : "")
+            }
+            var exercises: [JSONNode] = []
+            if let exercisesNode = session.value["exercises"] {
+                switch exercisesNode.value {
+                case .array(let list): exercises = list
+                case .null: break
+                default:
+                    reject(exercisesNode.line, path + ".exercises", JSONLogReader.describe(exercisesNode.value),
+                           "exercises is not a list", patientID)
+                    continue
+                }
+            }
+            if exercises.isEmpty {
+                emit(row(patient: idNode, session: session, sessionPath: path, implicitSession: implicitSession,
+                         exercise: nil, exercisePath: ""))
+            }
+            for (e, exercise) in exercises.enumerated() {
+                let exercisePath = path + ".exercises[\(e)]"
+                guard case .object = exercise.value else {
+                    reject(exercise.line, exercisePath, JSONLogReader.describe(exercise.value),
+                           "the exercise is not an object", patientID)
+                    continue
+                }
+                noteUnknownKeys(exercise, known: JSONLogReader.exerciseKeys, prefix: "sessions[].exercises[].")
+                emit(row(patient: idNode, session: session, sessionPath: path, implicitSession: implicitSession,
+                         exercise: exercise, exercisePath: exercisePath))
+            }
+        }
+    }
+
+    /// Builds one row, reading fields in the canonical column order.
+    private mutating func row(
+        patient idNode: JSONNode?, session: JSONNode, sessionPath: String, implicitSession: String?,
+        exercise: JSONNode?, exercisePath: String
+    ) -> RowOutcome {
+        var draft = LogDraft()
+        for field in LogField.allCases {
+            let node: JSONNode?
+            let column: String
+            switch field {
+            case .patientID: node = idNode; column = "patient.id"
+            case .date, .pain, .swelling, .nightPain, .readiness:
+                node = session.value[field.name]; column = sessionPath + "." + field.name
+            case .sessionID:
+                if let implicitSession {
+                    draft.entry.sessionID = implicitSession
+                    continue
+                }
+                let key = session.value["session_id"] == nil ? "id" : "session_id"
+                node = session.value[key]; column = sessionPath + "." + key
+            case .exercise:
+                node = exercise?.value["name"]; column = exercisePath + ".name"
+            case .notes:
+                if let exercise {
+                    node = exercise.value["notes"]; column = exercisePath + ".notes"
+                } else {
+                    node = session.value["notes"]; column = sessionPath + ".notes"
+                }
+            default:
+                node = exercise?.value[field.name]; column = exercisePath + "." + field.name
+            }
+            read(field, node, column: column, into: &draft)
+        }
+        return draft.outcome(file: file, line: (exercise ?? session).line)
+    }
+
+    private mutating func read(_ field: LogField, _ node: JSONNode?, column: String, into draft: inout LogDraft) {
+        let isText = field == .patientID || field == .sessionID || field == .exercise || field == .notes
+        var text: String
+        switch node?.value {
+        case nil, .null?:
+            text = ""
+        case .string(let s)?:
+            text = s
+        case .number(let n)?:
+            text = n
+        case .bool(let b)?:
+            if isText {
+                draft.fail(column: column, value: "\(b)", reason: "\(field.name) \(b) is not text")
+                return
+            }
+            text = b ? "true" : "false"
+        case .object?, .array?:
+            draft.fail(column: column, value: "…", reason: "\(field.name) is a list or object, not a value")
+            return
+        }
+        var ambiguous = false
+        let line = node?.line ?? 0
+        text.withUTF8 { raw in
+            draft.read(field, raw, column: column, cells: cells, ambiguous: &ambiguous) { String(decoding: $0, as: UTF8.self) }
+        }
+        if ambiguous { notes.noteAmbiguousDate(text, line: line) }
+    }
+
+    private mutating func readRoster(_ patient: JSONNode, id: String) {
+        guard roster[id] == nil else { return }
+        var entry = RosterEntry(patientID: id)
+        var found = false
+        func string(_ key: String) -> String? {
+            guard let node = patient.value[key], let text = JSONLogReader.text(node.value) else { return nil }
+            let trimmed = text.trimmingSpaces
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        if let clinician = string("clinician") { entry.clinician = clinician; found = true }
+        if let name = string("display_name") { entry.displayName = name; found = true }
+        for key in ["program_start", "discharge_date"] {
+            guard var text = string(key) else { continue }
+            var ambiguous = false
+            let cell = text.withUTF8 { cells.date($0, name: key, ambiguous: &ambiguous) }
+            switch cell {
+            case .value(let d):
+                if key == "program_start" { entry.programStart = d.date } else { entry.dischargeDate = d.date }
+                found = true
+            case .invalid(let reason): warnings.append("patient \(id) (line \(patient.line)): \(reason); ignored")
+            case .missing: break
+            }
+        }
+        if var text = string("sessions_per_week") {
+            switch text.withUTF8({ cells.sessionsPerWeek($0, name: "sessions_per_week") }) {
+            case .value(let v): entry.sessionsPerWeek = v; found = true
+            case .invalid(let reason): warnings.append("patient \(id) (line \(patient.line)): \(reason); ignored")
+            case .missing: break
+            }
+        }
+        if found { roster[id] = entry }
+    }
+
+    /// A string or number as text; `nil` for anything else.
+    static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let s): let t = s.trimmingSpaces; return t.isEmpty ? nil : t
+        case .number(let n): return n
+        default: return nil
+        }
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .object: "{…}"
+        case .array: "[…]"
+        case .string(let s): s.count > 200 ? String(s.prefix(199)) + "…" : s
+        case .number(let n): n
+        case .bool(let b): "\(b)"
+        case .null: "null"
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import CaseloadModel
+
+/// The columns of the canonical training log, in their documented order.
+enum LogField: Int, CaseIterable, Sendable {
+    case patientID, date, sessionID, exercise, category, level, sets, reps, loadKg, durationMin, painDuring, pain
+    case swelling, nightPain, readiness, notes
+
+    /// The column name (CSV header) and JSON key.
+    var name: String {
+        switch self {
+        case .patientID: "patient_id"
+        case .date: "date"
+        case .sessionID: "session_id"
+        case .exercise: "exercise"
+        case .category: "category"
+        case .level: "level"
+        case .sets: "sets"
+        case .reps: "reps"
+        case .loadKg: "load_kg"
+        case .durationMin: "duration_min"
+        case .painDuring: "pain_during"
+        case .pain: "pain"
+        case .swelling: "swelling"
+        case .nightPain: "night_pain"
+        case .readiness: "readiness_test"
+        case .notes: "notes"
+        }
+    }
+
+    static let names = LogField.allCases.map(\.name)
+}
+
+/// What became of one record.
+enum RowOutcome {
+    /// Every cell empty: not a row.
+    case blank
+    case accepted(LogEntry)
+    case rejected(RejectedRow)
+}
+
+/// A log row being filled cell by cell, shared by the CSV and JSON readers.
+struct LogDraft {
+    var patientID: String?
+    var date: DateCell?
+    var entry = LogEntry(patientID: "", date: CalendarDate(daysSinceEpoch: 0))
+    var problems = RowProblems()
+
+    /// Reads one cell into the draft, or records why it is invalid.
+    /// - Parameters:
+    ///   - column: the name used in a rejection (CSV column or JSON path).
+    ///   - decodeText: decodes a text cell (the caller counts Windows-1252 fields).
+    mutating func read(
+        _ field: LogField, _ raw: UnsafeBufferPointer<UInt8>, column: String, cells: CellParser,
+        ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
+    ) {
+        func fail(_ reason: String) {
+            problems.add(column: column, value: CellParser.stored(raw), reason: reason)
+        }
+        func take<T>(_ cell: Cell<T>, _ assign: (T) -> Void) {
+            switch cell {
+            case .missing: break
+            case .value(let v): assign(v)
+            case .invalid(let reason): fail(reason)
+            }
+        }
+        let name = field.name
+        switch field {
+        case .patientID:
+            let b = CellParser.trimmed(raw)
+            if b.isEmpty { fail("no patient_id") } else { patientID = decodeText(b) }
+        case .date:
+            if CellParser.isBlank(raw) { fail("no date"); return }
+            take(cells.date(raw, name: name, ambiguous: &ambiguous)) { date = $0 }
+        case .sessionID:
+            let b = CellParser.trimmed(raw)
+            if !b.isEmpty { entry.sessionID = decodeText(b) }
+        case .exercise:
+            let b = CellParser.trimmed(raw)
+            if !b.isEmpty { entry.exercise = decodeText(b) }
+        case .category: take(cells.category(raw, name: name)) { entry.category = $0 }
+        case .level: take(cells.nonNegativeInteger(raw, name: name)) { entry.level = $0 }
+        case .sets: take(cells.nonNegativeInteger(raw, name: name)) { entry.sets = $0 }
+        case .reps: take(cells.nonNegativeInteger(raw, name: name)) { entry.reps = $0 }
+        case .loadKg: take(cells.nonNegativeDecimal(raw, name: name)) { entry.loadKg = $0 }
+        case .durationMin: take(cells.nonNegativeDecimal(raw, name: name)) { entry.durationMin = $0 }
+        case .painDuring: take(cells.rating(raw, name: name)) { entry.painDuring = $0 }
+        case .pain: take(cells.rating(raw, name: name)) { entry.pain = $0 }
+        case .swelling: take(cells.boolean(raw, name: name)) { entry.swelling = $0 }
+        case .nightPain: take(cells.boolean(raw, name: name)) { entry.nightPain = $0 }
+        case .readiness: take(cells.readiness(raw, name: name)) { entry.readiness = $0 }
+        case .notes: if !CellParser.isBlank(raw) { entry.notes = decodeText(raw) }
+        }
+    }
+
+    /// Records a value that is invalid for a reason found outside the cell parsers.
+    mutating func fail(column: String, value: String, reason: String) {
+        problems.add(column: column, value: value, reason: reason)
+    }
+
+    /// The finished row: accepted when every value was valid, else rejected.
+    func outcome(file: String, line: Int) -> RowOutcome {
+        if problems.count > 0 {
+            return .rejected(
+                RejectedRow(
+                    file: file, line: line, patientID: patientID, column: problems.column, value: problems.value,
+                    reason: problems.fullReason))
+        }
+        guard let patientID, let date else {
+            // Both are checked as cells; reaching here means the caller skipped a required field.
+            return .rejected(
+                RejectedRow(
+                    file: file, line: line, patientID: patientID, column: patientID == nil ? "patient_id" : "date",
+                    value: "", reason: patientID == nil ? "no patient_id" : "no date"))
+        }
+        var result = entry
+        result.patientID = patientID
+        result.date = date.date
+        result.secondsOfDay = date.secondsOfDay
+        result.utcOffsetMinutes = date.utcOffsetMinutes
+        return .accepted(result)
+    }
+}
+
+/// Turns CSV records into log rows: validates every cell, rejects a row whole.
+///
+/// Kept apart from the tokenizer so that either can be tested, fuzzed or run in
+/// parallel on its own.
+struct LogRowParser {
+    let file: String
+    let columns: ColumnMap
+    let fields: [LogField?]
+    var cells: CellParser
+    var notes = ReadNotes()
+    private var patientCache = TextCache()
+    private var sessionCache = TextCache()
+    private var exerciseCache = TextCache()
+
+    /// Reads the header.
+    /// - Throws: ``ImportError`` when `patient_id` or `date` is missing or a name repeats.
+    init(header: CSVRecord, file: String, cells: CellParser) throws {
+        self.file = file
+        self.cells = cells
+        columns = try ColumnMap(
+            header: header, file: file, knownNames: LogField.names, required: ["patient_id", "date"])
+        fields = columns.known.map { $0.flatMap { LogField(rawValue: $0) } }
+    }
+
+    /// Validates one record.
+    mutating func parse(_ record: CSVRecord) -> RowOutcome {
+        if record.isUnterminated {
+            let value = record.withField(record.count - 1) { CellParser.stored($0) }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: nil, column: "", value: value,
+                    reason: "unterminated quoted field (the file ends inside quotes)"))
+        }
+        let allBlank = record.bytes.withUnsafeBufferPointer { CellParser.isBlank($0) }
+        if allBlank { return .blank }
+        if record.count > columns.count {
+            let extra = record.bytes.withUnsafeBufferPointer { all in
+                CellParser.stored(UnsafeBufferPointer(rebasing: all[record.range(of: columns.count).lowerBound...]))
+            }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: patientIDGuess(record), column: "",
+                    value: extra, reason: "row has \(record.count) fields, header has \(columns.count)"))
+        }
+        if record.count < columns.count { notes.shortRows += 1 }
+        var draft = LogDraft()
+        let line = record.line
+        record.bytes.withUnsafeBufferPointer { all in
+            let empty = UnsafeBufferPointer(rebasing: all[0..<0])
+            for column in 0..<columns.count {
+                guard let field = fields[column] else { continue }
+                let raw = column < record.count ? UnsafeBufferPointer(rebasing: all[record.range(of: column)]) : empty
+                var ambiguous = false
+                draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
+                    let decoded: (text: String, wasWindows1252: Bool)
+                    switch field {
+                    case .patientID: decoded = patientCache.text(bytes)
+                    case .sessionID: decoded = sessionCache.text(bytes)
+                    case .exercise: decoded = exerciseCache.text(bytes)
+                    default: decoded = CellParser.decode(bytes)
+                    }
+                    if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
+                    return decoded.text
+                }
+                if ambiguous { notes.noteAmbiguousDate(CellParser.show(CellParser.trimmed(raw)), line: line) }
+            }
+        }
+        return draft.outcome(file: file, line: line)
+    }
+
+    private func patientIDGuess(_ record: CSVRecord) -> String? {
+        guard let column = fields.firstIndex(of: .patientID), column < record.count else { return nil }
+        let id = record.withField(column) { CellParser.decode(CellParser.trimmed($0)).text }
+        return id.isEmpty ? nil : id
+    }
+}

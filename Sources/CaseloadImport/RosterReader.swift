@@ -1,0 +1,109 @@
+import CaseloadModel
+
+/// Reads the roster CSV (`--roster`): one line per patient.
+///
+/// Columns: `patient_id` (required), `clinician`, `display_name`, `program_start`,
+/// `sessions_per_week` (decimal > 0 and ≤ 14, default 7), `discharge_date`. Same dialect
+/// rules as the log. A second line for a patient is rejected, naming the first line; an
+/// exact repeat of the first line is counted as a duplicate.
+struct RosterRowParser {
+    static let names = ["patient_id", "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date"]
+
+    let file: String
+    let columns: ColumnMap
+    var cells: CellParser
+    var notes = ReadNotes()
+    /// Accepted entries with the line each came from.
+    private(set) var entries: [String: (entry: RosterEntry, line: Int)] = [:]
+
+    init(header: CSVRecord, file: String, cells: CellParser) throws {
+        self.file = file
+        self.cells = cells
+        columns = try ColumnMap(header: header, file: file, knownNames: RosterRowParser.names, required: ["patient_id"])
+    }
+
+    enum Outcome {
+        case blank, accepted, duplicate
+        case rejected(RejectedRow)
+    }
+
+    mutating func parse(_ record: CSVRecord) -> Outcome {
+        if record.isUnterminated {
+            let value = record.withField(record.count - 1) { CellParser.stored($0) }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: nil, column: "", value: value,
+                    reason: "unterminated quoted field (the file ends inside quotes)"))
+        }
+        if record.bytes.withUnsafeBufferPointer({ CellParser.isBlank($0) }) { return .blank }
+        if record.count > columns.count {
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: nil, column: "", value: "",
+                    reason: "row has \(record.count) fields, header has \(columns.count)"))
+        }
+        if record.count < columns.count { notes.shortRows += 1 }
+        var problems = RowProblems()
+        var id: String?
+        var entry = RosterEntry(patientID: "")
+        let line = record.line
+        record.bytes.withUnsafeBufferPointer { all in
+            let empty = UnsafeBufferPointer(rebasing: all[0..<0])
+            for column in 0..<columns.count {
+                guard let known = columns.known[column] else { continue }
+                let name = RosterRowParser.names[known]
+                let raw = column < record.count ? UnsafeBufferPointer(rebasing: all[record.range(of: column)]) : empty
+                let trimmed = CellParser.trimmed(raw)
+                func text() -> String? {
+                    guard !trimmed.isEmpty else { return nil }
+                    let decoded = CellParser.decode(trimmed)
+                    if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
+                    return decoded.text
+                }
+                func date() -> CalendarDate? {
+                    var ambiguous = false
+                    switch cells.date(raw, name: name, ambiguous: &ambiguous) {
+                    case .missing: return nil
+                    case .value(let d): return d.date
+                    case .invalid(let reason):
+                        if ambiguous { notes.noteAmbiguousDate(CellParser.show(trimmed), line: line) }
+                        problems.add(column: name, value: CellParser.stored(raw), reason: reason)
+                        return nil
+                    }
+                }
+                switch known {
+                case 0:
+                    id = text()
+                    if id == nil { problems.add(column: name, value: CellParser.stored(raw), reason: "no patient_id") }
+                case 1: entry.clinician = text()
+                case 2: entry.displayName = text()
+                case 3: entry.programStart = date()
+                case 4:
+                    switch cells.sessionsPerWeek(raw, name: name) {
+                    case .missing: break
+                    case .value(let v): entry.sessionsPerWeek = v
+                    case .invalid(let reason): problems.add(column: name, value: CellParser.stored(raw), reason: reason)
+                    }
+                default: entry.dischargeDate = date()
+                }
+            }
+        }
+        if problems.count > 0 {
+            return .rejected(
+                RejectedRow(
+                    file: file, line: line, patientID: id, column: problems.column, value: problems.value,
+                    reason: problems.fullReason))
+        }
+        guard let id else { return .blank }
+        entry.patientID = id
+        if let first = entries[id] {
+            if first.entry == entry { return .duplicate }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: line, patientID: id, column: "patient_id", value: id,
+                    reason: "patient \(id) is already on the roster at line \(first.line)"))
+        }
+        entries[id] = (entry, line)
+        return .accepted
+    }
+}

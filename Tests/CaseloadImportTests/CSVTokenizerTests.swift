@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import CaseloadImport
+
+@Suite struct CSVTokenizerTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let input: String
+        let records: [[String]]
+        let lines: [Int]
+        var unterminatedLast = false
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "LF", input: "a,b\n1,2\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        Case(name: "CRLF", input: "a,b\r\n1,2\r\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        Case(name: "CR", input: "a,b\r1,2\r", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        Case(name: "no final newline", input: "a,b\n1,2", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        Case(name: "blank lines skipped, lines still counted", input: "a\n\n\r\n\nb\n", records: [["a"], ["b"]], lines: [1, 5]),
+        Case(name: "quoted newline", input: "\"x\ny\",z\nw,v\n", records: [["x\ny", "z"], ["w", "v"]], lines: [1, 3]),
+        Case(name: "quoted CRLF kept", input: "x\r\n\"a\r\nb\"\r\nc\r\n", records: [["x"], ["a\r\nb"], ["c"]], lines: [1, 2, 4]),
+        Case(name: "quoted CR kept", input: "x\r\"a\rb\"\rc", records: [["x"], ["a\rb"], ["c"]], lines: [1, 2, 4]),
+        Case(name: "doubled quotes", input: "\"a \"\"b\"\" c\",\"\"\"\"\n", records: [["a \"b\" c", "\""]], lines: [1]),
+        Case(name: "quoted delimiter", input: "\"a,b\",c\n", records: [["a,b", "c"]], lines: [1]),
+        Case(name: "quote inside unquoted field kept", input: "5\"6,x\"\n", records: [["5\"6", "x\""]], lines: [1]),
+        Case(name: "text after closing quote appended", input: "\"ab\"c,d\n", records: [["abc", "d"]], lines: [1]),
+        Case(name: "trailing delimiter gives empty field", input: "a,\n,\n", records: [["a", ""], ["", ""]], lines: [1, 2]),
+        Case(name: "empty quoted field is a record", input: "\"\"\nx\n", records: [[""], ["x"]], lines: [1, 2]),
+        Case(name: "spaces kept", input: " a , b \n", records: [[" a ", " b "]], lines: [1]),
+        Case(name: "emoji and UTF-8", input: "é,🙂\n", records: [["é", "🙂"]], lines: [1]),
+        Case(
+            name: "unterminated quote at end", input: "a\n\"bc\nd", records: [["a"], ["bc\nd"]], lines: [1, 2],
+            unterminatedLast: true),
+    ]
+
+    @Test(arguments: cases)
+    func tokenizesTheSameInAnyChunking(_ testCase: Case) {
+        for chunkSize in [1, 2, 3, 5, 4096] {
+            let records = tokenize(Array(testCase.input.utf8), chunkSize: chunkSize)
+            #expect(records.map(\.strings) == testCase.records, "chunk size \(chunkSize)")
+            #expect(records.map(\.line) == testCase.lines, "chunk size \(chunkSize)")
+            #expect(records.last?.isUnterminated == testCase.unterminatedLast, "chunk size \(chunkSize)")
+            #expect(records.dropLast().allSatisfy { !$0.isUnterminated })
+        }
+    }
+
+    @Test func semicolonAndTabDelimiters() {
+        #expect(tokenize(Array("a;b,c\n".utf8), delimiter: UInt8(ascii: ";"), chunkSize: 64).map(\.strings) == [["a", "b,c"]])
+        #expect(tokenize(Array("a\tb;c\n".utf8), delimiter: UInt8(ascii: "\t"), chunkSize: 64).map(\.strings) == [["a", "b;c"]])
+    }
+
+    static let spectrum = [
+        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "newlines", "newlines_crlf",
+        "quotes_and_newlines", "simple", "simple_crlf", "utf8",
+    ]
+
+    /// W3C CSVW test029 (minimal output): rows keyed by the header, all strings.
+    @Test func w3cCSVWTest029() throws {
+        let csv = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.csv"))))
+        let json = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.json")))
+        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])
+        let records = tokenize(csv, chunkSize: 5)
+        let header = try #require(records.first).strings
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.strings)) }
+        #expect(rows == expected)
+    }
+
+    /// csv-spectrum: the records, keyed by the header, must equal the expected JSON
+    /// (read with Foundation's JSONSerialization, independently of this package).
+    @Test(arguments: spectrum)
+    func csvSpectrum(_ name: String) throws {
+        let csv = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("csv-spectrum/\(name).csv"))))
+        let json = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("csv-spectrum/\(name).json")))
+        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])
+        for chunkSize in [1, 7, 1 << 20] {
+            let records = tokenize(csv, chunkSize: chunkSize)
+            let header = try #require(records.first).strings
+            let rows = records.dropFirst().map { record in
+                Dictionary(uniqueKeysWithValues: zip(header, record.strings))
+            }
+            #expect(rows == expected, "chunk size \(chunkSize)")
+        }
+    }
+
+    struct SniffCase: Sendable {
+        let input: String
+        let delimiter: Character
+        let newline: String
+    }
+
+    @Test(arguments: [
+        SniffCase(input: "a,b,c\n1,2,3\n", delimiter: ",", newline: "LF"),
+        SniffCase(input: "a;b;c\r\n", delimiter: ";", newline: "CRLF"),
+        SniffCase(input: "a\tb\tc\r1\t2\t3", delimiter: "\t", newline: "CR"),
+        SniffCase(input: "a,b;c\n", delimiter: ",", newline: "LF"),
+        SniffCase(input: "\"a;b;c\",d\n", delimiter: ",", newline: "LF"),
+        SniffCase(input: "\"x\ny\";b;c\n", delimiter: ";", newline: "LF"),
+        SniffCase(input: "single", delimiter: ",", newline: "none"),
+    ])
+    func sniffsDelimiterAndNewline(_ c: SniffCase) {
+        let dialect = Array(c.input.utf8).withUnsafeBufferPointer { CSVDialect.sniff($0, hasBOM: false) }
+        #expect(dialect.delimiter == c.delimiter.asciiValue)
+        #expect(dialect.newline == c.newline)
+    }
+
+    @Test func twentyMegabyteFieldIsOneField() {
+        var bytes = Array("notes\n\"".utf8)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "x"), count: 20 << 20))
+        bytes.append(contentsOf: Array("\"\nend\n".utf8))
+        let records = tokenize(bytes, chunkSize: 1 << 20)
+        #expect(records.count == 3)
+        #expect(records[1].count == 1)
+        #expect(records[1].range(of: 0).count == 20 << 20)
+        #expect(records[2].strings == ["end"])
+        #expect(records[2].line == 3)
+    }
+
+    @Test func hundredThousandColumnHeader() {
+        let header = (0..<100_000).map { "c\($0)" }.joined(separator: ",") + "\n"
+        let records = tokenize(Array(header.utf8), chunkSize: 1 << 20)
+        #expect(records.count == 1)
+        #expect(records[0].count == 100_000)
+        #expect(records[0].string(at: 99_999) == "c99999")
+    }
+}

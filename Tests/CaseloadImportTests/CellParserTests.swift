@@ -1,0 +1,176 @@
+import Testing
+
+@testable import CaseloadImport
+@testable import CaseloadModel
+
+@Suite struct CellParserTests {
+    static let plain = CellParser(dateOrder: .iso, decimalComma: false)
+    static let comma = CellParser(dateOrder: .iso, decimalComma: true)
+
+    private func with<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    @Test(arguments: [
+        ("2.5", 2.5), ("0.1", 0.1), ("10", 10), ("+3", 3), ("-1", -1), (".5", 0.5), ("1.", 1),
+        ("123456.789", 123456.789), ("007", 7), ("-0", 0),
+    ])
+    func numbers(_ text: String, _ expected: Double) {
+        #expect(with(text) { CellParserTests.plain.number($0) } == expected)
+    }
+
+    @Test(arguments: ["", "abc", "1e3", "1,5", "1.2.3", "--1", ".", "-", "1 2", "0x10", "NaN", "inf"])
+    func notNumbers(_ text: String) {
+        #expect(with(text) { CellParserTests.plain.number($0) } == nil)
+    }
+
+    @Test func decimalCommaOnlyWhenAllowed() {
+        #expect(with("2,5") { CellParserTests.comma.number($0) } == 2.5)
+        #expect(with("7,25") { CellParserTests.comma.number($0) } == 7.25)
+        #expect(with("2,5") { CellParserTests.plain.number($0) } == nil)
+        #expect(with("2,5,1") { CellParserTests.comma.number($0) } == nil)
+    }
+
+    @Test(arguments: [
+        ("3", "3"), ("3.0", "3"), (" 4 ", "4"), ("", "missing"), ("   ", "missing"),
+        ("3.5", "sets 3.5 is not a whole number"), ("-1", "sets -1 is negative"), ("abc", "sets abc is not a number"),
+    ])
+    func integers(_ text: String, _ expected: String) {
+        let cell = with(text) { CellParserTests.plain.nonNegativeInteger($0, name: "sets") }
+        switch cell {
+        case .missing: #expect(expected == "missing")
+        case .value(let v): #expect("\(v)" == expected)
+        case .invalid(let reason): #expect(reason == expected)
+        }
+    }
+
+    @Test(arguments: [
+        ("0", "0.0"), ("10", "10.0"), ("2.5", "2.5"), ("11", "pain 11 is outside 0–10"),
+        ("-0.5", "pain -0.5 is outside 0–10"), ("ten", "pain ten is not a number"), ("true", "pain true is not a number"),
+    ])
+    func ratings(_ text: String, _ expected: String) {
+        switch with(text, { CellParserTests.plain.rating($0, name: "pain") }) {
+        case .missing: Issue.record("unexpected missing")
+        case .value(let v): #expect("\(v)" == expected)
+        case .invalid(let reason): #expect(reason == expected)
+        }
+    }
+
+    @Test(arguments: [
+        ("yes", true), ("YES", true), ("y", true), ("True", true), ("1", true),
+        ("no", false), ("N", false), ("false", false), ("0", false), (" no ", false),
+    ])
+    func booleans(_ text: String, _ expected: Bool) {
+        guard case .value(let v) = with(text, { CellParserTests.plain.boolean($0, name: "swelling") }) else {
+            Issue.record("\(text) not read as a boolean")
+            return
+        }
+        #expect(v == expected)
+    }
+
+    @Test(arguments: ["maybe", "2", "yess", "t"])
+    func notBooleans(_ text: String) {
+        guard case .invalid(let reason) = with(text, { CellParserTests.plain.boolean($0, name: "swelling") }) else {
+            Issue.record("\(text) accepted")
+            return
+        }
+        #expect(reason == "swelling \(text) is not yes/no")
+    }
+
+    @Test func categoriesAndReadinessAnyCase() {
+        guard case .value(let c) = with("ACTIVATION", { CellParserTests.plain.category($0, name: "category") }),
+              case .value(let r) = with(" Fail ", { CellParserTests.plain.readiness($0, name: "readiness_test") }),
+              case .invalid(let reason) = with("yoga", { CellParserTests.plain.category($0, name: "category") })
+        else {
+            Issue.record("unexpected outcome")
+            return
+        }
+        #expect(c == .activation)
+        #expect(r == .fail)
+        #expect(reason == "category yoga is not one of strength, mobility, activation, massage, run, test, other")
+    }
+
+    struct DateCase: Sendable, CustomTestStringConvertible {
+        let text: String
+        let order: DateOrder
+        let iso: String?
+        var seconds: Int? = nil
+        var offset: Int? = nil
+        var reason: String? = nil
+        var testDescription: String { "\(text) \(order)" }
+    }
+
+    static let dateCases: [DateCase] = [
+        DateCase(text: "2026-03-02", order: .iso, iso: "2026-03-02"),
+        DateCase(text: " 2024-02-29 ", order: .iso, iso: "2024-02-29"),
+        DateCase(text: "2026-03-02T07:30", order: .iso, iso: "2026-03-02", seconds: 27_000),
+        DateCase(text: "2026-03-02 07:30:15", order: .iso, iso: "2026-03-02", seconds: 27_015),
+        DateCase(text: "2026-03-02T23:59:59.250Z", order: .iso, iso: "2026-03-02", seconds: 86_399, offset: 0),
+        DateCase(text: "2026-03-02T07:30:00+02:00", order: .iso, iso: "2026-03-02", seconds: 27_000, offset: 120),
+        DateCase(text: "2026-03-02T07:30-0530", order: .iso, iso: "2026-03-02", seconds: 27_000, offset: -330),
+        DateCase(text: "2026-03-02T00:00+14", order: .iso, iso: "2026-03-02", seconds: 0, offset: 840),
+        DateCase(text: "1900-01-01", order: .iso, iso: "1900-01-01"),
+        DateCase(text: "2199-12-31", order: .iso, iso: "2199-12-31"),
+        DateCase(text: "03/04/2026", order: .dayMonthYear, iso: "2026-04-03"),
+        DateCase(text: "03/04/2026", order: .monthDayYear, iso: "2026-03-04"),
+        DateCase(text: "3.4.2026", order: .dayMonthYear, iso: "2026-04-03"),
+        DateCase(text: "13-04-2026", order: .dayMonthYear, iso: "2026-04-13"),
+        DateCase(text: "2026-04-13", order: .dayMonthYear, iso: "2026-04-13"),
+        DateCase(text: "04/13/2026 08:00", order: .monthDayYear, iso: "2026-04-13", seconds: 28_800),
+        DateCase(
+            text: "03/04/2026", order: .iso, iso: nil,
+            reason: "date 03/04/2026 is not YYYY-MM-DD; pass --date-format DD/MM/YYYY or MM/DD/YYYY"),
+        DateCase(text: "2026-02-30", order: .iso, iso: nil, reason: "date 2026-02-30 does not exist"),
+        DateCase(text: "2025-02-29", order: .iso, iso: nil, reason: "date 2025-02-29 does not exist"),
+        DateCase(text: "13/13/2026", order: .dayMonthYear, iso: nil, reason: "date 13/13/2026 does not exist"),
+        DateCase(text: "1899-12-31", order: .iso, iso: nil, reason: "date 1899-12-31 is before 1900"),
+        DateCase(text: "2200-01-01", order: .iso, iso: nil, reason: "date 2200-01-01 is after 2199"),
+        DateCase(text: "yesterday", order: .iso, iso: nil, reason: "date yesterday is not a date (expected YYYY-MM-DD)"),
+        DateCase(text: "2026-3-2", order: .iso, iso: nil, reason: "date 2026-3-2 is not a date (expected YYYY-MM-DD)"),
+        DateCase(
+            text: "2026-03-02T25:00", order: .iso, iso: nil,
+            reason: "date 2026-03-02T25:00 is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+        DateCase(
+            text: "2026-03-02T07:30+2", order: .iso, iso: nil,
+            reason: "date 2026-03-02T07:30+2 is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+    ]
+
+    @Test(arguments: dateCases)
+    func dates(_ c: DateCase) {
+        let parser = CellParser(dateOrder: c.order, decimalComma: false)
+        var ambiguous = false
+        let cell = with(c.text) { parser.date($0, name: "date", ambiguous: &ambiguous) }
+        switch cell {
+        case .missing:
+            Issue.record("read as missing")
+        case .value(let d):
+            #expect(d.date.isoString == c.iso)
+            #expect(d.secondsOfDay == c.seconds)
+            #expect(d.utcOffsetMinutes == c.offset)
+        case .invalid(let reason):
+            #expect(c.iso == nil)
+            #expect(reason == c.reason)
+        }
+        #expect(ambiguous == (c.order == .iso && c.text.contains("/")))
+    }
+
+    @Test func windows1252Fallback() {
+        let cafe: [UInt8] = [0x63, 0x61, 0x66, 0xE9]
+        let decoded = cafe.withUnsafeBufferPointer { CellParser.decode($0) }
+        #expect(decoded.text == "café")
+        #expect(decoded.wasWindows1252)
+        let quote: [UInt8] = [0x80, 0x92, 0x9F]
+        #expect(quote.withUnsafeBufferPointer { CellParser.decode($0) }.text == "€’Ÿ")
+        let utf8 = Array("café 🙂".utf8)
+        let good = utf8.withUnsafeBufferPointer { CellParser.decode($0) }
+        #expect(good.text == "café 🙂")
+        #expect(!good.wasWindows1252)
+    }
+
+    @Test(arguments: [
+        [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFF], [0x80],
+    ] as [[UInt8]])
+    func invalidUTF8IsDetected(_ bytes: [UInt8]) {
+        #expect(!bytes.withUnsafeBufferPointer { CellParser.isValidUTF8($0) })
+    }
+}
