@@ -70,7 +70,7 @@ public struct InputSummary: Hashable, Sendable {
     public var sha256: String
     public var bytes: Int
     public var format: InputFormat
-    /// For CSV: the delimiter, encoding and line ending found, e.g. `; UTF-8+BOM CRLF`.
+    /// For CSV: the delimiter, encoding and line ending found, e.g. `delimiter=';' encoding=UTF-8+BOM newline=CRLF`.
     public var dialect: String?
     public var counts: RowCounts
     public var warnings: [String]
