@@ -35,6 +35,8 @@ struct PatientLogGenerator {
     /// Programme days from start to end inclusive.
     let length: Int
     var rng: SplitMix64
+    /// Whether the patient logs pain as whole numbers (else halves); decided first.
+    var integerPain = false
 
     init(patient: SyntheticPatient, config: SyntheticConfig) {
         self.patient = patient
@@ -56,18 +58,19 @@ struct PatientLogGenerator {
     /// The noiseless pain of each programme day for the scenario.
     mutating func painCurve() -> [Double] {
         let n = length
-        let p0 = 5.5 + 0.5 * Double(rng.int(in: 0...3))
-        let pEnd = 1.5 + 0.5 * Double(rng.int(in: 0...2))
+        let p0 = 6 + 0.5 * Double(rng.int(in: 0...2))
+        // Whole-number loggers end at 1.5 so rounding never lifts current pain to 3.
+        let pEnd = integerPain ? 1.5 : 1.5 + 0.5 * Double(rng.int(in: 0...1))
         var curve = [Double](repeating: 0, count: n)
         let span = Double(max(1, n - 1))
         switch patient.scenario {
         case .stepwise:
-            let plateau = 4.0
+            let plateau = 4.5
             let low = min(pEnd, 2.0)
             for d in 0..<n {
                 let r = back(d)
                 if r >= 28 {
-                    curve[d] = Self.lerp(p0, plateau, Double(d) / Double(max(1, n - 29)))
+                    curve[d] = Self.lerp(p0 + 1, plateau, Double(d) / Double(max(1, n - 29)))
                 } else if r >= 18 {
                     curve[d] = plateau
                 } else if r >= 13 {
@@ -77,7 +80,7 @@ struct PatientLogGenerator {
                 }
             }
         case .plateau:
-            let level = 5.0
+            let level = 4.5
             let high = 6.5 + 0.5 * Double(rng.int(in: 0...2))
             let early = min(21, n - 30)
             for d in 0..<n {
@@ -86,18 +89,19 @@ struct PatientLogGenerator {
         case .worsening:
             for d in 0..<n {
                 let r = back(d)
-                curve[d] = r > 21 ? Self.lerp(p0, 3, Double(d) / Double(max(1, n - 22))) : Self.lerp(3, 6.5, Double(21 - r) / 21)
+                curve[d] = r > 21 ? Self.lerp(p0, 3, Double(d) / Double(max(1, n - 22))) : Self.lerp(3, 7.5, Double(21 - r) / 21)
             }
         case .persistentFlare:
-            let flareDays = rng.int(in: 5...6)
+            let flareDays = 5
             for d in 0..<n {
                 let r = back(d)
-                if r >= 33 {
-                    curve[d] = Self.lerp(p0, 5, Double(d) / Double(max(1, n - 34)))
+                // A steep fall before the flare, so the 28-day window is not mistaken for a plateau.
+                if r >= 30 {
+                    curve[d] = Self.lerp(p0, 6, Double(d) / Double(max(1, n - 31)))
                 } else if r >= flareDays {
-                    curve[d] = Self.lerp(5, 2, Double(33 - r) / Double(33 - flareDays))
+                    curve[d] = Self.lerp(6, 1.5, Double(30 - r) / Double(30 - flareDays))
                 } else {
-                    curve[d] = 5.5 + 0.5 * Double(rng.int(in: 0...1))
+                    curve[d] = 6.5
                 }
             }
         case .newPatient:
@@ -111,7 +115,7 @@ struct PatientLogGenerator {
     /// Scenarios whose pain may be logged as whole numbers (their margins allow the coarser rounding).
     var allowsIntegerPain: Bool {
         switch patient.scenario {
-        case .plateau, .worsening, .persistentFlare, .shortFlare, .stepwise: return false
+        case .plateau, .worsening, .persistentFlare, .shortFlare, .stepwise, .dropOut: return false
         default: return true
         }
     }
@@ -139,6 +143,7 @@ struct PatientLogGenerator {
     /// Decides every programme day: sessions, check-ins, pain and the scenario's signals.
     mutating func plan() -> [DayPlan] {
         let n = length
+        integerPain = allowsIntegerPain && rng.chance(0.5)
         let curve = painCurve()
         let offset = rng.below(7)
         var days = [DayPlan](repeating: DayPlan(), count: n)
@@ -180,6 +185,15 @@ struct PatientLogGenerator {
 
         applyScenario(&days)
 
+        // Trend scenarios score pain every day of the last four weeks (check-ins on rest days),
+        // so their trend statistics rest on full windows.
+        if [.plateau, .worsening, .persistentFlare].contains(patient.scenario) {
+            for d in lastDays(28) {
+                days[d].painMissing = false
+                if days[d].session == nil { days[d].checkIn = true }
+            }
+        }
+
         // Every symptom day needs a row to carry it.
         for d in 0..<n where days[d].session == nil && (days[d].nightPain || days[d].swelling || days[d].flare) {
             days[d].checkIn = true
@@ -209,7 +223,7 @@ struct PatientLogGenerator {
             break
         case .shortFlare:
             let flareLength = rng.int(in: 1...3)
-            let lastFlareDay = n - 1 - rng.int(in: 5...12)
+            let lastFlareDay = n - 1 - rng.int(in: 7...14)  // over before the 7-day current-pain window
             let first = lastFlareDay - flareLength + 1
             for d in first...lastFlareDay {
                 days[d].flare = true
@@ -224,8 +238,8 @@ struct PatientLogGenerator {
             // Keep the reference week before the flare fully scored.
             for d in max(0, first - 7)..<first { days[d].painMissing = false }
         case .persistentFlare:
-            for d in lastDays(14) { days[d].painMissing = false }
-            for d in 0..<n where days[d].painCurve >= 5.5 && back(d) < 7 {
+            for d in lastDays(28) { days[d].painMissing = false }
+            for d in 0..<n where days[d].painCurve >= 6.5 && back(d) < 7 {
                 days[d].flare = true
                 days[d].levelDrop = 1
             }
@@ -244,7 +258,7 @@ struct PatientLogGenerator {
                 days[d].checkIn = days[d].session == nil && rng.chance(0.35)
             }
         case .dropOut:
-            let gap = rng.int(in: 11...15)
+            let gap = rng.int(in: 14...18)  // fewer than 8 pain days left in the 21-day trend window
             for d in 0..<n where back(d) < gap {
                 days[d] = DayPlan(scheduled: days[d].scheduled, painCurve: days[d].painCurve)
             }
@@ -294,7 +308,6 @@ struct PatientLogGenerator {
     /// Generates the patient's rows in date order.
     mutating func entries() -> [LogEntry] {
         let days = plan()
-        let integerPain = allowsIntegerPain && rng.chance(0.5)
         let repeatSessionFields = rng.chance(0.25)
         let useSessionIDs = rng.chance(0.8)
         let stepDays = patient.scenario == .worsening ? 7 : rng.int(in: 8...13)
@@ -307,7 +320,10 @@ struct PatientLogGenerator {
         for d in 0..<length {
             let plan = days[d]
             let date = start.adding(days: d)
-            let noise = [-0.5, 0, 0, 0.5][rng.below(4)]
+            // Plateau patients vary less, so most day pairs tie and the stall is unmistakable.
+            let draw = rng.below(patient.scenario == .plateau ? 10 : 4)
+            let step = integerPain ? 0.45 : 0.5
+            let noise = draw == 0 ? -step : (draw == 1 ? step : 0)
             let pain: Double? = plan.painMissing ? nil : Self.quantise(plan.painCurve + noise, integer: integerPain)
             let recordSymptoms = symptomsRecorded || plan.nightPain || plan.swelling
             let swelling: Bool? = recordSymptoms ? plan.swelling : nil

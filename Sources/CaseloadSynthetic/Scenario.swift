@@ -7,21 +7,23 @@ import CaseloadModel
 /// passed) and changes only what defines it, so the scenario is the only signal. Windows are
 /// counted back from the configuration's end date (the as-of date of a review).
 public enum Scenario: String, CaseIterable, Sendable, Hashable {
-    /// Pain falls steadily from about 6 to about 2.
+    /// Pain falls steadily from about 6 (6–7) to about 2 (1.5–2).
     case responder
-    /// Pain falls, stalls for about 10 days, then steps down again to about 1.5–2 (not a plateau at the end).
+    /// Pain falls from about 7 to 4.5, stalls there for 10 days, then steps down again to about 1.5–2 (not a plateau at the end).
     case stepwise
-    /// Pain improves for the first weeks, then stays at 4.5–5.5 (≥ 4) for the last 4+ weeks.
+    /// Pain improves from about 7 for up to 3 weeks, then stays at 4–5 (mostly 4.5) to the end (≥ 4 weeks).
     case plateau
-    /// Pain improves, then rises by about 1.2 points a week over the last 21 days.
+    /// Pain improves to about 3, then rises to about 7.5 over the last 21 days (about 1.5 points a week).
     case worsening
-    /// A setback of 1–3 days (+3.5 points) after a few weeks, ending 5–12 days before the end date.
+    /// A setback of 1–3 days (+3.5 points) after a few weeks, ending 7–14 days before the end date
+    /// (so it is over, and outside the 7-day current-pain window).
     case shortFlare
-    /// A jump of about 3.5 points above the recent level lasting the final 5–6 days.
+    /// After a steep fall to about 1.5–2.5, a jump to about 6.5 (≥ 3 points above the recent level)
+    /// lasting the final 5 days.
     case persistentFlare
     /// About 30 % (always ≤ 40 %) of the prescribed sessions done in the last 14 days.
     case lowAdherence
-    /// No rows at all in the last 11–15 days.
+    /// No rows at all in the last 14–18 days (too few pain days left for a trend).
     case dropOut
     /// Night pain on 3–5 of the last 7 days.
     case nightPain
@@ -33,7 +35,7 @@ public enum Scenario: String, CaseIterable, Sendable, Hashable {
     case readinessFailures
     /// Sessions of 40–55 minutes over the last 9 days.
     case longSessions
-    /// The programme started 3–9 days before the end date.
+    /// The programme started 3–8 days before the end date (too few days for trend or plateau).
     case newPatient
 
     /// The follow-up reason identifiers (`FollowUpReason` raw values) the analytics should raise

@@ -55,7 +55,7 @@ public enum SyntheticCaseload {
         let displayName = rng.chance(0.1) ? "\(last), \(first)" : "\(first) \(last)"
         let sessionsPerWeek: Double = rng.chance(0.55) ? 7 : (rng.chance(0.5) ? 6 : 5)
         let startOffset = rng.int(in: 0...3)
-        let newStart = rng.int(in: 3...9)
+        let newStart = rng.int(in: 3...8)  // at most 9 programme days: fewer than a plateau window needs
         let programStart =
             scenario == .newPatient ? config.endDate.adding(days: -newStart) : config.startDate.adding(days: startOffset)
         let format: InputFormat = rng.unit() < config.jsonShare ? .json : .csv
