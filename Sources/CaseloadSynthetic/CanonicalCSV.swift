@@ -40,8 +40,9 @@ public enum CanonicalCSV {
         "duration_min", "pain_during", "pain", "swelling", "night_pain", "readiness_test", "notes",
     ]
 
-    /// Appends the header line.
+    /// Appends the start of a file: the UTF-8 byte-order mark when the dialect has one, then the header line.
     public static func appendHeader(to buffer: inout [UInt8], dialect: CSVDialect = .canonical) {
+        if dialect.byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF] as [UInt8]) }
         appendRecord(columns, to: &buffer, dialect: dialect)
     }
 

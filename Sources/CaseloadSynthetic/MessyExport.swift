@@ -120,7 +120,6 @@ extension SyntheticCaseload {
         }
 
         var file = try BufferedFile(path: path)
-        file.buffer.append(contentsOf: [0xEF, 0xBB, 0xBF] as [UInt8])
         CanonicalCSV.appendHeader(to: &file.buffer, dialect: dialect)
         for record in records {
             CanonicalCSV.appendRecord(record, to: &file.buffer, dialect: dialect)

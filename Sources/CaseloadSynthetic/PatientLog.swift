@@ -347,9 +347,11 @@ struct PatientLogGenerator {
                 for (i, ex) in exercises.enumerated() {
                     let minutes = max(0.5, ((total * ex.weight / weightSum) * 2).rounded() / 2)
                     var during: Double?
-                    if plan.highExercisePain {
+                    if ex.category == .massage {
+                        during = nil
+                    } else if plan.highExercisePain {
                         during = Double(rng.int(in: 6...8))
-                    } else if ex.category == .massage || rng.chance(0.06) {
+                    } else if rng.chance(0.06) {
                         during = nil
                     } else {
                         let base = (plan.painCurve * 0.45 + Double(rng.int(in: -1...1))).rounded()

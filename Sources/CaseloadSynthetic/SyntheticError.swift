@@ -11,5 +11,6 @@ public struct SyntheticError: Error, Sendable, Hashable, CustomStringConvertible
         self.reason = reason
     }
 
+    /// `path: reason`, as printed to stderr.
     public var description: String { "\(path): \(reason)" }
 }

@@ -58,7 +58,9 @@ import Testing
             CanonicalCSV.appendHeader(to: &b, dialect: dialect)
             CanonicalCSV.appendRow(entry, to: &b, dialect: dialect)
             CanonicalCSV.appendRow(entry, to: &b, dialect: dialect)
-            let records = RFC4180.parse(b, delimiter: dialect.delimiter)
+            let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+            #expect((Array(b.prefix(3)) == bom) == dialect.byteOrderMark)
+            let records = RFC4180.parse(dialect.byteOrderMark ? Array(b.dropFirst(3)) : b, delimiter: dialect.delimiter)
             #expect(records.count == 3)
             for record in records.dropFirst() {
                 #expect(record.count == 16)
