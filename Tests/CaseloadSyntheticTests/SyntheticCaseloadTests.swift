@@ -124,6 +124,32 @@ let scenarioConfigs: [SyntheticConfig] = (10..<16).map { SyntheticConfig(patient
         #expect(stepBacks > 0)
     }
 
+    /// The model's own fold (CaseloadBuilder) sees the planted symptom signals in the last 7 days.
+    @Test func modelFoldSeesTheSymptomSignals() {
+        let config = SyntheticConfig(patients: 80, seed: 31)
+        let patients = SyntheticCaseload.patients(config)
+        var builder = CaseloadBuilder()
+        for p in patients {
+            for row in SyntheticCaseload.entries(for: p, config: config) { builder.add(row) }
+        }
+        let roster = Dictionary(uniqueKeysWithValues: patients.map { ($0.patientID, $0.roster) })
+        let records = builder.records(roster: roster)
+        #expect(records.map(\.patientID) == patients.map(\.patientID))
+        for (record, p) in zip(records, patients) {
+            let week = record.days.filter { $0.date.days(until: config.endDate) < 7 }
+            let failures = week.reduce(0) { $0 + $1.readinessFailures }
+            let nights = week.filter { $0.nightPain == true }.count
+            let swollen = week.filter { $0.swelling == true }.count
+            let minutes = week.filter(\.isSessionDay).map(\.minutes).sorted()
+            let medianMinutes = minutes.isEmpty ? 0 : minutes[minutes.count / 2]
+            #expect((failures >= 4) == (p.scenario == .readinessFailures), "\(p.patientID) \(p.scenario)")
+            #expect((nights >= 3) == (p.scenario == .nightPain), "\(p.patientID) \(p.scenario)")
+            #expect((swollen >= 3) == (p.scenario == .swelling), "\(p.patientID) \(p.scenario)")
+            #expect((medianMinutes > 30) == (p.scenario == .longSessions), "\(p.patientID) \(p.scenario)")
+            #expect(week.isEmpty == (p.scenario == .dropOut), "\(p.patientID) \(p.scenario)")
+        }
+    }
+
     // MARK: Checks
 
     func checkDefiningProperty(_ p: SyntheticPatient, _ log: TestLog, _ config: SyntheticConfig) {
