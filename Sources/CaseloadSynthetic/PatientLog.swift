@@ -81,7 +81,7 @@ struct PatientLogGenerator {
             }
         case .plateau:
             let level = 4.5
-            let high = 6.5 + 0.5 * Double(rng.int(in: 0...2))
+            let high = 7 + 0.5 * Double(rng.int(in: 0...2))
             let early = min(21, n - 30)
             for d in 0..<n {
                 curve[d] = d < early ? Self.lerp(high, level, Double(d) / Double(max(1, early))) : level
@@ -320,10 +320,14 @@ struct PatientLogGenerator {
         for d in 0..<length {
             let plan = days[d]
             let date = start.adding(days: d)
-            // Plateau patients vary less, so most day pairs tie and the stall is unmistakable.
-            let draw = rng.below(patient.scenario == .plateau ? 10 : 4)
+            // Plateau patients vary less, so most day pairs tie and the stall is unmistakable; worsening
+            // patients too, so day-to-day noise on the rise never looks like a flare.
+            let draw = rng.below(patient.scenario == .plateau || patient.scenario == .worsening ? 10 : 4)
             let step = integerPain ? 0.45 : 0.5
-            let noise = draw == 0 ? -step : (draw == 1 ? step : 0)
+            var noise = draw == 0 ? -step : (draw == 1 ? step : 0)
+            // On the worsening rise only rounding varies: with noise, the 7-day median's lag behind a
+            // rise of 1.5 points a week plus two unlucky days would pass for a flare (≥ 2 above it).
+            if patient.scenario == .worsening && back(d) <= 21 { noise = 0 }
             let pain: Double? = plan.painMissing ? nil : Self.quantise(plan.painCurve + noise, integer: integerPain)
             let recordSymptoms = symptomsRecorded || plan.nightPain || plan.swelling
             let swelling: Bool? = recordSymptoms ? plan.swelling : nil

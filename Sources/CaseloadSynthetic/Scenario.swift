@@ -11,9 +11,10 @@ public enum Scenario: String, CaseIterable, Sendable, Hashable {
     case responder
     /// Pain falls from about 7 to 4.5, stalls there for 10 days, then steps down again to about 1.5–2 (not a plateau at the end).
     case stepwise
-    /// Pain improves from about 7 for up to 3 weeks, then stays at 4–5 (mostly 4.5) to the end (≥ 4 weeks).
+    /// Pain improves from 7–8 for up to 3 weeks, then stays at 4–5 (mostly 4.5) to the end (≥ 4 weeks).
     case plateau
-    /// Pain improves to about 3, then rises to about 7.5 over the last 21 days (about 1.5 points a week).
+    /// Pain improves to about 3, then rises to about 7.5 over the last 21 days (about 1.5 points a week,
+    /// without day-to-day noise, so the rise never passes for a flare).
     case worsening
     /// A setback of 1–3 days (+3.5 points) after a few weeks, ending 7–14 days before the end date
     /// (so it is over, and outside the 7-day current-pain window).

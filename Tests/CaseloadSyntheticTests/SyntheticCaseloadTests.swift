@@ -250,6 +250,12 @@ let scenarioConfigs: [SyntheticConfig] = (10..<16).map { SyntheticConfig(patient
         }
         if let c = current, let b = log.baseline, c >= b + 2 { worsening = true }
         #expect(worsening == p.expectedReasons.contains("worsening_pain"), "\(id)")
+        // Persistent flare: a frozen-baseline flare still going on at the last pain day, lasting > 3 days.
+        let lastPainDay = log.days.keys.filter { log.days[$0]?.pain != nil }.max()
+        let persistent = log.frozenBaselineFlares.contains { flare in
+            flare.1 == lastPainDay && log.back(flare.1) <= 1 && flare.0.days(until: flare.1) + 1 > 3
+        }
+        #expect(persistent == p.expectedReasons.contains("persistent_flare"), "\(id)")
         // Plateau: |Theil–Sen change over 28 days| < 1 while current pain ≥ 3.
         let window = log.painPoints(0...27)
         var plateau = false

@@ -115,6 +115,32 @@ struct TestLog {
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
+    /// Flares as the analytics describe them: a flare starts on a day whose pain is ≥ 2 above the
+    /// median of the previous 7 days' pain values (≥ 3 of them); that median is frozen as its
+    /// baseline and the flare lasts while pain stays ≥ baseline + 2.
+    /// Returns (first day, last day) of each flare, in order.
+    var frozenBaselineFlares: [(CalendarDate, CalendarDate)] {
+        var flares: [(CalendarDate, CalendarDate)] = []
+        var current: (start: CalendarDate, last: CalendarDate, baseline: Double)?
+        for date in days.keys.sorted() {
+            guard let p = days[date]?.pain else { continue }
+            if let c = current {
+                if p >= c.baseline + 2 {
+                    current = (c.start, date, c.baseline)
+                    continue
+                }
+                flares.append((c.start, c.last))
+                current = nil
+            }
+            let previous = (1...7).compactMap { days[date.adding(days: -$0)]?.pain }
+            if previous.count >= 3, let m = Stats.median(previous), p >= m + 2 {
+                current = (date, date, m)
+            }
+        }
+        if let c = current { flares.append((c.start, c.last)) }
+        return flares
+    }
+
     /// Pain flare days: pain ≥ median of the previous 7 days' pain values (≥ 3 of them) + 2.
     var flareDays: [CalendarDate] {
         days.keys.sorted().filter { date in
