@@ -219,8 +219,14 @@ struct PatientLogGenerator {
     mutating func applyScenario(_ days: inout [DayPlan]) {
         let n = length
         switch patient.scenario {
-        case .responder, .stepwise, .plateau, .worsening, .newPatient:
+        case .responder, .stepwise, .plateau, .worsening:
             break
+        case .newPatient:
+            // New patients are keen: no missed session, so a short programme never reads as low adherence.
+            for d in 0..<n where days[d].scheduled != nil {
+                days[d].session = days[d].scheduled
+                days[d].checkIn = false
+            }
         case .shortFlare:
             let flareLength = rng.int(in: 1...3)
             let lastFlareDay = n - 1 - rng.int(in: 7...14)  // over before the 7-day current-pain window

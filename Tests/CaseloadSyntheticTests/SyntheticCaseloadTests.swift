@@ -238,7 +238,7 @@ let scenarioConfigs: [SyntheticConfig] = (10..<16).map { SyntheticConfig(patient
         }
     }
 
-    /// The expected reasons agree with the documented thresholds, computed here from the rows.
+    /// Every expected reason, and no other, follows from the documented default thresholds, computed here from the rows.
     func checkExpectedReasonsAgainstThresholds(_ p: SyntheticPatient, _ log: TestLog) {
         let id = "\(p.patientID) \(p.scenario)"
         let current = Stats.mean(log.pains(0...6))
@@ -250,6 +250,20 @@ let scenarioConfigs: [SyntheticConfig] = (10..<16).map { SyntheticConfig(patient
         }
         if let c = current, let b = log.baseline, c >= b + 2 { worsening = true }
         #expect(worsening == p.expectedReasons.contains("worsening_pain"), "\(id)")
+        // Symptom window (7 days) and adherence under the default thresholds of CaseloadAnalytics.Thresholds.
+        let week = log.window(0...6)
+        let sessionDays = week.filter { $0.1.exerciseRows > 0 }
+        let reasons = p.expectedReasons
+        #expect((week.filter { $0.1.night }.count >= 2) == reasons.contains("night_pain"), "\(id)")
+        #expect((week.filter { $0.1.swelling }.count >= 2) == reasons.contains("swelling"), "\(id)")
+        #expect((week.reduce(0) { $0 + $1.1.failedSessions.count } >= 3) == reasons.contains("readiness_failures"), "\(id)")
+        #expect(((Stats.median(week.flatMap(\.1.painDuring)) ?? 0) > 5) == reasons.contains("high_exercise_pain"), "\(id)")
+        #expect(((Stats.median(sessionDays.map(\.1.minutes)) ?? 0) > 30) == reasons.contains("long_sessions"), "\(id)")
+        #expect(week.isEmpty == reasons.contains("no_recent_data"), "\(id)")
+        let programmeDays = min(14, log.back(log.start) + 1)
+        let prescribed = p.roster.sessionsPerWeek * Double(programmeDays) / 7
+        let done = Double(log.window(0...13).filter { $0.1.exerciseRows > 0 }.count)
+        #expect((done / prescribed < 0.5) == reasons.contains("low_adherence"), "\(id): \(done)/\(prescribed)")
         // Persistent flare: a frozen-baseline flare still going on at the last pain day, lasting > 3 days.
         let lastPainDay = log.days.keys.filter { log.days[$0]?.pain != nil }.max()
         let persistent = log.frozenBaselineFlares.contains { flare in
