@@ -30,7 +30,7 @@ public enum Scenario: String, CaseIterable, Sendable, Hashable {
     case nightPain
     /// Swelling on 3–5 of the last 7 days.
     case swelling
-    /// Pain during every exercise of 6–8 over the last 9 days.
+    /// Pain during every exercise (massage rows carry none) of 6–8 over the last 9 days.
     case highExercisePain
     /// 4–5 failed readiness tests (small knee bend) in the last 7 days; those sessions are done a level lower.
     case readinessFailures

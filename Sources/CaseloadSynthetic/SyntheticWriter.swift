@@ -11,7 +11,8 @@ extension SyntheticCaseload {
     /// - `logs.csv`: canonical CSV (``CanonicalCSV``) of every patient whose ``SyntheticPatient/logFormat`` is `.csv`.
     /// - `logs.json`: one array of patient objects (`{"patient": {...}, "sessions": [...]}`) for the
     ///   `.json` patients; missing values are omitted, never `null`; a check-in is a session with
-    ///   no exercises. Written (as `[]`) even when no patient goes to JSON.
+    ///   no exercises (`"exercises": []`), and carries no notes (the shape has no place for them).
+    ///   Booleans are JSON `true`/`false`. Written (as `[]`) even when no patient goes to JSON.
     /// - `README.md`: how the files were made and a table of patient, clinician, scenario and expected reasons.
     ///
     /// Memory stays bounded by one patient's rows plus a 1 MiB write buffer per file.
