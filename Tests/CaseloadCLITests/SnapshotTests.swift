@@ -32,10 +32,10 @@ import Testing
                 let a = String(decoding: actual, as: UTF8.self).components(separatedBy: "\r\n")
                 let e = String(decoding: expected, as: UTF8.self).components(separatedBy: "\r\n")
                 let first = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }
-                Issue.record(
-                    "\(name) differs from its golden file at line \((first?.offset ?? min(a.count, e.count)) + 1):\n"
-                        + "  got:      \(first?.element.0 ?? "(\(a.count) lines)")\n"
-                        + "  expected: \(first?.element.1 ?? "(\(e.count) lines)")")
+                let line = (first?.offset ?? min(a.count, e.count)) + 1
+                let got = first?.element.0 ?? "(\(a.count) lines)"
+                let want = first?.element.1 ?? "(\(e.count) lines)"
+                Issue.record("\(name) differs from its golden file at line \(line):\n  got:      \(got)\n  expected: \(want)")
             }
         }
     }

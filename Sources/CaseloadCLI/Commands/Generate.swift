@@ -38,7 +38,9 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard patients >= 1 else { throw ValidationError("--patients must be at least 1") }
-        guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        guard days >= SyntheticConfig.minimumDays else {
+            throw ValidationError("--days must be at least \(SyntheticConfig.minimumDays) (six weeks, so every scenario can unfold)")
+        }
         guard CalendarDate(iso: endDate) != nil else {
             throw ValidationError("--end-date '\(endDate)' is not a date in the form YYYY-MM-DD")
         }

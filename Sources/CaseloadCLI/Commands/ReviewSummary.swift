@@ -40,6 +40,14 @@ enum ReviewSummary {
     }
 }
 
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
+
 /// A plain left-aligned text table.
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> [String] {
@@ -50,7 +58,7 @@ enum TextTable {
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
                 i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").trimmingTrailingSpaces()
         }
         return [line(header)] + rows.map(line)
     }
