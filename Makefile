@@ -1,10 +1,11 @@
 # caseload: the weekly review of home-exercise logs for patellofemoral pain.
 # Quick start: `make report` (builds and reviews samples/ into reports/sample) and `make test`.
+# `make bench` measures every phase against DuckDB, pandas and libxlsxwriter (see BENCHMARKS.md).
 
 SWIFT ?= swift
 REPORT_DIR ?= reports/sample
 
-.PHONY: report test build release bootstrap clean
+.PHONY: report test build release bootstrap clean bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -23,3 +24,23 @@ test: bootstrap
 
 clean:
 	rm -rf .build reports
+
+# Benchmarks: seeded inputs in Benchmarks/data (generated once), phase timings, the whole review and
+# the anchors (wc -l, DuckDB, pandas + scipy + XlsxWriter, a C libxlsxwriter loop) on the same files,
+# then the package-benchmark suite. BENCH_SIZES=small,medium,large adds the 40,000-patient caseload
+# (about 1 GB, generated on demand); BENCH_PACKAGE=0 skips package-benchmark; BENCH_RUNS=n (default 3).
+BENCH_SIZES ?= small,medium
+BENCH_PACKAGE ?= 1
+BENCH_VENV := Benchmarks/.build/venv
+
+bench: release
+	@mkdir -p Benchmarks/.build
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q duckdb pandas scipy xlsxwriter
+	$(SWIFT) build -c release --package-path Benchmarks --product caseload-phases
+	cc -O2 -o Benchmarks/.build/xlsx_floor Benchmarks/anchors/xlsx_floor.c $$(pkg-config --cflags --libs xlsxwriter)
+	$(BENCH_VENV)/bin/python Benchmarks/bench.py --sizes $(BENCH_SIZES) \
+		--caseload $$($(SWIFT) build -c release --show-bin-path)/caseload \
+		--phases $$($(SWIFT) build -c release --package-path Benchmarks --show-bin-path)/caseload-phases \
+		--floor Benchmarks/.build/xlsx_floor
+	@if [ "$(BENCH_PACKAGE)" = 1 ]; then cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark; fi

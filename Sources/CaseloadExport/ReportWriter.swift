@@ -82,10 +82,12 @@ public enum ReportWriter {
         let fm = FileManager.default
         var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
+        let scratch = temporaryDirectory()
         var workbooks: [WorkbookJob] = [
             WorkbookJob(
                 analysis: analysis, context: context,
-                options: WorkbookOptions(multiCaseload: slices.count > 1), relativePath: "caseload.xlsx")
+                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
+                relativePath: "caseload.xlsx")
         ]
 
         relative += try ReportCSV.write(patients: analysis.patients, rejected: context.rejected, to: root)
@@ -107,7 +109,8 @@ public enum ReportWriter {
                 rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
             workbooks.append(
                 WorkbookJob(
-                    analysis: sliceAnalysis, context: sliceContext, options: WorkbookOptions(),
+                    analysis: sliceAnalysis, context: sliceContext,
+                    options: WorkbookOptions(temporaryDirectory: scratch),
                     relativePath: folder + "/caseload.xlsx"))
         }
         try writeInParallel(workbooks, root: root)
@@ -121,6 +124,22 @@ public enum ReportWriter {
             throw ExportError(path: manifestPath, reason: "cannot write the manifest")
         }
         return WrittenReport(directory: root, caseloads: slices, outputs: outputs)
+    }
+
+    /// Where libxlsxwriter keeps each worksheet's temporary file while a workbook is written:
+    /// `$TMPDIR` when set (libxlsxwriter's own default), else `/dev/shm` when it is a writable
+    /// folder, else the system default (`nil`).
+    ///
+    /// Constant-memory mode keeps one temporary file per worksheet (thousands for a large caseload
+    /// with patient sheets); creating and deleting them on a disk file system (ext4) cost about as
+    /// much CPU in the kernel as writing the workbooks (measured in BENCHMARKS.md), while a RAM-backed
+    /// folder makes it negligible. The files are deleted as each workbook closes.
+    static func temporaryDirectory() -> String? {
+        if let set = ProcessInfo.processInfo.environment["TMPDIR"], !set.isEmpty { return nil }
+        var info = stat()
+        guard stat("/dev/shm", &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, access("/dev/shm", W_OK) == 0
+        else { return nil }
+        return "/dev/shm"
     }
 
     /// One workbook to write.

@@ -1,4 +1,5 @@
 import CaseloadModel
+import Foundation
 
 /// Everything an import run produced: the folded log, the roster and the accounting.
 public struct ImportResult: Sendable {
@@ -131,19 +132,51 @@ public struct CaseloadImporter: Sendable {
         CellParser(dateOrder: options.dateOrder, decimalComma: delimiter == UInt8(ascii: ";"))
     }
 
+    /// Rows per batch handed from the reading thread to the accounting thread.
+    static let pipelineBatchSize = 2048
+
+    /// Reads a CSV log on two threads: a reader (tokenizer and row validation) and the calling
+    /// thread (duplicates and folding, in file order), joined by a bounded ``BatchChannel``.
     private func readCSVLog(_ path: String, state: inout ImportState) throws -> InputSummary {
-        var parser: LogRowParser?
-        var counts = RowCounts()
-        let info = try streamCSV(path) { record, dialect in
-            if let outcome = parser?.parse(record) {  // mutates in place, no copy
-                state.account(outcome, counts: &counts)
-            } else {
-                parser = try LogRowParser(header: record, file: path, cells: cellParser(for: dialect.delimiter))
+        typealias Finished = (parser: LogRowParser, info: (dialect: CSVDialect, sha256: String, bytes: Int))
+        let channel = BatchChannel<RowOutcome>(capacity: 8)
+        let finished = HandOff<Result<Finished, any Error>>()
+        let importer = self
+        let reader = Thread {
+            finished.value = Result {
+                var parser: LogRowParser?
+                var batch: [RowOutcome] = []
+                batch.reserveCapacity(CaseloadImporter.pipelineBatchSize)
+                let info = try importer.streamCSV(path) { record, dialect in
+                    if let outcome = parser?.parse(record) {  // mutates in place, no copy
+                        batch.append(outcome)
+                        if batch.count == CaseloadImporter.pipelineBatchSize {
+                            channel.send(batch)
+                            batch = []
+                            batch.reserveCapacity(CaseloadImporter.pipelineBatchSize)
+                        }
+                    } else {
+                        parser = try LogRowParser(
+                            header: record, file: path, cells: importer.cellParser(for: dialect.delimiter))
+                    }
+                }
+                if !batch.isEmpty { channel.send(batch) }
+                guard let parser else {
+                    throw ImportError(file: path, reason: "the file has no header line")
+                }
+                return (parser, info)
             }
+            channel.finish()
         }
-        guard let parser else {
-            throw ImportError(file: path, reason: "the file has no header line")
+        reader.start()
+        var counts = RowCounts()
+        while let batch = channel.receive() {
+            for outcome in batch { state.account(outcome, counts: &counts) }
         }
+        guard let outcome = finished.value else {
+            throw ImportError(file: path, reason: "the reading thread ended without a result")
+        }
+        let (parser, info) = try outcome.get()
         return InputSummary(
             path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
             dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,

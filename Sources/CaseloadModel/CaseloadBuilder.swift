@@ -4,48 +4,98 @@
 /// can be merged. Duplicate detection is not done here (it is the importer's row
 /// accounting): every row given to ``add(_:)`` is counted into its day.
 public struct CaseloadBuilder: Sendable {
-    private struct PatientDays: Sendable {
-        var days: [Int: DailyRecord] = [:]
-        /// Per day, the distinct `session|result` readiness outcomes seen.
-        var readiness: [Int: Set<String>] = [:]
+    /// One distinct readiness outcome of a day: the session it belongs to and the result.
+    private struct ReadinessOutcome: Hashable, Sendable {
+        var session: String
+        var result: ReadinessResult
     }
 
-    private var patients: [String: PatientDays] = [:]
+    /// One patient's days, in the order their first row arrived, found by day number.
+    private struct PatientDays: Sendable {
+        var days: [DailyRecord] = []
+        /// Day number (`daysSinceEpoch`) to index in `days`.
+        var slots: [Int: Int] = [:]
+        /// Per index in `days`, the distinct readiness outcomes seen (only days that had one).
+        var readiness: [Int: Set<ReadinessOutcome>] = [:]
+        /// The last day touched, so consecutive rows of one day skip the lookup.
+        var lastKey = Int.min
+        var lastSlot = -1
+        /// True while `days` is in strictly ascending date order (the usual arrival order).
+        var isSorted = true
+
+        /// The index in `days` of day `key`, adding an empty record when it is new.
+        mutating func slot(for key: Int, date: CalendarDate) -> Int {
+            if key == lastKey { return lastSlot }
+            let slot: Int
+            if let found = slots[key] {
+                slot = found
+            } else {
+                slot = days.count
+                if let last = days.last, last.date.daysSinceEpoch >= key { isSorted = false }
+                days.append(DailyRecord(date: date))
+                slots[key] = slot
+            }
+            lastKey = key
+            lastSlot = slot
+            return slot
+        }
+    }
+
+    /// Patient ID to index in `patients`.
+    private var index: [String: Int] = [:]
+    private var ids: [String] = []
+    private var patients: [PatientDays] = []
+    /// The last patient touched: rows of one patient usually come together.
+    private var lastID: String?
+    private var lastPatient = -1
 
     public init() {}
 
     /// Number of distinct patients seen so far.
     public var patientCount: Int { patients.count }
 
+    /// The index in `patients` of `id`, adding the patient when new.
+    private mutating func patientIndex(_ id: String) -> Int {
+        if let lastID, lastID == id { return lastPatient }
+        let found: Int
+        if let known = index[id] {
+            found = known
+        } else {
+            found = patients.count
+            patients.append(PatientDays())
+            ids.append(id)
+            index[id] = found
+        }
+        lastID = id
+        lastPatient = found
+        return found
+    }
+
     /// Folds one row into its patient's day.
-    /// - Complexity: O(1) amortised.
+    /// - Complexity: O(1) amortised; rows of the same patient and day in a row skip every lookup.
     public mutating func add(_ entry: LogEntry) {
-        let key = entry.date.daysSinceEpoch
-        var record = patients[entry.patientID]?.days[key] ?? DailyRecord(date: entry.date)
-        CaseloadBuilder.fold(entry, into: &record)
-        patients[entry.patientID, default: PatientDays()].days[key] = record
+        let p = patientIndex(entry.patientID)
+        let slot = patients[p].slot(for: entry.date.daysSinceEpoch, date: entry.date)
+        CaseloadBuilder.fold(entry, into: &patients[p].days[slot])
         if let readiness = entry.readiness {
-            let session = entry.sessionID ?? ""
-            patients[entry.patientID, default: PatientDays()].readiness[key, default: []]
-                .insert(session + "\u{1F}" + readiness.rawValue)
+            patients[p].readiness[slot, default: []]
+                .insert(ReadinessOutcome(session: entry.sessionID ?? "", result: readiness))
         }
     }
 
     /// Adds every row and readiness outcome another builder has seen.
     public mutating func merge(_ other: CaseloadBuilder) {
-        for (id, theirs) in other.patients {
-            var mine = patients[id] ?? PatientDays()
-            for (key, record) in theirs.days {
-                if let existing = mine.days[key] {
-                    mine.days[key] = CaseloadBuilder.combine(existing, record)
-                } else {
-                    mine.days[key] = record
+        for (theirs, id) in zip(other.patients, other.ids) {
+            let p = patientIndex(id)
+            for (theirSlot, record) in theirs.days.enumerated() {
+                let key = record.date.daysSinceEpoch
+                let existed = patients[p].slots[key] != nil
+                let slot = patients[p].slot(for: key, date: record.date)
+                patients[p].days[slot] = existed ? CaseloadBuilder.combine(patients[p].days[slot], record) : record
+                if let outcomes = theirs.readiness[theirSlot] {
+                    patients[p].readiness[slot, default: []].formUnion(outcomes)
                 }
             }
-            for (key, outcomes) in theirs.readiness {
-                mine.readiness[key, default: []].formUnion(outcomes)
-            }
-            patients[id] = mine
         }
     }
 
@@ -54,17 +104,21 @@ public struct CaseloadBuilder: Sendable {
     /// Patients on the roster who logged nothing are included with no days, so no
     /// prescribed patient disappears from the review.
     public func records(roster: [String: RosterEntry] = [:]) -> [PatientRecord] {
-        var ids = Set(patients.keys)
-        ids.formUnion(roster.keys)
-        return ids.sorted().map { id in
-            let seen = patients[id] ?? PatientDays()
-            let days = seen.days.keys.sorted().map { key -> DailyRecord in
-                var record = seen.days[key] ?? DailyRecord(date: CalendarDate(daysSinceEpoch: key))
-                let outcomes = seen.readiness[key] ?? []
-                record.readinessPasses = outcomes.filter { $0.hasSuffix("\u{1F}pass") }.count
-                record.readinessFailures = outcomes.filter { $0.hasSuffix("\u{1F}fail") }.count
-                return record
+        var all = ids
+        for id in roster.keys where index[id] == nil { all.append(id) }
+        return all.sorted().map { id in
+            guard let p = index[id] else { return PatientRecord(patientID: id, roster: roster[id], days: []) }
+            let seen = patients[p]
+            var days = seen.days
+            for (slot, outcomes) in seen.readiness {
+                for outcome in outcomes {
+                    switch outcome.result {
+                    case .pass: days[slot].readinessPasses += 1
+                    case .fail: days[slot].readinessFailures += 1
+                    }
+                }
             }
+            if !seen.isSorted { days.sort { $0.date < $1.date } }
             return PatientRecord(patientID: id, roster: roster[id], days: days)
         }
     }

@@ -1,0 +1,39 @@
+/*
+ * The workbook-writing floor (a comparison, not part of the product): a plain C loop that makes
+ * libxlsxwriter write a given number of numeric and string cells in constant-memory mode, rows in
+ * order, nothing else. `make bench` gives it the cell counts read back from caseload's own
+ * workbooks, so its cells/s is libxlsxwriter's throughput for the same cells.
+ *
+ * usage: xlsx_floor OUT.xlsx NUMERIC_CELLS STRING_CELLS [COLUMNS=16]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <xlsxwriter.h>
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: xlsx_floor OUT.xlsx NUMERIC_CELLS STRING_CELLS [COLUMNS]\n");
+        return 2;
+    }
+    long numeric = atol(argv[2]), strings = atol(argv[3]);
+    int columns = argc > 4 ? atoi(argv[4]) : 16;
+    lxw_workbook_options options = {.constant_memory = LXW_TRUE};
+    lxw_workbook *workbook = workbook_new_opt(argv[1], &options);
+    if (!workbook) return 1;
+    lxw_worksheet *sheet = workbook_add_worksheet(workbook, "Floor");
+    long total = numeric + strings, written = 0, strings_left = strings;
+    char text[32];
+    for (lxw_row_t row = 0; written < total; row++) {
+        for (lxw_col_t col = 0; col < columns && written < total; col++, written++) {
+            /* Interleave strings evenly among the numbers. */
+            if (strings_left > 0 && (written * strings) / total >= strings - strings_left) {
+                snprintf(text, sizeof text, "P%05ld-%s", written % 40000, col % 2 ? "stable" : "none");
+                if (worksheet_write_string(sheet, row, col, text, NULL) != LXW_NO_ERROR) return 1;
+                strings_left--;
+            } else if (worksheet_write_number(sheet, row, col, (double)written * 0.37, NULL) != LXW_NO_ERROR) {
+                return 1;
+            }
+        }
+    }
+    return workbook_close(workbook) == LXW_NO_ERROR ? 0 : 1;
+}
