@@ -318,4 +318,49 @@ import Testing
         #expect(result.totals == RowCounts(rowsRead: expected, rowsAccepted: expected))
         #expect(entries.last?.notes == "n\(expected - 1)\r\n\"q\", x")
     }
+
+    /// A CSV log is read on one thread and accounted on another in batches of
+    /// `pipelineBatchSize` rows; across many batches and two files, every row is still accounted
+    /// in file order: the first copy of a row is the one kept, rejected rows keep their line order.
+    @Test func rowsAreAccountedInFileOrderAcrossManyBatches() throws {
+        let folder = try TemporaryFolder()
+        let rows = CaseloadImporter.pipelineBatchSize * 3 + 5
+        var text = "patient_id,date,pain,notes\n"
+        var badLines: [Int] = []
+        var duplicates = 0
+        var lastKept = ""
+        for i in 0..<rows {
+            let line = i + 2  // the header is line 1
+            if i % 11 == 3 {
+                text += "P\(i % 13),2026-03-01,12,r\(i)\n"  // pain outside 0-10
+                badLines.append(line)
+            } else if i % 7 == 6 && (i - 1) % 11 != 3 {
+                // A copy of the previous (valid, distinct) row: a duplicate.
+                text += "P\((i - 1) % 13),2026-03-01,\((i - 1) % 10),r\(i - 1)\n"
+                duplicates += 1
+            } else {
+                text += "P\(i % 13),2026-03-01,\(i % 10),r\(i)\n"  // the notes make every such row distinct
+                lastKept = "r\(i)"
+            }
+        }
+        let first = try folder.write("a.csv", text)
+        let second = try folder.write("b.csv", text)  // every good row of b.csv repeats one of a.csv
+        let (result, entries) = try importLogs([first, second])
+        let good = rows - badLines.count - duplicates
+        #expect(result.inputs[0].counts == RowCounts(
+            rowsRead: rows, rowsAccepted: good, rowsRejected: badLines.count, rowsDuplicate: duplicates))
+        #expect(result.inputs[1].counts == RowCounts(
+            rowsRead: rows, rowsAccepted: 0, rowsRejected: badLines.count, rowsDuplicate: rows - badLines.count))
+        #expect(result.rejected.map(\.line) == badLines + badLines)
+        let files: [String] = Array(repeating: first, count: badLines.count) + Array(repeating: second, count: badLines.count)
+        #expect(result.rejected.map(\.file) == files)
+        #expect(entries.count == good)
+        // The kept rows are the first copies, in file order.
+        let firstKept = try #require(entries.first)
+        #expect(firstKept == LogEntry(patientID: "P0", date: day("2026-03-01"), pain: 0, notes: "r0"))
+        #expect(entries.last?.notes == lastKept)
+        let order: [Int] = entries.compactMap { entry in entry.notes.flatMap { Int($0.dropFirst()) } }
+        #expect(order.count == good)
+        #expect(order == order.sorted())
+    }
 }

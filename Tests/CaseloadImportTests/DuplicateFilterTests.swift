@@ -73,4 +73,28 @@ import Testing
         #expect(sameLowBits)
         #expect(set.count == 50_001)
     }
+
+    /// The fingerprint encodes fields one by one: a field added to `LogEntry` must be added there too.
+    @Test func fingerprintEncodesEveryStoredFieldOfALogEntry() {
+        let stored = Mirror(reflecting: DuplicateFilterTests.base).children.count
+        #expect(stored == DuplicateFilter.encodedFieldCount)
+        #expect(stored == DuplicateFilterTests.variants.count - 1)  // one variant per field, plus the boundary one
+    }
+
+    /// Rows that are `==` are duplicates, so strings compare by Unicode canonical equivalence
+    /// (a precomposed é equals e + combining acute, as in Swift's `String ==`).
+    @Test(arguments: [("Caf\u{E9}", "Cafe\u{301}"), ("\u{212A}nee", "Knee")])
+    func canonicallyEquivalentTextIsADuplicate(_ pair: (String, String)) {
+        var a = DuplicateFilterTests.base
+        a.notes = pair.0
+        var b = DuplicateFilterTests.base
+        b.notes = pair.1
+        #expect(a == b)
+        #expect(Array(pair.0.utf8) != Array(pair.1.utf8))
+        var filter = DuplicateFilter()
+        let first = filter.insert(a)
+        let second = filter.insert(b)
+        #expect(first)
+        #expect(!second)
+    }
 }
