@@ -15,7 +15,8 @@ public struct CaseloadBuilder: Sendable {
         var days: [DailyRecord] = []
         /// Day number (`daysSinceEpoch`) to index in `days`.
         var slots: [Int: Int] = [:]
-        /// Per index in `days`, the distinct readiness outcomes seen (only days that had one).
+        /// Per index in `days`, the distinct readiness outcomes seen (only days that had one);
+        /// each new one is counted into its day's `readinessPasses`/`readinessFailures` at once.
         var readiness: [Int: Set<ReadinessOutcome>] = [:]
         /// The last day touched, so consecutive rows of one day skip the lookup.
         var lastKey = Int.min
@@ -78,8 +79,16 @@ public struct CaseloadBuilder: Sendable {
         let slot = patients[p].slot(for: entry.date.daysSinceEpoch, date: entry.date)
         CaseloadBuilder.fold(entry, into: &patients[p].days[slot])
         if let readiness = entry.readiness {
-            patients[p].readiness[slot, default: []]
-                .insert(ReadinessOutcome(session: entry.sessionID ?? "", result: readiness))
+            count(ReadinessOutcome(session: entry.sessionID ?? "", result: readiness), patient: p, slot: slot)
+        }
+    }
+
+    /// Records a readiness outcome of a day, counting it when the day had not seen it.
+    private mutating func count(_ outcome: ReadinessOutcome, patient p: Int, slot: Int) {
+        guard patients[p].readiness[slot, default: []].insert(outcome).inserted else { return }
+        switch outcome.result {
+        case .pass: patients[p].days[slot].readinessPasses += 1
+        case .fail: patients[p].days[slot].readinessFailures += 1
         }
     }
 
@@ -89,12 +98,10 @@ public struct CaseloadBuilder: Sendable {
             let p = patientIndex(id)
             for (theirSlot, record) in theirs.days.enumerated() {
                 let key = record.date.daysSinceEpoch
-                let existed = patients[p].slots[key] != nil
                 let slot = patients[p].slot(for: key, date: record.date)
-                patients[p].days[slot] = existed ? CaseloadBuilder.combine(patients[p].days[slot], record) : record
-                if let outcomes = theirs.readiness[theirSlot] {
-                    patients[p].readiness[slot, default: []].formUnion(outcomes)
-                }
+                // A new day starts empty, so the two cases are one; readiness is counted by outcome.
+                patients[p].days[slot] = CaseloadBuilder.combine(patients[p].days[slot], record)
+                for outcome in theirs.readiness[theirSlot] ?? [] { count(outcome, patient: p, slot: slot) }
             }
         }
     }
@@ -109,16 +116,8 @@ public struct CaseloadBuilder: Sendable {
         return all.sorted().map { id in
             guard let p = index[id] else { return PatientRecord(patientID: id, roster: roster[id], days: []) }
             let seen = patients[p]
-            var days = seen.days
-            for (slot, outcomes) in seen.readiness {
-                for outcome in outcomes {
-                    switch outcome.result {
-                    case .pass: days[slot].readinessPasses += 1
-                    case .fail: days[slot].readinessFailures += 1
-                    }
-                }
-            }
-            if !seen.isSorted { days.sort { $0.date < $1.date } }
+            // Already in date order (the usual case), the days are shared with the builder, not copied.
+            let days = seen.isSorted ? seen.days : seen.days.sorted { $0.date < $1.date }
             return PatientRecord(patientID: id, roster: roster[id], days: days)
         }
     }
