@@ -17,7 +17,7 @@ struct FingerprintSet: Sendable {
 
     init(capacity: Int = 1 << 12) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while size * 3 < capacity * 4 { size <<= 1 }
         slots = Array(repeating: RowFingerprint(high: 0, low: 0), count: size)
         mask = size - 1
     }
@@ -30,7 +30,10 @@ struct FingerprintSet: Sendable {
             count += 1
             return true
         }
-        if (count + 1) * 2 > slots.count { grow() }
+        // Grown at 3/4 full: linear probing over random keys still needs few probes there
+        // (under 8.5 on average for a miss, the worst moment), and the table takes half the
+        // memory of a half-full one (16 bytes a slot: 270 MB rather than 540 MB for 10 M rows).
+        if (count + 1) * 4 > slots.count * 3 { grow() }
         var i = Int(truncatingIfNeeded: f.low) & mask
         while true {
             let slot = slots[i]

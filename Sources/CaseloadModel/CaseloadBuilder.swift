@@ -13,7 +13,8 @@ public struct CaseloadBuilder: Sendable {
     /// One patient's days, in the order their first row arrived, found by day number.
     private struct PatientDays: Sendable {
         var days: [DailyRecord] = []
-        /// Day number (`daysSinceEpoch`) to index in `days`.
+        /// Day number (`daysSinceEpoch`) to index in `days`; built only once a day arrives out of
+        /// date order (until then `days` is sorted and searched by bisection, with no table).
         var slots: [Int: Int] = [:]
         /// Per index in `days`, the distinct readiness outcomes seen (only days that had one);
         /// each new one is counted into its day's `readinessPasses`/`readinessFailures` at once.
@@ -28,17 +29,38 @@ public struct CaseloadBuilder: Sendable {
         mutating func slot(for key: Int, date: CalendarDate) -> Int {
             if key == lastKey { return lastSlot }
             let slot: Int
-            if let found = slots[key] {
+            if isSorted {
+                if let last = days.last, last.date.daysSinceEpoch >= key, let found = sortedIndex(of: key) {
+                    slot = found
+                } else {
+                    slot = days.count
+                    if let last = days.last, last.date.daysSinceEpoch > key {
+                        isSorted = false
+                        for (i, day) in days.enumerated() { slots[day.date.daysSinceEpoch] = i }
+                        slots[key] = slot
+                    }
+                    days.append(DailyRecord(date: date))
+                }
+            } else if let found = slots[key] {
                 slot = found
             } else {
                 slot = days.count
-                if let last = days.last, last.date.daysSinceEpoch >= key { isSorted = false }
                 days.append(DailyRecord(date: date))
                 slots[key] = slot
             }
             lastKey = key
             lastSlot = slot
             return slot
+        }
+
+        /// The index of day `key` in the sorted `days`, by bisection.
+        private func sortedIndex(of key: Int) -> Int? {
+            var low = 0, high = days.count
+            while low < high {
+                let mid = (low + high) / 2
+                if days[mid].date.daysSinceEpoch < key { low = mid + 1 } else { high = mid }
+            }
+            return low < days.count && days[low].date.daysSinceEpoch == key ? low : nil
         }
     }
 

@@ -98,4 +98,36 @@ import Testing
         let days = try #require(builder.records().first?.days)
         #expect(days.map(\.date) == (0...5).map { day.adding(days: $0) })
     }
+
+    /// Rows of interleaved patients, with days arriving in order, then out of order, then
+    /// revisited: every arrival order gives each day exactly its own rows (counted here per
+    /// patient and day, independently of the builder), days in date order.
+    @Test(arguments: [
+        [0, 1, 2, 3, 4, 5, 6, 7],  // ascending: the builder keeps no day table
+        [3, 3, 1, 5, 0, 5, 2, 7, 1, 6, 4, 0],  // out of order from the third row on
+        [7, 6, 5, 4, 3, 2, 1, 0, 7, 0],  // descending, then both ends again
+    ])
+    func everyRowLandsOnItsDayWhateverTheArrivalOrder(_ offsets: [Int]) throws {
+        var builder = CaseloadBuilder()
+        var expected: [String: [Int: (rows: Int, pain: Double)]] = [:]
+        for (i, offset) in offsets.enumerated() {
+            for id in ["P1", "P2"] {
+                let pain = Double((i * 3 + offset + (id == "P2" ? 1 : 0)) % 11)
+                builder.add(entry(id, offset: offset, pain: pain))
+                let old = expected[id, default: [:]][offset]
+                expected[id, default: [:]][offset] = ((old?.rows ?? 0) + 1, max(old?.pain ?? pain, pain))
+            }
+        }
+        let records = builder.records()
+        #expect(records.map(\.patientID) == ["P1", "P2"])
+        for record in records {
+            let want = try #require(expected[record.patientID])
+            #expect(record.days.map { day.days(until: $0.date) } == want.keys.sorted())
+            for d in record.days {
+                let w = try #require(want[day.days(until: d.date)])
+                #expect(d.exerciseRows == w.rows)
+                #expect(d.pain == w.pain)
+            }
+        }
+    }
 }
