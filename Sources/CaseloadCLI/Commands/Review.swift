@@ -45,8 +45,13 @@ struct Review: ParsableCommand {
     @Flag(help: "Print the summary as JSON on stdout (nothing else goes to stdout).")
     var json = false
 
+    @Option(help: "Rows of the follow-up table to print (0: all). The workbook always lists everyone.")
+    var top: Int = 30
+
     func validate() throws {
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
+        if quiet && global.verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
     }
 
     func run() throws {
@@ -68,7 +73,7 @@ struct Review: ParsableCommand {
             print(try ReviewSummary.json(run: run, report: report, directory: directory))
         } else if !quiet {
             let style = TextStyle(isEnabled: Terminal.wantsColour())
-            print(ReviewSummary.text(run: run, report: report, directory: directory, style: style))
+            print(ReviewSummary.text(run: run, report: report, directory: directory, top: top, style: style))
         }
     }
 }

@@ -12,7 +12,10 @@ enum ReviewSummary {
     ]
 
     /// The summary as text; `style` colours it (plain when disabled).
-    static func text(run: ReviewRun, report: WrittenReport, directory: String, style: TextStyle = .plain) -> String {
+    /// - Parameter top: rows of the follow-up table to show, 0 for all.
+    static func text(
+        run: ReviewRun, report: WrittenReport, directory: String, top: Int = 0, style: TextStyle = .plain
+    ) -> String {
         let t = run.imported.totals
         let patients = run.analysis.patients
         let followUp = patients.filter(\.needsFollowUp)
@@ -35,7 +38,12 @@ enum ReviewSummary {
         if !followUp.isEmpty {
             lines.append("")
             lines.append(style.bold("Follow-up this week:"))
-            lines += followUpTable(followUp, style: style)
+            let shown = top > 0 ? Array(followUp.prefix(top)) : followUp
+            lines += followUpTable(shown, style: style)
+            if shown.count < followUp.count {
+                lines.append(
+                    "… and \(followUp.count - shown.count) more on the Follow-up sheet of caseload.xlsx (--top 0 lists all)")
+            }
         }
         return lines.joined(separator: "\n")
     }
