@@ -65,12 +65,14 @@ struct ConfigFile: Equatable {
         }
         let candidate = directory.hasSuffix("/") ? directory + defaultName : directory + "/" + defaultName
         guard FileManager.default.fileExists(atPath: candidate) else { return .defaults }
-        return try load(path: defaultName)
+        let inWorkingFolder = directory == FileManager.default.currentDirectoryPath
+        return try load(path: candidate, name: inWorkingFolder ? defaultName : candidate)
     }
 
     /// Reads and validates the file at `path`.
+    /// - Parameter name: how messages name the file (default: `path`).
     /// - Throws: ``ConfigError`` when it is missing, a folder, not UTF-8 or invalid.
-    static func load(path: String) throws -> ConfigFile {
+    static func load(path: String, name: String? = nil) throws -> ConfigFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError(file: path, reason: "configuration file not found (write one with `caseload config --init`)")
@@ -82,7 +84,7 @@ struct ConfigFile: Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, reason: "the configuration file is not UTF-8 text")
         }
-        return try parse(text, path: path)
+        return try parse(text, path: name ?? path)
     }
 
     /// Parses configuration text and applies it over the default thresholds.
@@ -98,7 +100,8 @@ struct ConfigFile: Equatable {
         var seenKeys: [String: Int] = [:]
         var overridden: [String] = []
         var lineOfKey: [String: Int] = [:]
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: normalise line ends before splitting.
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
         for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
