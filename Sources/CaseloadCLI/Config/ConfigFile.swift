@@ -252,8 +252,9 @@ struct ConfigFile: Equatable {
         return .number(value, isInteger: isInteger)
     }
 
-    /// A known key within two edits of `key`, for "did you mean".
+    /// A known key within two edits of `key`, or the first that starts with `key_`, for "did you mean".
     static func closestKey(to key: String, in keys: [String]) -> String? {
+        if let extended = keys.sorted().first(where: { $0.hasPrefix(key + "_") }) { return extended }
         let scored = keys.map { ($0, editDistance(Array(key), Array($0))) }.filter { $0.1 <= 2 }
         return scored.min { $0.1 == $1.1 ? $0.0 < $1.0 : $0.1 < $1.1 }?.0
     }

@@ -71,7 +71,8 @@ import Testing
     @Test(arguments: [
         // (file text, line, key, words the reason must contain)
         ("[thresholds]\nflare_margn = 2\n", 2, "flare_margn", "did you mean flare_margin"),
-        ("[thresholds]\nbogus_key = 2\n", 2, "bogus_key", "unknown threshold"),
+        ("[thresholds]\nbogus_key = 2\n", 2, "bogus_key", "unknown threshold (`caseload config --init` lists every key)"),
+        ("[thresholds]\nswelling = 2\n", 2, "swelling", "did you mean swelling_days?"),
         ("[thresholds]\nflare_margin = 20\n", 2, "flare_margin", "outside the valid range 0.5–10 points"),
         ("[thresholds]\n\nlow_adherence_pct = -1\n", 3, "low_adherence_pct", "outside the valid range 0–100"),
         ("[thresholds]\nbaseline_days = 7.5\n", 2, "baseline_days", "whole number"),
