@@ -244,12 +244,35 @@ struct ConfigFile: Equatable {
         if let first = raw.first, first == "[" || first == "{" || first == "'" {
             throw fail("arrays, inline tables and single-quoted strings are not supported; write a number")
         }
-        let allowed = Set("0123456789+-.eE")
-        guard raw.allSatisfy({ allowed.contains($0) }), let value = Double(raw), value.isFinite else {
+        guard isTOMLNumber(raw), let value = Double(raw), value.isFinite else {
             throw fail("'\(raw)' is not a number (write e.g. 7 or 1.5)")
         }
         let isInteger = !raw.contains(".") && !raw.contains("e") && !raw.contains("E")
         return .number(value, isInteger: isInteger)
+    }
+
+    /// True for a TOML decimal integer or float: `[+-]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    /// (no `1.`, `.5`, leading zeros, `inf`, `nan`, hex or underscores, which this subset does not take).
+    static func isTOMLNumber(_ text: String) -> Bool {
+        var chars = Substring(text)
+        func digits() -> Substring {
+            let run = chars.prefix { $0.isASCII && $0.isNumber }
+            chars = chars.dropFirst(run.count)
+            return run
+        }
+        if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+        let whole = digits()
+        guard !whole.isEmpty, whole == "0" || whole.first != "0" else { return false }
+        if chars.first == "." {
+            chars = chars.dropFirst()
+            guard !digits().isEmpty else { return false }
+        }
+        if chars.first == "e" || chars.first == "E" {
+            chars = chars.dropFirst()
+            if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+            guard !digits().isEmpty else { return false }
+        }
+        return chars.isEmpty
     }
 
     /// A known key within two edits of `key`, or the first that starts with `key_`, for "did you mean".

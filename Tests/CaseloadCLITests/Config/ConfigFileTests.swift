@@ -157,6 +157,15 @@ import Testing
         #expect(try ConfigFile.resolve(explicit: other.path, directory: dir.path).thresholds.flareMargin == 3)
     }
 
+    @Test(arguments: [
+        ("7", true), ("-3", true), ("+0.5", true), ("2.5e1", true), ("1E-3", true), ("0", true), ("0.05", true),
+        ("1.", false), (".5", false), ("07", false), ("1e", false), ("1_000", false), ("inf", false), ("nan", false),
+        ("0x1F", false), ("", false), ("1.5.2", false), ("--1", false),
+    ])
+    func numbersFollowTOMLsGrammar(text: String, valid: Bool) {
+        #expect(ConfigFile.isTOMLNumber(text) == valid)
+    }
+
     @Test(arguments: [(7.0, "7"), (0.05, "0.05"), (2.5, "2.5"), (0.0001, "0.0001"), (-3.0, "-3")])
     func numbersAreWrittenAsTOMLReadsThem(value: Double, text: String) {
         #expect(ConfigFile.format(value) == text)
