@@ -39,8 +39,11 @@ import Testing
         #expect(set.stdout.hasPrefix("Thresholds in force (caseload.toml over the defaults):"))
         let line = try #require(set.stdout.split(separator: "\n").first { $0.hasPrefix("flare_margin ") })
         #expect(line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            == ["flare_margin", "3", "points", "set", "(default", "2)"])
-        #expect(set.stdout.split(separator: "\n").filter { $0.hasSuffix("set (default 2)") || $0.contains(" set (") }.count == 1)
+            == ["flare_margin", "3", "points", "caseload.toml", "(default", "2)"])
+        // Every other threshold is the default.
+        let rows = set.stdout.split(separator: "\n").dropFirst(2)
+        #expect(rows.count == Thresholds.settings.count)
+        #expect(rows.filter { $0.hasSuffix(" default") }.count == Thresholds.settings.count - 1)
     }
 
     @Test(arguments: [

@@ -61,11 +61,15 @@ struct ConfigCommand: ParsableCommand {
     /// Each threshold's value in force, its unit, and whether it is the default or set by the file.
     static func show(_ file: ConfigFile) -> String {
         let overridden = Set(file.overriddenKeys)
+        let name = file.path.map { ($0 as NSString).lastPathComponent } ?? ""
         let defaults = Thresholds()
         let source = file.path.map { "Thresholds in force (\($0) over the defaults):" } ?? "Thresholds in force (defaults; no caseload.toml):"
         let rows = Thresholds.settings.map { s -> [String] in
             let value = ConfigFile.format(s.value(in: file.thresholds))
-            let origin = overridden.contains(s.key) ? "set (default \(ConfigFile.format(s.value(in: defaults))))" : "default"
+            let fallback = ConfigFile.format(s.value(in: defaults))
+            let origin =
+                !overridden.contains(s.key) ? "default"
+                : value == fallback ? "\(name) (= default)" : "\(name) (default \(fallback))"
             return [s.key, value, s.unit, origin]
         }
         return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows)).joined(separator: "\n")

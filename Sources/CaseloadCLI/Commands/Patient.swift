@@ -170,7 +170,8 @@ enum PatientReport {
         return lines.joined(separator: "\n")
     }
 
-    /// One line per ISO week: seven glyphs (Monday first, blank outside the series), then the day values.
+    /// One line per ISO week: seven glyphs (Monday first, blank outside the series), then the day values
+    /// right-aligned in five characters each.
     static func painChart(_ series: [DailyPainPoint], style: TextStyle = .plain) -> [String] {
         var byWeek: [(ISOWeek, [DailyPainPoint?])] = []
         for point in series {
@@ -185,10 +186,11 @@ enum PatientReport {
                 return day.inFlare ? style.red(g) : g
             }.joined()
             let values = days.map { day -> String in
-                guard let day else { return "    " }
+                // Five characters a day: a space and up to "10.0" or "6.5!" right-aligned.
+                guard let day else { return "     " }
                 let text = day.pain.map(score) ?? "·"
                 let marked = text + (day.inFlare ? "!" : "")
-                return String(repeating: " ", count: max(1, 4 - marked.count)) + (day.inFlare ? style.red(marked) : marked)
+                return String(repeating: " ", count: max(1, 5 - marked.count)) + (day.inFlare ? style.red(marked) : marked)
             }.joined()
             return "\(week)  \(glyphs) \(values)".trimmingTrailingSpaces()
         }
