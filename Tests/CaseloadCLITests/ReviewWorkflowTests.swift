@@ -107,6 +107,25 @@ import Testing
         #expect(result.stderr.contains("dialect=delimiter=';' encoding=UTF-8+BOM newline=CRLF"))
     }
 
+    @Test func inputWarningsAreLoggedUnlessQuiet() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let log = tmp.appendingPathComponent("log.json")
+        try Data(
+            #"[{"patient":{"id":"P1"},"sessions":[{"date":"2026-11-01","pain":3,"exercises":[{"name":"Wall sit"}]}]},{"patient":{"id":"P2"}}]"#
+                .utf8
+        ).write(to: log)
+        let out = tmp.appendingPathComponent("r")
+        let loud = try CLIHarness.run(["review", log.path, "--out", out.path])
+        #expect(loud.status == 0, "\(loud.stderr)")
+        #expect(loud.stderr.hasPrefix("caseload: warning: \(log.path): "), "\(loud.stderr)")
+        #expect(loud.stderr.contains("has no sessions"))
+        #expect(!loud.stdout.contains("warning"), "logs never go to stdout")
+        let quiet = try CLIHarness.run(["review", log.path, "--out", out.path, "--quiet"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty && quiet.stdout.isEmpty)
+    }
+
     @Test func configInTheWorkingFolderOrGivenIsUsedAndRecorded() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -117,7 +117,7 @@ struct ReviewRun {
                     "format": "\(input.format.rawValue)", "dialect": "\(input.dialect ?? "-")", "rows": "\(c.rowsRead)",
                     "used": "\(c.rowsAccepted)", "rejected": "\(c.rowsRejected)", "duplicate": "\(c.rowsDuplicate)",
                 ])
-            for warning in input.warnings { Log.logger.notice("\(input.path): \(warning)") }
+            for warning in input.warnings { Log.logger.warning("\(input.path): \(warning)") }
         }
         return imported
     }
