@@ -61,6 +61,25 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// Every threshold at the edge of its valid range still gives a complete report: the ranges
+    /// in the catalogue are safe for the analytics.
+    @Test(arguments: ["lower", "upper"])
+    func everyThresholdAtTheEdgeOfItsRangeStillReviews(edge: String) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let lines = Thresholds.settings.map { setting -> String in
+            let value = edge == "lower" ? setting.range.lowerBound : setting.range.upperBound
+            return "\(setting.key) = \(value)"
+        }
+        try Data((["[thresholds]"] + lines).joined(separator: "\n").utf8).write(to: tmp.appendingPathComponent("edge.toml"))
+        let out = tmp.appendingPathComponent("r")
+        let result = try CLIHarness.run(
+            ["review"] + Samples.inputArguments + ["--config", "edge.toml", "--out", out.path, "--json"], in: tmp)
+        #expect(result.status == 0, "\(result.stderr)")
+        let contract = try CLIHarness.reportContract(out)
+        #expect(contract.status == 0, "\(contract.stdout)\(contract.stderr)")
+    }
+
     @Test func badFileInTheWorkingFolderStopsEveryCommandThatReadsIt() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
