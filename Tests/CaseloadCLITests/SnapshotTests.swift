@@ -10,9 +10,8 @@ import Testing
     @Test func sampleReportCSVsMatchTheGoldenFiles() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
-        // Relative input paths, run from the package root: rejected.csv names files as given,
-        // so the golden file holds `samples/…` wherever the repository is checked out.
         let out = tmp.appendingPathComponent("report")
+        // Relative input paths, as in `make report`, so rejected.csv is the same on every checkout.
         let result = try CLIHarness.run(
             ["review", "samples", "--roster", "samples/roster.csv", "--out", out.path], in: CLIHarness.packageRoot)
         #expect(result.status == 0, "stderr: \(result.stderr)")
