@@ -34,8 +34,18 @@ struct Review: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Replace patient IDs by keyed tokens and drop names and notes in every output (needs --key-file).")
+    var pseudonymize = false
+
+    @Option(name: .customLong("key-file"), help: "Secret key for --pseudonymize: a file of at least 32 bytes.")
+    var keyFile: String?
+
+    func validate() throws {
+        if pseudonymize != (keyFile != nil) { throw ValidationError("--pseudonymize and --key-file go together") }
+    }
+
     func run() throws {
-        let run = try ReviewRun.load(input)
+        let run = try ReviewRun.load(input, pseudonymizer: keyFile.map { try Pseudonymizer(keyFile: $0) })
         if strict, run.imported.totals.rowsRejected > 0 {
             let first = run.imported.rejected.prefix(10).map { "  \($0.file):\($0.line): \($0.column) '\($0.value)': \($0.reason)" }
             throw Failure(
@@ -57,12 +67,15 @@ struct ReviewRun {
     var analysis: CaseloadAnalysis
 
     /// Reads the inputs and analyses every patient as of the chosen date.
-    static func load(_ input: InputOptions, thresholds: Thresholds = Thresholds()) throws -> ReviewRun {
+    static func load(
+        _ input: InputOptions, thresholds: Thresholds = Thresholds(), pseudonymizer: Pseudonymizer? = nil
+    ) throws -> ReviewRun {
         let options = try input.importOptions()
         var excluded: Set<String> = []
         if let roster = input.roster { excluded.insert(roster) }
         let files = try discoverInputs(input.inputs, excluding: excluded)
-        let imported = try CaseloadImporter(options: options).run(logs: files, roster: input.roster)
+        var imported = try CaseloadImporter(options: options).run(logs: files, roster: input.roster)
+        if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
         guard let asOf = try input.asOfDate() ?? imported.latestDate else {
             throw Failure(description: "no usable log rows to take the review date from; pass --as-of YYYY-MM-DD")
         }
