@@ -31,6 +31,8 @@ public struct Pseudonymizer: Sendable {
 
     /// The key bytes (kept as `Data`, which is `Sendable`; `SymmetricKey` is not).
     private let key: Data
+    /// Hex digits kept from the HMAC (16 = 64 bits); only tests shorten it, to force a collision.
+    var tokenDigits = 16
 
     /// Creates a pseudonymizer with a secret key.
     /// - Parameter key: at least ``minimumKeyBytes`` bytes, e.g. from `head -c 32 /dev/urandom`.
@@ -72,7 +74,7 @@ public struct Pseudonymizer: Sendable {
         for byte in mac.prefix(8) {
             text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
         }
-        return text
+        return String(text.prefix(2 + tokenDigits))
     }
 
     /// The result with every patient ID replaced by its token and names and notes dropped.

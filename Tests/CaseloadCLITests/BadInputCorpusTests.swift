@@ -112,7 +112,6 @@ import Testing
         let out = tmp.appendingPathComponent("report")
         let result = try CLIHarness.run(["review", path, "--out", out.path])
         #expect(result.status == 1)
-        // Depth 1 is the outer object; the 64th array opens at byte 14 + 63 = 77... the limit names the column.
         #expect(result.stderr.contains(path + ":1:"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("nested deeper than"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))

@@ -124,6 +124,20 @@ import Testing
         }
     }
 
+    /// With one hex digit (16 tokens), 17 patients must collide: the run stops instead of merging them.
+    @Test func collisionIsAnError() throws {
+        var p = try Pseudonymizer(key: Self.key)
+        p.tokenDigits = 1
+        var builder = CaseloadBuilder()
+        for i in 0..<17 {
+            builder.add(LogEntry(patientID: "P\(i)", date: CalendarDate(year: 2026, month: 3, day: 2)!, pain: 1))
+        }
+        let error = try #require(throws: ImportError.self) { try p.pseudonymize(ImportResult(builder: builder)) }
+        #expect(error.reason.contains("get the same token"))
+        p.tokenDigits = 16
+        #expect(try p.pseudonymize(ImportResult(builder: builder)).builder.patientCount == 17)
+    }
+
     @Test func rowCountsAreUnchanged() throws {
         var sample = Self.sample()
         sample.totals = RowCounts(rowsRead: 10, rowsAccepted: 2, rowsRejected: 8)
