@@ -279,6 +279,29 @@ import Testing
         #expect(try Data(contentsOf: blocker) == Data("not a folder".utf8))
     }
 
+    /// Regression: at the open-file limit libxlsxwriter could not add a sheet, and freeing the
+    /// half-built workbook with `workbook_close` crashed (SIGSEGV) and left the staging folder
+    /// behind. Now the limit is checked first (the soft limit raised to the hard one if need be).
+    @Test(arguments: [("ulimit -n 40", Int32(1)), ("ulimit -S -n 40", Int32(0))])
+    func openFileLimitEndsInAClearErrorOrIsRaised(limit: String, status: Int32) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let samples = CLIHarness.packageRoot.appendingPathComponent("samples")
+        let out = tmp.appendingPathComponent("report")
+        let result = try CLIHarness.runProcess(
+            URL(fileURLWithPath: "/bin/bash"),
+            ["-c", limit + " && exec \"$0\" \"$@\"", try CLIHarness.binary.path, "review", samples.path,
+             "--roster", samples.appendingPathComponent("roster.csv").path, "--out", out.path, "--quiet"],
+            in: tmp)
+        #expect(result.status == status, "stderr: \(result.stderr)")
+        if status == 0 {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["report"])
+        } else {
+            #expect(result.stderr.contains("open files"), "stderr: \(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
+        }
+    }
+
     @Test func failedRunLeavesThePreviousReportUntouched() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -89,7 +89,7 @@ public enum CaseloadWorkbook {
             var layout = Layout(workbook: workbook, analysis: analysis, context: context, options: options)
             try layout.writeAll()
         } catch {
-            try? workbook.close()  // frees; the layout error is the one worth reporting
+            workbook.discard()  // frees without writing; the layout error is the one worth reporting
             throw error
         }
         try workbook.close()
@@ -99,6 +99,19 @@ public enum CaseloadWorkbook {
     /// first), at most ``WorkbookOptions/maxPatientSheets`` of them.
     public static func patientsWithSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
         Array(patientsDueSheets(analysis: analysis, options: options).prefix(max(0, options.maxPatientSheets)))
+    }
+
+    /// Open files the workbook needs while it is written: one temporary file per sheet (six
+    /// fixed sheets and the patient sheets), plus the output file.
+    public static func openFilesNeeded(analysis: CaseloadAnalysis, options: WorkbookOptions) -> Int {
+        patientsWithSheets(analysis: analysis, options: options).count + 6 + 1
+    }
+
+    /// Makes `files` open files available when the hard limit allows (raising the soft limit)
+    /// and returns how many the workbooks may use, after a reserve for everything else.
+    public static func openFilesAvailable(wanting files: Int) -> Int {
+        let limit = OpenFileLimit.ensure(files + OpenFileLimit.reserve)
+        return limit == Int.max ? Int.max : limit - OpenFileLimit.reserve
     }
 
     /// The patients the policy gives a sheet, before the ``WorkbookOptions/maxPatientSheets`` cap.
