@@ -35,5 +35,5 @@ done
   -print_final_stats=1 -artifact_prefix="$SCRATCH/artifacts/" ${FUZZ_FLAGS:-}
 
 # Keep the committed corpus small: only inputs that add coverage to what is there already.
-"$binary" -merge=1 "$corpus" "$work" "$seeds" ${FUZZ_FLAGS:-} 2>&1 | tail -n 3
+"$binary" -merge=1 -set_cover_merge=1 "$corpus" "$work" "$seeds" ${FUZZ_FLAGS:-} 2>&1 | tail -n 3
 echo "corpus $corpus: $(ls "$corpus" | wc -l) files, $(du -sh "$corpus" | cut -f1)"
