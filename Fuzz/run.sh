@@ -36,4 +36,4 @@ done
 
 # Keep the committed corpus small: only inputs that add coverage to what is there already.
 "$binary" -merge=1 -set_cover_merge=1 "$corpus" "$work" "$seeds" ${FUZZ_FLAGS:-} 2>&1 | tail -n 3
-echo "corpus $corpus: $(ls "$corpus" | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+echo "corpus $corpus: $(ls "$corpus" | wc -l) files, $(du -sh --apparent-size "$corpus" | cut -f1)"
