@@ -110,17 +110,24 @@ public struct Pseudonymizer: Sendable {
         out.rejected = result.rejected.map { row in
             var clean = row
             clean.patientID = row.patientID.map(tokenized)
-            if let id = row.patientID { clean.reason = clean.reason.replacingOccurrences(of: id, with: tokenized(id)) }
+            clean.reason = Pseudonymizer.replacingWords(in: row.reason, tokens)
             let trimmed = row.value.trimmingSpaces
             switch Pseudonymizer.kind(ofColumn: row.column) {
             case .patientID:
                 clean.value = trimmed.isEmpty ? row.value : tokenized(trimmed)
-                if !trimmed.isEmpty { clean.reason = clean.reason.replacingOccurrences(of: trimmed, with: clean.value) }
+                if !trimmed.isEmpty {
+                    clean.reason = Pseudonymizer.replacingWords(in: clean.reason, [trimmed: clean.value])
+                }
             case .safe where tokens[trimmed] == nil && !names.contains(trimmed):
                 break
             case .safe, .dropped:
                 clean.value = ""
-                if !trimmed.isEmpty { clean.reason = clean.reason.replacingOccurrences(of: trimmed, with: "[removed]") }
+                // Whole words only for short values, so a value `1` does not garble `pain 11`.
+                if trimmed.count >= Pseudonymizer.minimumCutLength {
+                    clean.reason = clean.reason.replacingOccurrences(of: trimmed, with: "[removed]")
+                } else if !trimmed.isEmpty {
+                    clean.reason = Pseudonymizer.replacingWords(in: clean.reason, [trimmed: "[removed]"])
+                }
             }
             return clean
         }
@@ -150,17 +157,28 @@ public struct Pseudonymizer: Sendable {
         return safeColumns.contains(last) ? .safe : .dropped
     }
 
+    /// Dropped values at least this long are cut out of reasons wherever they stand.
+    private static let minimumCutLength = 4
+
     /// `text` with every space-separated word that is a known ID replaced by its token
-    /// (a trailing `:` or `,` is kept).
+    /// (quotes and brackets around the word, and `:` `,` `.` after it, are kept).
     private static func replacingWords(in text: String, _ tokens: [String: String]) -> String {
-        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+        let opening: Set<Character> = ["'", "\"", "(", "["]
+        let closing: Set<Character> = ["'", "\"", ")", "]", ":", ",", ".", ";"]
+        return text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            if let token = tokens[String(word)] { return token }
             var core = Substring(word)
+            var head = ""
             var tail = ""
-            while let last = core.last, last == ":" || last == "," || last == ")" {
+            while let first = core.first, opening.contains(first) {
+                head.append(first)
+                core = core.dropFirst()
+            }
+            while let last = core.last, closing.contains(last) {
                 tail = String(last) + tail
                 core = core.dropLast()
             }
-            if let token = tokens[String(core)] { return token + tail }
+            if let token = tokens[String(core)] { return head + token + tail }
             return String(word)
         }.joined(separator: " ")
     }

@@ -138,6 +138,27 @@ import Testing
         #expect(try p.pseudonymize(ImportResult(builder: builder)).builder.patientCount == 17)
     }
 
+    /// Regression: IDs were replaced as substrings, so patient `1` turned `pain 11` into token soup.
+    @Test func shortIDsAreReplacedAsWholeWordsOnly() throws {
+        var builder = CaseloadBuilder()
+        builder.add(LogEntry(patientID: "1", date: CalendarDate(year: 2026, month: 3, day: 2)!, pain: 1))
+        let rows = [
+            RejectedRow(file: "log.csv", line: 2, patientID: "1", column: "pain", value: "11",
+                        reason: "pain 11 is outside 0–10"),
+            RejectedRow(file: "roster.csv", line: 3, patientID: "1", column: "patient_id", value: "1",
+                        reason: "patient 1 is already on the roster at line 2"),
+            RejectedRow(file: "log.csv", line: 4, patientID: "1", column: "session_id", value: "0",
+                        reason: "session '0' clashes with line 10"),
+        ]
+        let out = try Pseudonymizer(key: Self.key).pseudonymize(ImportResult(builder: builder, rejected: rows))
+        let t = Self.expectedToken("1", key: Self.key)
+        #expect(out.rejected.map(\.reason) == [
+            "pain 11 is outside 0–10", "patient \(t) is already on the roster at line 2",
+            "session '[removed]' clashes with line 10",
+        ])
+        #expect(out.rejected.map(\.value) == ["11", t, ""])
+    }
+
     @Test func rowCountsAreUnchanged() throws {
         var sample = Self.sample()
         sample.totals = RowCounts(rowsRead: 10, rowsAccepted: 2, rowsRejected: 8)
