@@ -102,3 +102,26 @@ public struct CaseloadBuilder: Sendable {
         return r
     }
 }
+
+extension CaseloadBuilder {
+    /// The IDs of the patients seen so far, in no particular order.
+    public var patientIDs: [String] { Array(patients.keys) }
+
+    /// A builder holding the same days with every patient ID replaced by `rename(id)`
+    /// (used to pseudonymise a run). Patients whose new IDs coincide are merged.
+    /// - Complexity: O(patients + days).
+    public func renamingPatients(_ rename: (String) -> String) -> CaseloadBuilder {
+        var renamed = CaseloadBuilder()
+        for (id, days) in patients {
+            let newID = rename(id)
+            if renamed.patients[newID] == nil {
+                renamed.patients[newID] = days
+            } else {
+                var single = CaseloadBuilder()
+                single.patients[newID] = days
+                renamed.merge(single)
+            }
+        }
+        return renamed
+    }
+}

@@ -48,16 +48,24 @@ struct Review: ParsableCommand {
     @Option(help: "Rows of the follow-up table to print (0: all). The workbook always lists everyone.")
     var top: Int = 30
 
+    @Flag(help: "Replace patient IDs by keyed tokens and drop names and notes in every output (needs --key-file).")
+    var pseudonymize = false
+
+    @Option(name: .customLong("key-file"), help: "Secret key for --pseudonymize: a file of at least 32 bytes.")
+    var keyFile: String?
+
     func validate() throws {
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
         if quiet && global.verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        if pseudonymize != (keyFile != nil) { throw ValidationError("--pseudonymize and --key-file go together") }
     }
 
     func run() throws {
         let configuration = try RunConfiguration.make(input: input, global: global, quiet: quiet)
         if let out { try OutputFolder.validate(out) }
-        let run = try ReviewRun.load(configuration)
+        let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
+        let run = try ReviewRun.load(configuration, pseudonymizer: pseudonymizer)
         if strict, run.imported.totals.rowsRejected > 0 {
             let first = run.imported.rejected.prefix(10).map { "  \($0.file):\($0.line): \($0.column) '\($0.value)': \($0.reason)" }
             throw Failure(
@@ -83,9 +91,11 @@ struct ReviewRun {
     var imported: ImportResult
     var analysis: CaseloadAnalysis
 
-    /// Reads the inputs and analyses every patient as of the chosen date, under the configured thresholds.
-    static func load(_ configuration: RunConfiguration) throws -> ReviewRun {
-        let imported = try importInputs(configuration)
+    /// Reads the inputs, pseudonymises them when asked, and analyses every patient as of the chosen
+    /// date under the configured thresholds.
+    static func load(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws -> ReviewRun {
+        var imported = try importInputs(configuration)
+        if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
         guard let asOf = configuration.asOf ?? imported.latestDate else {
             throw Failure(description: "no usable log rows to take the review date from; pass --as-of YYYY-MM-DD")
         }
