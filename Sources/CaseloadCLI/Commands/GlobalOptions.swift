@@ -47,10 +47,30 @@ struct RunConfiguration {
                 "thresholds from \(path)",
                 metadata: ["overridden": .string(config.overriddenKeys.joined(separator: ","))])
         }
+        let roster = input.roster ?? impliedRoster(in: input.inputs)
+        if input.roster == nil, let roster {
+            Log.logger.notice("using \(roster) as the roster (a roster.csv in an input folder); pass --roster to choose another")
+        }
         return RunConfiguration(
-            inputs: input.inputs, roster: input.roster, asOf: try input.asOfDate(),
+            inputs: input.inputs, roster: roster, asOf: try input.asOfDate(),
             importOptions: try input.importOptions(), config: config,
             showsProgress: !quiet && Terminal.isTTY(STDERR_FILENO))
+    }
+}
+
+extension RunConfiguration {
+    /// The roster implied when `--roster` is not given: the one `roster.csv` directly inside the
+    /// input folders (as `caseload generate` and the samples lay them out); `nil` when there is
+    /// none or more than one, so a roster is never guessed between several.
+    static func impliedRoster(in inputs: [String]) -> String? {
+        let fm = FileManager.default
+        let found = inputs.compactMap { path -> String? in
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+            let candidate = (path.hasSuffix("/") ? path : path + "/") + "roster.csv"
+            return fm.fileExists(atPath: candidate) ? candidate : nil
+        }
+        return found.count == 1 ? found[0] : nil
     }
 }
 
