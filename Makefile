@@ -5,7 +5,7 @@
 SWIFT ?= swift
 REPORT_DIR ?= reports/sample
 
-.PHONY: report test build release bootstrap clean bench
+.PHONY: report test build release bootstrap clean fuzz bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -21,6 +21,14 @@ report: release
 
 test: bootstrap
 	$(SWIFT) test
+
+# libFuzzer targets for the CSV reader and the JSON importer (docs/RELIABILITY.md):
+# FUZZ_SECONDS per target (default 600), one after the other; grown corpus merged into Fuzz/corpus/.
+FUZZ_SECONDS ?= 600
+fuzz: bootstrap
+	Fuzz/build.sh csv json
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh csv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh json
 
 clean:
 	rm -rf .build reports

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // C library
@@ -57,6 +58,7 @@ let package = Package(
                 "CaseloadExport",
                 "CaseloadSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -94,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseloadCLITests",
-            dependencies: ["CaseloadModel", "CaseloadSynthetic"],
+            dependencies: ["CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic"],
             exclude: ["Snapshots"]
         ),
     ]

@@ -11,11 +11,17 @@ struct CaseloadCommand: ParsableCommand {
         commandName: "caseload",
         abstract: "Weekly review of home-exercise logs for patellofemoral pain.",
         discussion: """
-            Exit codes: 0 success; 1 input or output failure (unreadable input, rows rejected \
-            under --strict, report not writable); 2 usage error.
+            Exit codes: 0 success; 1 input or output failure (unreadable or missing input, rows \
+            rejected under --strict, report not writable, unknown patient); 2 usage error (bad \
+            option or date, bad caseload.toml).
+
+            Thresholds come from caseload.toml in the working folder, or --config FILE \
+            (write a commented one with `caseload config --init`).
+
+            Shell completion: caseload --generate-completion-script bash|zsh|fish
             """,
         version: version,
-        subcommands: [Review.self, Generate.self]
+        subcommands: [Review.self, Check.self, Patient.self, Generate.self, ConfigCommand.self]
     )
 
     /// Parses the arguments, runs the subcommand, prints any error once to stderr and exits
@@ -35,6 +41,9 @@ struct CaseloadCommand: ParsableCommand {
         } catch let error as ExportError {
             printError(error.description)
             code = 1
+        } catch let error as ConfigError {
+            printError(error.description)
+            code = 2
         } catch {
             let exit = exitCode(for: error)
             if exit == .success {

@@ -4,9 +4,9 @@ extension FollowUpReason {
     /// The reason in plain words, as a clinician would say it on the phone list.
     public var label: String {
         switch self {
-        case .worseningPain: return "Worsening pain"
-        case .persistentFlare: return "Flare lasting more than 3 days"
-        case .highExercisePain: return "Exercise too painful"
+        case .worseningPain: return "Pain getting worse"
+        case .persistentFlare: return "Flare lasting too long"
+        case .highExercisePain: return "High pain during exercise"
         case .swelling: return "Swelling"
         case .nightPain: return "Night pain"
         case .readinessFailures: return "Failed readiness tests"

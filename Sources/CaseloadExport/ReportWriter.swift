@@ -152,9 +152,23 @@ public enum ReportWriter {
     }
 
     /// Writes the workbooks on all cores; the first failure (in job order) is thrown.
+    ///
+    /// Each sheet holds an open temporary file until its workbook is closed: when all the
+    /// workbooks at once would pass the open-file limit (raised to the hard limit if need be)
+    /// they are written one at a time, and a workbook that alone would pass it is refused
+    /// before anything is written.
     static func writeInParallel(_ jobs: [WorkbookJob], root: String) throws {
+        let needs = jobs.map { CaseloadWorkbook.openFilesNeeded(analysis: $0.analysis, options: $0.options) }
+        let available = CaseloadWorkbook.openFilesAvailable(wanting: needs.reduce(0, +))
+        for (job, need) in zip(jobs, needs) where need > available {
+            throw ExportError(
+                path: root + "/" + job.relativePath,
+                reason: "the workbook needs about \(need) open files but only \(max(0, available)) are available; "
+                    + "raise the limit (ulimit -n)")
+        }
         let failures = FailureSlots(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        let inParallel = needs.reduce(0, +) <= available
+        DispatchQueue.concurrentPerform(iterations: inParallel ? jobs.count : 0) { index in
             let job = jobs[index]
             do {
                 try CaseloadWorkbook.write(
@@ -162,6 +176,17 @@ public enum ReportWriter {
                     to: root + "/" + job.relativePath)
             } catch {
                 failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
+            }
+        }
+        if !inParallel {
+            for (index, job) in jobs.enumerated() where failures.first == nil {
+                do {
+                    try CaseloadWorkbook.write(
+                        analysis: job.analysis, context: job.context, options: job.options,
+                        to: root + "/" + job.relativePath)
+                } catch {
+                    failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
+                }
             }
         }
         if let first = failures.first { throw first }

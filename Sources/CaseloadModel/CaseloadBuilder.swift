@@ -177,3 +177,30 @@ public struct CaseloadBuilder: Sendable {
         return r
     }
 }
+
+extension CaseloadBuilder {
+    /// The IDs of the patients seen so far, in no particular order.
+    public var patientIDs: [String] { ids }
+
+    /// A builder holding the same days with every patient ID replaced by `rename(id)`
+    /// (used to pseudonymise a run). Patients whose new IDs coincide are merged.
+    /// - Complexity: O(patients + days).
+    public func renamingPatients(_ rename: (String) -> String) -> CaseloadBuilder {
+        var renamed = CaseloadBuilder()
+        for (days, id) in zip(patients, ids) {
+            let newID = rename(id)
+            if renamed.index[newID] == nil {
+                renamed.index[newID] = renamed.patients.count
+                renamed.ids.append(newID)
+                renamed.patients.append(days)
+            } else {
+                var single = CaseloadBuilder()
+                single.index[newID] = 0
+                single.ids = [newID]
+                single.patients = [days]
+                renamed.merge(single)
+            }
+        }
+        return renamed
+    }
+}

@@ -59,6 +59,21 @@ import Testing
         }
     }
 
+    @Test func rosterCSVInsideAnInputFolderIsUsedWhenNoRosterIsGiven() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let implied = tmp.appendingPathComponent("implied")
+        let explicit = tmp.appendingPathComponent("explicit")
+        let result = try CLIHarness.run(["review", Self.samples.path, "--out", implied.path, "--quiet"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try review(["--quiet"], out: explicit).status == 0)
+        let a = try Data(contentsOf: implied.appendingPathComponent("patients.csv"))
+        let b = try Data(contentsOf: explicit.appendingPathComponent("patients.csv"))
+        #expect(a == b)
+        let manifest = try String(contentsOf: implied.appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"role\": \"roster\""))
+    }
+
     @Test func strictRefusesRejectedRowsAndWritesNothing() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

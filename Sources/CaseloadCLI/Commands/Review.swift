@@ -20,10 +20,18 @@ struct Review: ParsableCommand {
               caseload review samples --roster samples/roster.csv --out reports/sample
               caseload review exports/week-47/ --roster roster.csv --as-of 2026-11-22
               caseload review export.csv --date-format DD/MM/YYYY --strict
+              caseload review exports/ --roster roster.csv --json > summary.json
+              caseload review exports/ --roster roster.csv --config clinic.toml --quiet
+
+            After the report is written, a summary goes to stdout: rows accounted for, caseloads \
+            and patients, and the follow-up table (coloured on a terminal unless NO_COLOR is set). \
+            With --json stdout holds only a JSON document; with --quiet only errors are printed.
             """
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var global: GlobalOptions
 
     @Option(help: "Report folder (default: reports/<as-of date>). Replaced atomically when complete.")
     var out: String?
@@ -34,8 +42,30 @@ struct Review: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Print the summary as JSON on stdout (nothing else goes to stdout).")
+    var json = false
+
+    @Option(help: "Rows of the follow-up table to print (0: all). The workbook always lists everyone.")
+    var top: Int = 30
+
+    @Flag(help: "Replace patient IDs by keyed tokens and drop names and notes in every output (needs --key-file).")
+    var pseudonymize = false
+
+    @Option(name: .customLong("key-file"), help: "Secret key for --pseudonymize: a file of at least 32 bytes.")
+    var keyFile: String?
+
+    func validate() throws {
+        if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
+        if quiet && global.verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        if pseudonymize != (keyFile != nil) { throw ValidationError("--pseudonymize and --key-file go together") }
+    }
+
     func run() throws {
-        let run = try ReviewRun.load(input)
+        let configuration = try RunConfiguration.make(input: input, global: global, quiet: quiet)
+        if let out { try OutputFolder.validate(out) }
+        let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
+        let run = try ReviewRun.load(configuration, pseudonymizer: pseudonymizer)
         if strict, run.imported.totals.rowsRejected > 0 {
             let first = run.imported.rejected.prefix(10).map { "  \($0.file):\($0.line): \($0.column) '\($0.value)': \($0.reason)" }
             throw Failure(
@@ -43,10 +73,15 @@ struct Review: ParsableCommand {
                     + first.joined(separator: "\n"))
         }
         let directory = out ?? "reports/" + run.analysis.asOf.isoString
+        if out == nil { try OutputFolder.validate(directory) }
         let context = run.context(caseloadName: "All patients")
         let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
-        if !quiet {
-            print(ReviewSummary.text(run: run, report: report, directory: directory))
+        Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
+        if json {
+            print(try ReviewSummary.json(run: run, report: report, directory: directory))
+        } else if !quiet {
+            let style = TextStyle(isEnabled: Terminal.wantsColour())
+            print(ReviewSummary.text(run: run, report: report, directory: directory, top: top, style: style))
         }
     }
 }
@@ -56,19 +91,45 @@ struct ReviewRun {
     var imported: ImportResult
     var analysis: CaseloadAnalysis
 
-    /// Reads the inputs and analyses every patient as of the chosen date.
-    static func load(_ input: InputOptions, thresholds: Thresholds = Thresholds()) throws -> ReviewRun {
-        let options = try input.importOptions()
-        var excluded: Set<String> = []
-        if let roster = input.roster { excluded.insert(roster) }
-        let files = try discoverInputs(input.inputs, excluding: excluded)
-        let imported = try CaseloadImporter(options: options).run(logs: files, roster: input.roster)
-        guard let asOf = try input.asOfDate() ?? imported.latestDate else {
+    /// Reads the inputs, pseudonymises them when asked, and analyses every patient as of the chosen
+    /// date under the configured thresholds.
+    static func load(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws -> ReviewRun {
+        var imported = try importInputs(configuration)
+        if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
+        guard let asOf = configuration.asOf ?? imported.latestDate else {
             throw Failure(description: "no usable log rows to take the review date from; pass --as-of YYYY-MM-DD")
         }
         let records = imported.builder.records(roster: imported.roster)
-        let analysis = analyse(records, asOf: asOf, thresholds: thresholds)
+        let analysis = analyse(records, asOf: asOf, thresholds: configuration.thresholds)
+        Log.logger.debug("analysed", metadata: ["patients": "\(analysis.patients.count)", "as_of": "\(asOf)"])
         return ReviewRun(imported: imported, analysis: analysis)
+    }
+
+    /// Finds the input files and reads them (with a progress bar on a terminal), logging each file's accounting.
+    static func importInputs(_ configuration: RunConfiguration) throws -> ImportResult {
+        var excluded: Set<String> = []
+        if let roster = configuration.roster { excluded.insert(roster) }
+        let files = try discoverInputs(configuration.inputs, excluding: excluded)
+        Log.logger.debug("inputs found", metadata: ["files": "\(files.count)"])
+        var importer = CaseloadImporter(options: configuration.importOptions)
+        let bar = configuration.showsProgress ? ProgressBar(files: files + (configuration.roster.map { [$0] } ?? [])) : nil
+        if let bar { importer.progress = { bar.update($0) } }
+        let imported: ImportResult
+        do {
+            defer { bar?.finish() }
+            imported = try importer.run(logs: files, roster: configuration.roster)
+        }
+        for input in imported.inputs {
+            let c = input.counts
+            Log.logger.debug(
+                "read \(input.path)",
+                metadata: [
+                    "format": "\(input.format.rawValue)", "dialect": "\(input.dialect ?? "-")", "rows": "\(c.rowsRead)",
+                    "used": "\(c.rowsAccepted)", "rejected": "\(c.rowsRejected)", "duplicate": "\(c.rowsDuplicate)",
+                ])
+            for warning in input.warnings { Log.logger.warning("\(input.path): \(warning)") }
+        }
+        return imported
     }
 
     /// The report context: provenance for the manifest and the About sheet.

@@ -21,11 +21,19 @@ public struct WorkbookOptions: Sendable, Hashable {
     public var multiCaseload: Bool
     /// Where libxlsxwriter keeps its temporary files (`nil`: the system's temporary folder).
     public var temporaryDirectory: String?
+    /// The most patient sheets one workbook holds, the most urgent patients first (default
+    /// ``defaultMaxPatientSheets``). Each sheet keeps a temporary file open while the workbook
+    /// is written, so an unbounded count would fail at the open-file limit; when patients are
+    /// left without a sheet the Follow-up sheet says how many, and the CSVs list everyone.
+    public var maxPatientSheets: Int = WorkbookOptions.defaultMaxPatientSheets
     /// Rows a worksheet may hold; only tests lower it, to exercise the overflow note.
     var rowLimit: Int = Workbook.excelMaxRows
 
     /// Patients in a multi-caseload run above which the all-patients workbook has no patient sheets.
     public static let multiCaseloadPatientSheetLimit = 200
+
+    /// Patient sheets a workbook holds unless ``maxPatientSheets`` says otherwise.
+    public static let defaultMaxPatientSheets = 250
 
     /// Options for one workbook; the defaults suit a single clinician's caseload.
     public init(
@@ -81,14 +89,33 @@ public enum CaseloadWorkbook {
             var layout = Layout(workbook: workbook, analysis: analysis, context: context, options: options)
             try layout.writeAll()
         } catch {
-            try? workbook.close()  // frees; the layout error is the one worth reporting
+            workbook.discard()  // frees without writing; the layout error is the one worth reporting
             throw error
         }
         try workbook.close()
     }
 
-    /// The patients who get a sheet of their own, in the analysis' order.
+    /// The patients who get a sheet of their own, in the analysis' order (most urgent
+    /// first), at most ``WorkbookOptions/maxPatientSheets`` of them.
     public static func patientsWithSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
+        Array(patientsDueSheets(analysis: analysis, options: options).prefix(max(0, options.maxPatientSheets)))
+    }
+
+    /// Open files the workbook needs while it is written: one temporary file per sheet (six
+    /// fixed sheets and the patient sheets), plus the output file.
+    public static func openFilesNeeded(analysis: CaseloadAnalysis, options: WorkbookOptions) -> Int {
+        patientsWithSheets(analysis: analysis, options: options).count + 6 + 1
+    }
+
+    /// Makes `files` open files available when the hard limit allows (raising the soft limit)
+    /// and returns how many the workbooks may use, after a reserve for everything else.
+    public static func openFilesAvailable(wanting files: Int) -> Int {
+        let limit = OpenFileLimit.ensure(files + OpenFileLimit.reserve)
+        return limit == Int.max ? Int.max : limit - OpenFileLimit.reserve
+    }
+
+    /// The patients the policy gives a sheet, before the ``WorkbookOptions/maxPatientSheets`` cap.
+    static func patientsDueSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
         let patients = analysis.patients
         if options.multiCaseload && patients.count > WorkbookOptions.multiCaseloadPatientSheetLimit { return [] }
         switch options.patientSheets {

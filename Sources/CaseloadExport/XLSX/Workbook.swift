@@ -222,6 +222,19 @@ final class Workbook {
         tmpdirCString = nil
         try check(status, operation: "close workbook")
     }
+
+    /// Frees the workbook without writing it (after a failed write). Call instead of ``close()``.
+    ///
+    /// `workbook_close` must not be called once a sheet could not be added: libxlsxwriter 1.1.4
+    /// then crashes while packaging (seen when its temporary files hit the open-file limit).
+    func discard() {
+        let handle = live
+        self.handle = nil
+        formats.removeAll()
+        lxw_workbook_free(handle)
+        free(tmpdirCString)
+        tmpdirCString = nil
+    }
 }
 
 /// A non-owning handle on one worksheet of a ``Workbook``.

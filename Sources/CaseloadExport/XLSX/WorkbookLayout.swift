@@ -195,6 +195,14 @@ struct Layout {
             "\(list.count) patients to call, most urgent first. NEW: a reason that did not hold a week ago. "
                 + "Click a patient to open their sheet.",
             row: 1, col: 0, style: .subtitle)
+        let due = CaseloadWorkbook.patientsDueSheets(analysis: analysis, options: options).count
+        if due > patientSheetNames.count {
+            try sheet.write(
+                "\(due - patientSheetNames.count) of the \(due) patients due a sheet of their own have none: "
+                    + "a workbook holds at most \(options.maxPatientSheets) patient sheets, the most urgent first. "
+                    + "The Patients sheet, patients.csv and followup.csv list everyone.",
+                row: 2, col: 0, style: .note)
+        }
         let headerRow = 3
         try sheet.writeHeader(row: headerRow, ["Priority", "Patient", "Clinician", "New", "Reasons", "Details"])
         try sheet.freezePanes(row: headerRow + 1, col: 0)

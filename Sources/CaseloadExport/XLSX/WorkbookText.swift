@@ -2,21 +2,8 @@ import CaseloadAnalytics
 
 /// The words the workbook shows a clinician: reason labels, threshold meanings, definitions.
 enum WorkbookText {
-    /// A follow-up reason in plain words.
-    static func label(_ reason: FollowUpReason) -> String {
-        switch reason {
-        case .worseningPain: return "Pain getting worse"
-        case .persistentFlare: return "Flare lasting too long"
-        case .highExercisePain: return "High pain during exercise"
-        case .swelling: return "Swelling"
-        case .nightPain: return "Night pain"
-        case .readinessFailures: return "Failed readiness tests"
-        case .plateau: return "Improvement has stalled"
-        case .noRecentData: return "No recent data"
-        case .lowAdherence: return "Low adherence"
-        case .longSessions: return "Sessions too long"
-        }
-    }
+    /// A follow-up reason in plain words (the same words as the CSV explanations).
+    static func label(_ reason: FollowUpReason) -> String { reason.label }
 
     /// A trend in plain words.
     static func label(_ trend: Trend) -> String {

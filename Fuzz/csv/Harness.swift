@@ -1,0 +1,60 @@
+// libFuzzer target: the CSV reader (tokenizer, dialect sniffing, the log importer).
+//
+// Each input is read twice by the tokenizer, whole and split into two chunks at a point
+// taken from the input, and the records must be identical: chunk boundaries must never
+// change what is read. Then the bytes are written to a temporary `.csv` file and run
+// through `CaseloadImporter`, which must either throw an `ImportError` or return counts
+// that balance (rows read = accepted + rejected + duplicate). Any other outcome traps.
+import CaseloadImport
+import CaseloadModel
+import Foundation
+
+/// A record as plain values, for comparison.
+private struct Flat: Equatable {
+    var fields: [[UInt8]]
+    var line: Int
+    var unterminated: Bool
+}
+
+private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, splitAt split: Int, delimiter: UInt8) -> [Flat] {
+    var tokenizer = CSVTokenizer(delimiter: delimiter)
+    var out: [Flat] = []
+    let emit: (CSVRecord) -> Void = { record in
+        let fields = (0..<record.count).map { Array(record.bytes[record.range(of: $0)]) }
+        out.append(Flat(fields: fields, line: record.line, unterminated: record.isUnterminated))
+    }
+    tokenizer.consume(UnsafeBufferPointer(rebasing: bytes[0..<split]), emit)
+    tokenizer.consume(UnsafeBufferPointer(rebasing: bytes[split...]), emit)
+    tokenizer.finish(emit)
+    return out
+}
+
+private let scratch: String = {
+    let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    return dir + "/caseload-fuzz-csv-\(getpid()).csv"
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    let dialect = CSVDialect.sniff(bytes, hasBOM: false)
+    let whole = tokenize(bytes, splitAt: 0, delimiter: dialect.delimiter)
+    let split = size == 0 ? 0 : Int(data[0]) % (size + 1)
+    let parts = tokenize(bytes, splitAt: split, delimiter: dialect.delimiter)
+    guard whole == parts else { fatalError("records differ when the input is split at \(split)") }
+
+    guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return 0 }
+    defer { unlink(scratch) }
+    do {
+        let result = try CaseloadImporter().run(logs: [scratch], roster: nil)
+        guard result.totals.isBalanced, result.inputs.allSatisfy({ $0.counts.isBalanced }) else {
+            fatalError("unbalanced counts: \(result.totals)")
+        }
+        _ = result.builder.records(roster: result.roster)
+    } catch is ImportError {
+        // A clear refusal is a valid outcome.
+    } catch {
+        fatalError("unexpected error type: \(error)")
+    }
+    return 0
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import CaseloadAnalytics
+import Foundation
+
+/// `caseload config`: write the commented configuration file, or show the thresholds in force.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Write a commented caseload.toml, or show the thresholds in force.",
+        discussion: """
+            --init writes caseload.toml (or --output FILE) listing every threshold with its meaning, \\
+            clinical source, unit, valid range and default. Edit the values you want to change; \\
+            review, check and patient then read caseload.toml from the working folder (or the file \\
+            given with --config). Without --init, prints each threshold's value in force and where \\
+            it came from, after validating the file.
+
+            Examples:
+              caseload config --init
+              caseload config --init --output clinic.toml
+              caseload config
+              caseload config --config clinic.toml
+            """
+    )
+
+    @Flag(name: .customLong("init"), help: "Write the commented configuration file.")
+    var initialise = false
+
+    @Option(help: ArgumentHelp("Where --init writes.", valueName: "file"))
+    var output: String = ConfigFile.defaultName
+
+    @Flag(help: "Let --init replace an existing file.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Configuration file to show (default: caseload.toml when present).", valueName: "file"))
+    var config: String?
+
+    func validate() throws {
+        if initialise && config != nil { throw ValidationError("--init and --config cannot be used together") }
+        if !initialise && (force || output != ConfigFile.defaultName) {
+            throw ValidationError("--output and --force go with --init")
+        }
+    }
+
+    func run() throws {
+        if initialise {
+            if FileManager.default.fileExists(atPath: output) && !force {
+                throw Failure(description: "\(output) already exists; pass --force to replace it")
+            }
+            do {
+                try Data(ConfigFile.template().utf8).write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw Failure(description: "\(output): cannot write the configuration file: \(error.localizedDescription)")
+            }
+            print("Wrote \(output): \(Thresholds.settings.count) thresholds at their defaults.")
+            return
+        }
+        let file = try ConfigFile.resolve(explicit: config, directory: FileManager.default.currentDirectoryPath)
+        print(Self.show(file))
+    }
+
+    /// Each threshold's value in force, its unit, and whether it is the default or set by the file.
+    static func show(_ file: ConfigFile) -> String {
+        let overridden = Set(file.overriddenKeys)
+        let name = file.path.map { ($0 as NSString).lastPathComponent } ?? ""
+        let defaults = Thresholds()
+        let source = file.path.map { "Thresholds in force (\($0) over the defaults):" } ?? "Thresholds in force (defaults; no caseload.toml):"
+        let rows = Thresholds.settings.map { s -> [String] in
+            let value = ConfigFile.format(s.value(in: file.thresholds))
+            let fallback = ConfigFile.format(s.value(in: defaults))
+            let origin =
+                !overridden.contains(s.key) ? "default"
+                : value == fallback ? "\(name) (= default)" : "\(name) (default \(fallback))"
+            return [s.key, value, s.unit, origin]
+        }
+        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows)).joined(separator: "\n")
+    }
+}

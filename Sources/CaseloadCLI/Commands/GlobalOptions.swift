@@ -1,0 +1,101 @@
+import ArgumentParser
+import CaseloadAnalytics
+import CaseloadImport
+import CaseloadModel
+import Foundation
+
+/// Options every command that analyses takes: the configuration file and log detail.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Thresholds file (default: caseload.toml in the working folder, when there is one).",
+            valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Log detail to stderr: files read, dialects, thresholds overridden.")
+    var verbose = false
+}
+
+/// Everything a run reads, validated once from the options: nothing below re-reads a flag.
+struct RunConfiguration {
+    /// Log files and folders as given.
+    let inputs: [String]
+    /// The roster CSV, if any.
+    let roster: String?
+    /// The review date given with `--as-of`, `nil` for the latest date in the data.
+    let asOf: CalendarDate?
+    /// How cells are read.
+    let importOptions: ImportOptions
+    /// The configuration file in force (or the defaults) and the thresholds it gives.
+    let config: ConfigFile
+    /// True to draw a progress bar on stderr while reading.
+    let showsProgress: Bool
+
+    /// The thresholds in force.
+    var thresholds: Thresholds { config.thresholds }
+
+    /// Validates the options into a configuration and sets up logging.
+    /// - Parameters:
+    ///   - quiet: true when only errors may be printed (no progress, errors-only logging).
+    /// - Throws: `ValidationError` for bad dates or date formats, ``ConfigError`` for a bad configuration file.
+    static func make(input: InputOptions, global: GlobalOptions, quiet: Bool = false) throws -> RunConfiguration {
+        Log.setUp(level: Log.level(verbose: global.verbose, quiet: quiet))
+        let config = try ConfigFile.resolve(
+            explicit: global.config, directory: FileManager.default.currentDirectoryPath)
+        if let path = config.path {
+            Log.logger.info(
+                "thresholds from \(path)",
+                metadata: ["overridden": .string(config.overriddenKeys.joined(separator: ","))])
+        }
+        let roster = input.roster ?? impliedRoster(in: input.inputs)
+        if input.roster == nil, let roster {
+            Log.logger.notice("using \(roster) as the roster (a roster.csv in an input folder); pass --roster to choose another")
+        }
+        return RunConfiguration(
+            inputs: input.inputs, roster: roster, asOf: try input.asOfDate(),
+            importOptions: try input.importOptions(), config: config,
+            showsProgress: !quiet && Terminal.isTTY(STDERR_FILENO))
+    }
+}
+
+extension RunConfiguration {
+    /// The roster implied when `--roster` is not given: the one `roster.csv` directly inside the
+    /// input folders (as `caseload generate` and the samples lay them out); `nil` when there is
+    /// none or more than one, so a roster is never guessed between several.
+    static func impliedRoster(in inputs: [String]) -> String? {
+        let fm = FileManager.default
+        let found = inputs.compactMap { path -> String? in
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+            let candidate = (path.hasSuffix("/") ? path : path + "/") + "roster.csv"
+            return fm.fileExists(atPath: candidate) ? candidate : nil
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+}
+
+/// Checks, before any input is read, that a report can be written at a path.
+enum OutputFolder {
+    /// Throws a ``Failure`` naming the path when `path` is an existing file, or when its
+    /// nearest existing ancestor is not a writable folder.
+    static func validate(_ path: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        let target = URL(fileURLWithPath: path).standardizedFileURL
+        if fm.fileExists(atPath: target.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw Failure(description: "\(path): the output path is a file, not a folder")
+        }
+        var ancestor = target.deletingLastPathComponent()
+        while !fm.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+            let up = ancestor.deletingLastPathComponent()
+            if up.path == ancestor.path { break }
+            ancestor = up
+        }
+        guard isDirectory.boolValue else {
+            throw Failure(description: "\(path): cannot create the output folder: \(ancestor.path) is a file")
+        }
+        guard access(ancestor.path, W_OK | X_OK) == 0 else {
+            throw Failure(description: "\(path): cannot write the output folder: \(ancestor.path) is not writable")
+        }
+    }
+}

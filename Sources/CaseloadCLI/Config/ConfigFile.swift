@@ -1,0 +1,332 @@
+import CaseloadAnalytics
+import Foundation
+
+/// A problem in a `caseload.toml`: the file, the line, the key when there is one, and why.
+struct ConfigError: Error, CustomStringConvertible, Equatable {
+    /// The configuration file's path.
+    var file: String
+    /// 1-based line number, `nil` when the problem is the file as a whole.
+    var line: Int?
+    /// The key the problem is about, when there is one.
+    var key: String?
+    /// What is wrong, in words.
+    var reason: String
+
+    var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let key { text += "\(key): " }
+        return text + reason
+    }
+}
+
+/// A value on the right of `key = value` in the subset of TOML that `caseload.toml` uses.
+enum ConfigValue: Equatable {
+    case number(Double, isInteger: Bool)
+    case string(String)
+    case bool(Bool)
+}
+
+/// `caseload.toml`: threshold overrides read from a small, strict subset of TOML.
+///
+/// The subset: `[table]` headers, `key = value` lines where the value is a number, a
+/// double-quoted string or `true`/`false`, `#` comments and blank lines. Anything else
+/// (arrays, inline tables, dates, dotted or quoted keys, multi-line strings) is an error
+/// naming the line, as are unknown tables and keys, duplicate keys, values of the wrong
+/// kind and values outside a threshold's valid range.
+struct ConfigFile: Equatable {
+    /// The file name looked for in the working folder when `--config` is not given.
+    static let defaultName = "caseload.toml"
+    /// The tables a configuration may hold.
+    static let tables = ["thresholds"]
+
+    /// Where the configuration came from; `nil` for the built-in defaults.
+    var path: String?
+    /// The thresholds in force: the defaults with the file's overrides applied.
+    var thresholds: Thresholds
+    /// The threshold keys the file set, in file order.
+    var overriddenKeys: [String]
+
+    /// The built-in defaults, no file.
+    static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
+
+    static func == (lhs: ConfigFile, rhs: ConfigFile) -> Bool {
+        lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys
+            && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
+    }
+
+    /// The configuration in force: `explicit` when given (it must exist), else `caseload.toml`
+    /// in `directory` when present, else the defaults.
+    /// - Throws: ``ConfigError`` when the file is missing (explicit only), unreadable or invalid.
+    static func resolve(explicit: String?, directory: String) throws -> ConfigFile {
+        if let explicit {
+            return try load(path: explicit)
+        }
+        let candidate = directory.hasSuffix("/") ? directory + defaultName : directory + "/" + defaultName
+        guard FileManager.default.fileExists(atPath: candidate) else { return .defaults }
+        let inWorkingFolder = directory == FileManager.default.currentDirectoryPath
+        return try load(path: candidate, name: inWorkingFolder ? defaultName : candidate)
+    }
+
+    /// Reads and validates the file at `path`.
+    /// - Parameter name: how messages name the file (default: `path`).
+    /// - Throws: ``ConfigError`` when it is missing, a folder, not UTF-8 or invalid.
+    static func load(path: String, name: String? = nil) throws -> ConfigFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError(file: path, reason: "configuration file not found (write one with `caseload config --init`)")
+        }
+        guard !isDirectory.boolValue else { throw ConfigError(file: path, reason: "is a folder, not a configuration file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, reason: "cannot read the configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, reason: "the configuration file is not UTF-8 text")
+        }
+        return try parse(text, path: name ?? path)
+    }
+
+    /// Parses configuration text and applies it over the default thresholds.
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - path: the file's name, for error messages.
+    /// - Throws: ``ConfigError`` naming the line (and key) of the first problem.
+    static func parse(_ text: String, path: String) throws -> ConfigFile {
+        let settings = Dictionary(uniqueKeysWithValues: Thresholds.settings.map { ($0.key, $0) })
+        var thresholds = Thresholds()
+        var table: String?
+        var seenTables: Set<String> = []
+        var seenKeys: [String: Int] = [:]
+        var overridden: [String] = []
+        var lineOfKey: [String: Int] = [:]
+        // "\r\n" is one Character in Swift: normalise line ends before splitting.
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
+        for (index, rawLine) in lines.enumerated() {
+            let lineNumber = index + 1
+            func fail(_ reason: String, key: String? = nil) -> ConfigError {
+                ConfigError(file: path, line: lineNumber, key: key, reason: reason)
+            }
+            var line = Substring(rawLine)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            let content = try stripComment(line, fail: { fail($0) }).trimmingCharacters(in: .whitespaces)
+            if content.isEmpty { continue }
+            if content.hasPrefix("[") {
+                guard content.hasSuffix("]"), !content.hasPrefix("[[") else {
+                    throw fail("a table header is written [name] (arrays of tables are not supported)")
+                }
+                let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                guard tables.contains(name) else {
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds]")
+                }
+                guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
+                table = name
+                continue
+            }
+            guard let equals = content.firstIndex(of: "=") else {
+                throw fail("expected `key = value`, a [table] header, a # comment or a blank line")
+            }
+            let key = content[..<equals].trimmingCharacters(in: .whitespaces)
+            let rawValue = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+            else {
+                throw fail("'\(key)' is not a bare key (letters, digits, _ and - only; dotted and quoted keys are not supported)")
+            }
+            let value = try parseValue(rawValue) { fail($0, key: key) }
+            guard let table else {
+                throw fail("the key is outside any table; put thresholds under [thresholds]", key: key)
+            }
+            if let previous = seenKeys[key] {
+                throw fail("set twice (first on line \(previous))", key: key)
+            }
+            seenKeys[key] = lineNumber
+            precondition(table == "thresholds", "only [thresholds] is accepted above")
+            guard let setting = settings[key] else {
+                let hint = closestKey(to: key, in: Array(settings.keys)).map { "; did you mean \($0)?" } ?? ""
+                throw fail("unknown threshold\(hint) (`caseload config --init` lists every key)", key: key)
+            }
+            guard case .number(let number, let isInteger) = value else {
+                throw fail("takes a number\(setting.unit.isEmpty ? "" : " of \(setting.unit)")", key: key)
+            }
+            guard number.isFinite, setting.range.contains(number) else {
+                throw fail(
+                    "\(format(number)) is outside the valid range \(format(setting.range.lowerBound))–"
+                        + "\(format(setting.range.upperBound))\(setting.unit.isEmpty ? "" : " " + setting.unit)", key: key)
+            }
+            if setting.isInteger, !isInteger, number != number.rounded() {
+                throw fail("takes a whole number of \(setting.unit), not \(format(number))", key: key)
+            }
+            setting.set(number, in: &thresholds)
+            overridden.append(key)
+            lineOfKey[key] = lineNumber
+        }
+        try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
+        return ConfigFile(path: path, thresholds: thresholds, overriddenKeys: overridden)
+    }
+
+    /// Pairs of thresholds where the first may not exceed the second (else the check could never run).
+    static let orderedPairs: [(smaller: String, larger: String)] = [
+        ("trend_min_pain_days", "trend_window_days"),
+        ("plateau_min_pain_days", "plateau_window_days"),
+        ("flare_min_reference_values", "flare_reference_days"),
+        ("night_pain_days", "symptom_window_days"),
+        ("swelling_days", "symptom_window_days"),
+    ]
+
+    private static func checkConsistency(_ thresholds: Thresholds, path: String, lineOfKey: [String: Int]) throws {
+        let settings = Dictionary(uniqueKeysWithValues: Thresholds.settings.map { ($0.key, $0) })
+        for (smaller, larger) in orderedPairs {
+            guard let low = settings[smaller], let high = settings[larger] else { continue }
+            let a = low.value(in: thresholds)
+            let b = high.value(in: thresholds)
+            guard a > b else { continue }
+            // Name the line of whichever key the file set (the later one when both).
+            let lineA = lineOfKey[smaller]
+            let lineB = lineOfKey[larger]
+            let key = (lineB ?? 0) > (lineA ?? 0) ? larger : smaller
+            throw ConfigError(
+                file: path, line: lineOfKey[key], key: key,
+                reason: "\(smaller) (\(format(a))) may not exceed \(larger) (\(format(b)))")
+        }
+    }
+
+    /// The line without its `#` comment; `#` inside a double-quoted string is kept.
+    private static func stripComment(_ line: Substring, fail: (String) -> ConfigError) throws -> Substring {
+        var inString = false
+        var escaped = false
+        for index in line.indices {
+            let c = line[index]
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else if c == "\"" {
+                inString = true
+            } else if c == "#" {
+                return line[..<index]
+            }
+        }
+        return line
+    }
+
+    /// Parses a number, a basic string or a boolean; rejects every other TOML value.
+    static func parseValue(_ raw: String, fail: (String) -> ConfigError) throws -> ConfigValue {
+        if raw.isEmpty { throw fail("the value is missing after =") }
+        if raw == "true" { return .bool(true) }
+        if raw == "false" { return .bool(false) }
+        if raw.hasPrefix("\"") {
+            guard !raw.hasPrefix("\"\"\""), raw.count >= 2, raw.hasSuffix("\"") else {
+                throw fail("a string is written in double quotes on one line")
+            }
+            let inner = raw.dropFirst().dropLast()
+            var result = ""
+            var escaped = false
+            for c in inner {
+                if escaped {
+                    switch c {
+                    case "\"": result.append("\"")
+                    case "\\": result.append("\\")
+                    case "n": result.append("\n")
+                    case "t": result.append("\t")
+                    default: throw fail("unsupported escape \\\(c) in a string")
+                    }
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    throw fail("unexpected \" inside a string (write \\\")")
+                } else {
+                    result.append(c)
+                }
+            }
+            if escaped { throw fail("a string ends in a lone backslash") }
+            return .string(result)
+        }
+        if let first = raw.first, first == "[" || first == "{" || first == "'" {
+            throw fail("arrays, inline tables and single-quoted strings are not supported; write a number")
+        }
+        guard isTOMLNumber(raw), let value = Double(raw), value.isFinite else {
+            throw fail("'\(raw)' is not a number (write e.g. 7 or 1.5)")
+        }
+        let isInteger = !raw.contains(".") && !raw.contains("e") && !raw.contains("E")
+        return .number(value, isInteger: isInteger)
+    }
+
+    /// True for a TOML decimal integer or float: `[+-]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    /// (no `1.`, `.5`, leading zeros, `inf`, `nan`, hex or underscores, which this subset does not take).
+    static func isTOMLNumber(_ text: String) -> Bool {
+        var chars = Substring(text)
+        func digits() -> Substring {
+            let run = chars.prefix { $0.isASCII && $0.isNumber }
+            chars = chars.dropFirst(run.count)
+            return run
+        }
+        if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+        let whole = digits()
+        guard !whole.isEmpty, whole == "0" || whole.first != "0" else { return false }
+        if chars.first == "." {
+            chars = chars.dropFirst()
+            guard !digits().isEmpty else { return false }
+        }
+        if chars.first == "e" || chars.first == "E" {
+            chars = chars.dropFirst()
+            if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+            guard !digits().isEmpty else { return false }
+        }
+        return chars.isEmpty
+    }
+
+    /// A known key within two edits of `key`, or the first that starts with `key_`, for "did you mean".
+    static func closestKey(to key: String, in keys: [String]) -> String? {
+        if let extended = keys.sorted().first(where: { $0.hasPrefix(key + "_") }) { return extended }
+        let scored = keys.map { ($0, editDistance(Array(key), Array($0))) }.filter { $0.1 <= 2 }
+        return scored.min { $0.1 == $1.1 ? $0.0 < $1.0 : $0.1 < $1.1 }?.0
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// A number as a configuration file writes it: whole numbers without a decimal point.
+    static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(value)
+    }
+
+    /// The commented `caseload.toml` that `caseload config --init` writes: every threshold
+    /// with its meaning, unit, valid range and default value.
+    static func template() -> String {
+        let defaults = Thresholds()
+        var lines = [
+            "# caseload.toml: thresholds for the weekly review (caseload \(CaseloadCommand.version)).",
+            "#",
+            "# caseload reads this file from the working folder, or the file named by --config.",
+            "# Every value below is the built-in default; change a line to override it, or delete",
+            "# the line to keep the default. Unknown keys and values outside the valid range are",
+            "# errors naming the line. The thresholds in force are recorded in manifest.json and on",
+            "# the workbook's About sheet. Definitions and sources: docs/ANALYTICS.md.",
+            "",
+            "[thresholds]",
+        ]
+        for setting in Thresholds.settings {
+            lines.append("")
+            lines.append("# \(setting.meaning)")
+            let kind = [setting.unit, setting.isInteger ? "whole number" : ""].filter { !$0.isEmpty }
+            let prefix = kind.isEmpty ? "" : kind.joined(separator: ", ") + ", "
+            lines.append(
+                "# \(prefix)valid \(format(setting.range.lowerBound))–\(format(setting.range.upperBound));"
+                    + " default \(format(setting.value(in: defaults)))")
+            lines.append("\(setting.key) = \(format(setting.value(in: defaults)))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

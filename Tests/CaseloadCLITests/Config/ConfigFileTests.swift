@@ -1,0 +1,173 @@
+import CaseloadAnalytics
+import Foundation
+import Testing
+
+@testable import CaseloadCLI
+
+/// The `caseload.toml` loader: the template, overrides, and every error with its line and key.
+@Suite struct ConfigFileTests {
+    static func parse(_ text: String) throws -> ConfigFile { try ConfigFile.parse(text, path: "test.toml") }
+
+    /// The error `text` raises (fails the test when it parses).
+    static func error(_ text: String) -> ConfigError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch let error as ConfigError {
+            return error
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return nil
+        }
+    }
+
+    @Test func templateListsEveryThresholdAndParsesBackToTheDefaults() throws {
+        let template = ConfigFile.template()
+        let file = try Self.parse(template)
+        #expect(file.overriddenKeys == Thresholds.settings.map(\.key))
+        let defaults = Thresholds()
+        for setting in Thresholds.settings {
+            #expect(setting.value(in: file.thresholds) == setting.value(in: defaults), "\(setting.key)")
+            // Each key is preceded by its meaning (with the clinical source) and its range.
+            let lines = template.components(separatedBy: "\n")
+            let index = try #require(lines.firstIndex { $0.hasPrefix(setting.key + " = ") }, "\(setting.key) missing")
+            #expect(lines[index - 2] == "# " + setting.meaning)
+            #expect(lines[index - 1].contains("valid \(ConfigFile.format(setting.range.lowerBound))–"))
+        }
+    }
+
+    @Test func emptyFileAndCommentsGiveTheDefaults() throws {
+        let file = try Self.parse("# nothing set\n\n[thresholds]   # the only table\n   \n")
+        #expect(file.overriddenKeys.isEmpty)
+        #expect(file.thresholds.flareMargin == Thresholds().flareMargin)
+    }
+
+    /// Every threshold can be set to its range's upper bound, and only that one changes.
+    @Test(arguments: Thresholds.settings.map(\.key))
+    func eachThresholdCanBeOverridden(key: String) throws {
+        let setting = try #require(Thresholds.settings.first { $0.key == key })
+        var value = setting.range.upperBound
+        // Keep the ordered pairs consistent: a "smaller" key may not pass its partner's default.
+        if let pair = ConfigFile.orderedPairs.first(where: { $0.smaller == key }),
+            let larger = Thresholds.settings.first(where: { $0.key == pair.larger })
+        {
+            value = larger.value(in: Thresholds())
+        }
+        let file = try Self.parse("[thresholds]\n\(key) = \(ConfigFile.format(value))\n")
+        #expect(file.overriddenKeys == [key])
+        for other in Thresholds.settings {
+            let expected = other.key == key ? value : other.value(in: Thresholds())
+            #expect(other.value(in: file.thresholds) == expected, "\(other.key)")
+        }
+    }
+
+    @Test func crlfBOMTrailingCommentsAndWholeFloatsAreAccepted() throws {
+        let file = try Self.parse("\u{FEFF}[thresholds]\r\nflare_margin = 2.5 # points\r\nbaseline_days = 10.0\r\n")
+        #expect(file.thresholds.flareMargin == 2.5)
+        #expect(file.thresholds.baselineDays == 10)
+        #expect(file.overriddenKeys == ["flare_margin", "baseline_days"])
+    }
+
+    @Test(arguments: [
+        // (file text, line, key, words the reason must contain)
+        ("[thresholds]\nflare_margn = 2\n", 2, "flare_margn", "did you mean flare_margin"),
+        ("[thresholds]\nbogus_key = 2\n", 2, "bogus_key", "unknown threshold (`caseload config --init` lists every key)"),
+        ("[thresholds]\nswelling = 2\n", 2, "swelling", "did you mean swelling_days?"),
+        ("[thresholds]\nflare_margin = 20\n", 2, "flare_margin", "outside the valid range 0.5–10 points"),
+        ("[thresholds]\n\nlow_adherence_pct = -1\n", 3, "low_adherence_pct", "outside the valid range 0–100"),
+        ("[thresholds]\nbaseline_days = 7.5\n", 2, "baseline_days", "whole number"),
+        ("[thresholds]\nflare_margin = \"2\"\n", 2, "flare_margin", "takes a number"),
+        ("[thresholds]\nflare_margin = true\n", 2, "flare_margin", "takes a number"),
+        ("flare_margin = 2\n[thresholds]\n", 1, "flare_margin", "outside any table"),
+        ("[thresholds]\nflare_margin = 2\nflare_margin = 3\n", 3, "flare_margin", "set twice (first on line 2)"),
+        ("[thresholds]\nflare_margin = [2, 3]\n", 2, "flare_margin", "arrays"),
+        ("[thresholds]\nflare_margin = { a = 1 }\n", 2, "flare_margin", "inline tables"),
+        ("[thresholds]\nflare_margin =\n", 2, "flare_margin", "value is missing"),
+        ("[thresholds]\nflare_margin = two\n", 2, "flare_margin", "'two' is not a number"),
+        ("[thresholds]\nflare_margin = nan\n", 2, "flare_margin", "not a number"),
+        ("[thresholds]\nflare_margin = 1e999\n", 2, "flare_margin", "not a number"),
+        ("[thresholds]\nflare_margin = \"2\n", 2, "flare_margin", "double quotes on one line"),
+        ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
+        ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
+        ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
+        ("[report]\n", 1, nil, "unknown table [report]"),
+        ("[thresholds]\n[thresholds]\n", 2, nil, "appears twice"),
+        ("[[thresholds]]\n", 1, nil, "arrays of tables"),
+        ("[thresholds\n", 1, nil, "table header"),
+        (
+            "[thresholds]\ntrend_window_days = 14\ntrend_min_pain_days = 20\n", 3, "trend_min_pain_days",
+            "trend_min_pain_days (20) may not exceed trend_window_days (14)"
+        ),
+        ("[thresholds]\nsymptom_window_days = 1\n", 2, "symptom_window_days", "may not exceed symptom_window_days"),
+    ] as [(String, Int, String?, String)])
+    func errorsNameTheLineAndKey(text: String, line: Int, key: String?, reason: String) throws {
+        let error = try #require(Self.error(text), "expected an error for \(text.debugDescription)")
+        #expect(error.file == "test.toml")
+        #expect(error.line == line, "\(error)")
+        #expect(error.key == key, "\(error)")
+        #expect(error.reason.contains(reason), "\(error)")
+        // The printed message carries all of it.
+        #expect(error.description.hasPrefix("test.toml:\(line): " + (key.map { "\($0): " } ?? "")))
+    }
+
+    @Test func hashInsideAStringIsNotAComment() throws {
+        let error = try #require(Self.error("[thresholds]\nflare_margin = \"a # b\"\n"))
+        #expect(error.reason.contains("takes a number"))
+    }
+
+    @Test func fileErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("caseload-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        let missing = dir.appendingPathComponent("missing.toml").path
+        #expect(throws: ConfigError(file: missing, reason: "configuration file not found (write one with `caseload config --init`)")) {
+            try ConfigFile.load(path: missing)
+        }
+        #expect(throws: ConfigError(file: dir.path, reason: "is a folder, not a configuration file")) {
+            try ConfigFile.load(path: dir.path)
+        }
+        let latin1 = dir.appendingPathComponent("latin1.toml")
+        try Data([0x23, 0x20, 0xE9, 0x0A]).write(to: latin1)
+        #expect(throws: ConfigError(file: latin1.path, reason: "the configuration file is not UTF-8 text")) {
+            try ConfigFile.load(path: latin1.path)
+        }
+    }
+
+    @Test func resolvePrefersTheExplicitFileThenTheWorkingFolderThenTheDefaults() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("caseload-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try ConfigFile.resolve(explicit: nil, directory: dir.path) == .defaults)
+
+        let other = dir.appendingPathComponent("other.toml")
+        try Data("[thresholds]\nflare_margin = 3\n".utf8).write(to: other)
+        let explicit = try ConfigFile.resolve(explicit: other.path, directory: dir.path)
+        #expect(explicit.path == other.path)
+        #expect(explicit.thresholds.flareMargin == 3)
+        #expect(throws: ConfigError.self) {
+            try ConfigFile.resolve(explicit: dir.appendingPathComponent("nope.toml").path, directory: dir.path)
+        }
+
+        let found = dir.appendingPathComponent(ConfigFile.defaultName)
+        try Data("[thresholds]\nflare_margin = 4\n".utf8).write(to: found)
+        let inFolder = try ConfigFile.resolve(explicit: nil, directory: dir.path)
+        #expect(inFolder.path == found.path)
+        #expect(inFolder.thresholds.flareMargin == 4)
+        #expect(try ConfigFile.resolve(explicit: other.path, directory: dir.path).thresholds.flareMargin == 3)
+    }
+
+    @Test(arguments: [
+        ("7", true), ("-3", true), ("+0.5", true), ("2.5e1", true), ("1E-3", true), ("0", true), ("0.05", true),
+        ("1.", false), (".5", false), ("07", false), ("1e", false), ("1_000", false), ("inf", false), ("nan", false),
+        ("0x1F", false), ("", false), ("1.5.2", false), ("--1", false),
+    ])
+    func numbersFollowTOMLsGrammar(text: String, valid: Bool) {
+        #expect(ConfigFile.isTOMLNumber(text) == valid)
+    }
+
+    @Test(arguments: [(7.0, "7"), (0.05, "0.05"), (2.5, "2.5"), (0.0001, "0.0001"), (-3.0, "-3")])
+    func numbersAreWrittenAsTOMLReadsThem(value: Double, text: String) {
+        #expect(ConfigFile.format(value) == text)
+    }
+}
