@@ -129,7 +129,8 @@ public enum ReportWriter {
 
     /// Where libxlsxwriter keeps each worksheet's temporary file while a workbook is written:
     /// `$TMPDIR` when set (libxlsxwriter's own default), else `/dev/shm` when it is a writable
-    /// folder, else the system default (`nil`).
+    /// folder with at least ``minimumSharedMemoryFree`` bytes free (containers often mount a 64 MB
+    /// one, which a large caseload's sheets would overflow), else the system default (`nil`).
     ///
     /// Constant-memory mode keeps one temporary file per worksheet (thousands for a large caseload
     /// with patient sheets); creating and deleting them on a disk file system (ext4) cost about as
@@ -140,8 +141,16 @@ public enum ReportWriter {
         var info = stat()
         guard stat("/dev/shm", &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, access("/dev/shm", W_OK) == 0
         else { return nil }
+        var space = statvfs()
+        guard statvfs("/dev/shm", &space) == 0,
+              UInt64(space.f_bavail) * UInt64(space.f_frsize) >= minimumSharedMemoryFree
+        else { return nil }
         return "/dev/shm"
     }
+
+    /// Free space `/dev/shm` must have before worksheet temporary files go there: 2 GiB, well above
+    /// the uncompressed sheets of a 40,000-patient run.
+    static let minimumSharedMemoryFree: UInt64 = 2 << 30
 
     /// One workbook to write.
     struct WorkbookJob: Sendable {
