@@ -64,7 +64,10 @@ public enum ReportWriter {
             return WrittenReport(directory: target.path, caseloads: report.caseloads, outputs: report.outputs)
         } catch let error as ExportError {
             try? fm.removeItem(atPath: staging)
-            throw error
+            // Name the folder the user asked for, not the hidden staging folder that is gone now.
+            throw ExportError(
+                path: error.path.replacingOccurrences(of: staging, with: target.path),
+                reason: error.reason.replacingOccurrences(of: staging, with: target.path))
         } catch {
             try? fm.removeItem(atPath: staging)
             throw ExportError(path: target.path, reason: "cannot write the report: \(error.localizedDescription)")

@@ -65,12 +65,17 @@ import Testing
 
         var changed = ReportFixtures.analysis
         changed.patients.removeLast()
-        struct Injected: Error {}
-        #expect(throws: (any Error).self) {
+        // The failure names a file in the hidden staging folder, as a real write error would.
+        let staging = root.path + "/.report.tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        let error = #expect(throws: ExportError.self) {
             _ = try ReportWriter.write(
                 analysis: changed, context: ReportFixtures.context, to: out,
-                afterEachFile: { path in if path.hasPrefix("caseloads/") { throw Injected() } })
+                afterEachFile: { path in
+                    if path.hasPrefix("caseloads/") { throw ExportError(path: staging + "/" + path, reason: "disk full") }
+                })
         }
+        #expect(error?.reason == "disk full")
+        #expect(error?.path.hasPrefix(out + "/caseloads/") == true, "the error names --out, not the staging folder")
         let after = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
         #expect(before == after)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path)
