@@ -1,3 +1,4 @@
+import CaseloadModel
 /// Maps a CSV header's columns to the names a reader knows.
 ///
 /// Names are matched case-insensitively with surrounding spaces trimmed, in any order.
@@ -143,5 +144,40 @@ struct TextCache {
         lastText = decoded.text
         lastWasWindows1252 = decoded.wasWindows1252
         return decoded
+    }
+}
+
+/// What a record's shape says before any of its cells is read.
+enum RecordShape {
+    /// Only blank cells: not a row.
+    case blank
+    /// Unusable as a whole (unterminated quote, more fields than the header).
+    case rejected(RejectedRow)
+    /// Cells to read; `isShort` when it has fewer fields than the header (missing trailing cells).
+    case cells(isShort: Bool)
+}
+
+extension ColumnMap {
+    /// Classifies `record` by shape: the checks every CSV row parser makes before reading cells.
+    /// - Parameter patientID: the row's patient ID as far as it can be read, for the rejected row.
+    func shape(of record: CSVRecord, file: String, patientID: (CSVRecord) -> String?) -> RecordShape {
+        if record.isUnterminated {
+            let value = record.withField(record.count - 1) { CellParser.stored($0) }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: nil, column: "", value: value,
+                    reason: "unterminated quoted field (the file ends inside quotes)"))
+        }
+        if record.bytes.withUnsafeBufferPointer({ CellParser.isBlank($0) }) { return .blank }
+        if record.count > count {
+            let extra = record.bytes.withUnsafeBufferPointer { all in
+                CellParser.stored(UnsafeBufferPointer(rebasing: all[record.range(of: count).lowerBound...]))
+            }
+            return .rejected(
+                RejectedRow(
+                    file: file, line: record.line, patientID: patientID(record), column: "", value: extra,
+                    reason: "row has \(record.count) fields, header has \(count)"))
+        }
+        return .cells(isShort: record.count < count)
     }
 }

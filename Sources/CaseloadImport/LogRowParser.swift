@@ -147,25 +147,11 @@ struct LogRowParser {
 
     /// Validates one record.
     mutating func parse(_ record: CSVRecord) -> RowOutcome {
-        if record.isUnterminated {
-            let value = record.withField(record.count - 1) { CellParser.stored($0) }
-            return .rejected(
-                RejectedRow(
-                    file: file, line: record.line, patientID: nil, column: "", value: value,
-                    reason: "unterminated quoted field (the file ends inside quotes)"))
+        switch columns.shape(of: record, file: file, patientID: { patientIDGuess($0) }) {
+        case .blank: return .blank
+        case .rejected(let row): return .rejected(row)
+        case .cells(let isShort): if isShort { notes.shortRows += 1 }
         }
-        let allBlank = record.bytes.withUnsafeBufferPointer { CellParser.isBlank($0) }
-        if allBlank { return .blank }
-        if record.count > columns.count {
-            let extra = record.bytes.withUnsafeBufferPointer { all in
-                CellParser.stored(UnsafeBufferPointer(rebasing: all[record.range(of: columns.count).lowerBound...]))
-            }
-            return .rejected(
-                RejectedRow(
-                    file: file, line: record.line, patientID: patientIDGuess(record), column: "",
-                    value: extra, reason: "row has \(record.count) fields, header has \(columns.count)"))
-        }
-        if record.count < columns.count { notes.shortRows += 1 }
         var draft = LogDraft()
         let line = record.line
         record.bytes.withUnsafeBufferPointer { all in

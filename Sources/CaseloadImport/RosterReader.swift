@@ -28,21 +28,11 @@ struct RosterRowParser {
     }
 
     mutating func parse(_ record: CSVRecord) -> Outcome {
-        if record.isUnterminated {
-            let value = record.withField(record.count - 1) { CellParser.stored($0) }
-            return .rejected(
-                RejectedRow(
-                    file: file, line: record.line, patientID: nil, column: "", value: value,
-                    reason: "unterminated quoted field (the file ends inside quotes)"))
+        switch columns.shape(of: record, file: file, patientID: { _ in nil }) {
+        case .blank: return .blank
+        case .rejected(let row): return .rejected(row)
+        case .cells(let isShort): if isShort { notes.shortRows += 1 }
         }
-        if record.bytes.withUnsafeBufferPointer({ CellParser.isBlank($0) }) { return .blank }
-        if record.count > columns.count {
-            return .rejected(
-                RejectedRow(
-                    file: file, line: record.line, patientID: nil, column: "", value: "",
-                    reason: "row has \(record.count) fields, header has \(columns.count)"))
-        }
-        if record.count < columns.count { notes.shortRows += 1 }
         var problems = RowProblems()
         var id: String?
         var entry = RosterEntry(patientID: "")
