@@ -14,7 +14,9 @@ public func latestDate(in patients: [PatientRecord]) -> CalendarDate? {
 /// ignored (their rows are counted in `rowsAfterAsOf`) and days before the programme start
 /// are outside every window (they only count as "a log entry" for `no_recent_data`).
 /// A follow-up reason is `isNew` when the same definitions evaluated as of A−7 on the same
-/// data do not give it. See docs/ANALYTICS.md for every definition.
+/// data do not give it. A patient whose roster `discharge_date` is before A is summarised as of
+/// that date (rows after it count as `rowsAfterAsOf`) and needs no follow-up. See
+/// docs/ANALYTICS.md for every definition.
 ///
 /// Sparse data never traps: a roster-only patient, one day, no pain scores, gaps or a start
 /// after A give `nil` for what cannot be computed, 0 counts and empty series.
@@ -22,6 +24,13 @@ public func latestDate(in patients: [PatientRecord]) -> CalendarDate? {
 /// - Complexity: O(d²) in the days of the trend and plateau windows, O(n²) worst case
 ///   for the change-point search over the programme's n pain days.
 public func summarise(_ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds) -> PatientSummary {
+    if let discharge = patient.roster?.dischargeDate, discharge < asOf {
+        // Discharged before A: the programme window ends at discharge, and nobody is called about it.
+        var summary = evaluate(patient, asOf: discharge, thresholds: thresholds)
+        summary.followUp = []
+        summary.priorityScore = nil
+        return summary
+    }
     var summary = evaluate(patient, asOf: asOf, thresholds: thresholds)
     let before = Set(evaluate(patient, asOf: asOf.adding(days: -7), thresholds: thresholds, reasonsOnly: true)
         .followUp.map(\.reason))

@@ -164,14 +164,14 @@ public func severity(of reason: FollowUpReason) -> Int {
 
 /// Priority score of a patient's flags: higher is more urgent.
 ///
-/// `score = 10 × max severity + 3 × (number of reasons − 1) + 2 × (1 if any reason is new)`.
-/// The most severe reason dominates (one step of severity outweighs three extra reasons
-/// and a new one), so a persistent flare or worsening pain comes before a pile of minor
-/// reasons, while several reasons and news break near-ties.
+/// `score = 100 × max severity + 10 × min(number of reasons − 1, 9) + (1 if any reason is new)`.
+/// Lexicographic: the most severe reason decides (one step of severity, 100, outweighs any number
+/// of extra reasons and news, at most 91), so a persistent flare or worsening pain always comes
+/// before a pile of lesser reasons; among equal worst reasons, more reasons, then news, come first.
 /// - Returns: `nil` when there are no flags.
 public func priorityScore(_ flags: [FollowUpFlag]) -> Int? {
     guard let top = flags.map({ severity(of: $0.reason) }).max() else { return nil }
-    return 10 * top + 3 * (flags.count - 1) + (flags.contains(where: \.isNew) ? 2 : 0)
+    return 100 * top + 10 * min(flags.count - 1, 9) + (flags.contains(where: \.isNew) ? 1 : 0)
 }
 
 /// `x` with one decimal ("6.1"); never "-0.0".

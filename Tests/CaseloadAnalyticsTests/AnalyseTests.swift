@@ -30,6 +30,25 @@ import Testing
         #expect(s.followUp == [FollowUpFlag(reason: .noRecentData, explanation: "no log entry yet", isNew: false)])
     }
 
+    /// Review finding: a discharged patient kept accruing prescribed sessions and was flagged every week.
+    @Test func dischargedPatientIsSummarisedAtDischargeAndNotFlagged() {
+        // Daily sessions d0…d20, discharged on d20, reviewed as of d48 (four weeks of silence).
+        var discharged = patient("p", Self.fineDays(), start: d(0))
+        discharged.roster?.dischargeDate = d(20)
+        let s = summarise(discharged, asOf: d(48), thresholds: Thresholds())
+        #expect(s.daysInProgram == 21)
+        #expect(s.sessionsCompleted == 21 && s.adherencePct == 100)
+        #expect(s.followUp.isEmpty && s.priorityScore == nil)
+        // The same patient without a discharge date is flagged for the silence.
+        let active = summarise(patient("p", Self.fineDays(), start: d(0)), asOf: d(48), thresholds: Thresholds())
+        #expect(Set(active.followUp.map(\.reason)) == [.noRecentData, .lowAdherence])
+        // A discharge date on or after A changes nothing.
+        var later = patient("p", Self.fineDays(), start: d(0))
+        later.roster?.dischargeDate = d(48)
+        #expect(summarise(later, asOf: d(48), thresholds: Thresholds()).followUp.map(\.reason)
+            == active.followUp.map(\.reason))
+    }
+
     @Test func programmeStartingAfterTheAsOfDate() {
         let s = summarise(patient("p", [record(22, pain: 4, sessions: 1)], start: d(21)), asOf: d(20), thresholds: Thresholds())
         #expect(s.daysInProgram == 0)
@@ -109,7 +128,7 @@ import Testing
         let s2 = summarise(patient("p", old), asOf: d(15), thresholds: Thresholds())
         #expect(s2.followUp.map(\.reason) == [.nightPain])
         #expect(s2.followUp.first?.isNew == false)
-        #expect(s2.priorityScore == 60 && s1.priorityScore == 62)
+        #expect(s2.priorityScore == 600 && s1.priorityScore == 601)
     }
 
     // MARK: Whole caseload

@@ -128,12 +128,17 @@ import Testing
 
     @Test(arguments: [
         ([], nil),
-        ([(FollowUpReason.worseningPain, false)], 100),
-        ([(.longSessions, false)], 10),
-        ([(.longSessions, true)], 12),
-        ([(.worseningPain, true), (.plateau, false)], 105),
-        // Four minor reasons (max severity 4) stay below one night-pain flag (60).
-        ([(.plateau, false), (.noRecentData, false), (.lowAdherence, false), (.longSessions, true)], 51),
+        ([(FollowUpReason.worseningPain, false)], 1000),
+        ([(.longSessions, false)], 100),
+        ([(.longSessions, true)], 101),
+        ([(.worseningPain, true), (.plateau, false)], 1011),
+        // Four minor reasons (max severity 4) stay below one night-pain flag (600).
+        ([(.plateau, false), (.noRecentData, false), (.lowAdherence, false), (.longSessions, true)], 431),
+        // Review finding: four severe reasons, all new (max 9), stay below worsening pain alone (1000).
+        ([(.persistentFlare, true), (.highExercisePain, true), (.swelling, true), (.nightPain, true)], 931),
+        // Ten reasons of max severity 7 stay below one reason of severity 8.
+        ([(.swelling, true), (.nightPain, true), (.readinessFailures, true), (.plateau, true), (.noRecentData, true),
+          (.lowAdherence, true), (.longSessions, true), (.swelling, true), (.nightPain, true), (.plateau, true)], 791),
     ] as [([(FollowUpReason, Bool)], Int?)])
     func priorityScoreFormula(flags: [(FollowUpReason, Bool)], expected: Int?) {
         #expect(priorityScore(flags.map { FollowUpFlag(reason: $0.0, explanation: "", isNew: $0.1) }) == expected)
