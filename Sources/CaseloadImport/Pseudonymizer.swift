@@ -118,7 +118,7 @@ public struct Pseudonymizer: Sendable {
                 if !trimmed.isEmpty {
                     clean.reason = Pseudonymizer.replacingWords(in: clean.reason, [trimmed: clean.value])
                 }
-            case .safe where tokens[trimmed] == nil && !names.contains(trimmed):
+            case .safe where tokens[trimmed] == nil && !names.contains(trimmed) && Pseudonymizer.isStructured(trimmed):
                 break
             case .safe, .dropped:
                 clean.value = ""
@@ -157,12 +157,25 @@ public struct Pseudonymizer: Sendable {
         return safeColumns.contains(last) ? .safe : .dropped
     }
 
+    /// True for a short value made only of digits and date/number punctuation (`2026-02-30`, `-1`,
+    /// `12,5`, `07:30+01:00`): a rejected value in a number or date column may be any free text
+    /// (`call Jane Roe on 555-0199`), so only such values are kept in a pseudonymised report.
+    static func isStructured(_ value: String) -> Bool {
+        value.count <= 32 && value.unicodeScalars.allSatisfy { "0123456789.,:/+-TZtz ".unicodeScalars.contains($0) }
+    }
+
     /// Dropped values at least this long are cut out of reasons wherever they stand.
     private static let minimumCutLength = 4
 
     /// `text` with every space-separated word that is a known ID replaced by its token
     /// (quotes and brackets around the word, and `:` `,` `.` after it, are kept).
     private static func replacingWords(in text: String, _ tokens: [String: String]) -> String {
+        // IDs holding spaces (`Jane Doe`) are not single words: replace them as whole phrases first,
+        // longest first, where they stand between non-alphanumeric characters (review finding).
+        var text = text
+        for (id, token) in tokens.filter({ $0.key.contains(" ") }).sorted(by: { $0.key.count > $1.key.count }) {
+            text = replacingPhrase(id, with: token, in: text)
+        }
         let opening: Set<Character> = ["'", "\"", "(", "["]
         let closing: Set<Character> = ["'", "\"", ")", "]", ":", ",", ".", ";"]
         return text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
@@ -181,5 +194,21 @@ public struct Pseudonymizer: Sendable {
             if let token = tokens[String(core)] { return head + token + tail }
             return String(word)
         }.joined(separator: " ")
+    }
+
+    /// `text` with every occurrence of `phrase` that is not part of a longer word replaced.
+    private static func replacingPhrase(_ phrase: String, with replacement: String, in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: phrase) {
+            let before = range.lowerBound == rest.startIndex ? nil : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            let bounded = !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
+                && !(after?.isLetter ?? false) && !(after?.isNumber ?? false)
+            out += rest[..<range.lowerBound]
+            out += bounded ? replacement : String(rest[range])
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
     }
 }

@@ -74,6 +74,29 @@ import Testing
         #expect(manifest.contains("\"role\": \"roster\""))
     }
 
+    /// Review finding: one mistyped year moved the review date of the whole caseload.
+    @Test func aLogDateAfterTodayNeedsAnExplicitAsOf() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let typo = tmp.appendingPathComponent("typo.csv")
+        try Data("patient_id,date,exercise,pain\nP0001,2199-11-20,Glute bridge,3\n".utf8).write(to: typo)
+        let roster = Self.samples.appendingPathComponent("roster.csv").path
+        let out = tmp.appendingPathComponent("r")
+        let refused = try CLIHarness.run(["review", Self.samples.path, typo.path, "--roster", roster, "--out", out.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("2199-11-20") && refused.stderr.contains("--as-of"), "stderr: \(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+
+        let explicit = try CLIHarness.run(
+            ["review", Self.samples.path, typo.path, "--roster", roster, "--as-of", "2026-11-22", "--out", out.path,
+             "--quiet"])
+        #expect(explicit.status == 0, "stderr: \(explicit.stderr)")
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                as? [String: Any])
+        #expect(manifest["rows_after_as_of"] as? Int == 1)
+    }
+
     @Test func strictRefusesRejectedRowsAndWritesNothing() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -88,6 +111,7 @@ import Testing
     @Test(arguments: [
         (["review"], 2, "Missing expected argument"),
         (["review", "samples", "--as-of", "2026-13-01"], 2, "--as-of"),
+        (["review", "samples", "--as-of", "9999-12-31"], 2, "outside 1900-01-01"),
         (["review", "samples", "--date-format", "YYYY"], 2, "--date-format"),
         (["review", "samples", "--bogus"], 2, "--bogus"),
         (["frobnicate"], 2, "frobnicate"),

@@ -24,6 +24,12 @@ struct InputOptions: ParsableArguments {
         guard let date = CalendarDate(iso: asOf) else {
             throw ValidationError("--as-of '\(asOf)' is not a date in the form YYYY-MM-DD")
         }
+        // The same range log dates must fall in (docs/FORMATS.md).
+        guard let first = CalendarDate(iso: "1900-01-01"), let last = CalendarDate(iso: "2199-12-31"),
+              (first...last).contains(date)
+        else {
+            throw ValidationError("--as-of '\(asOf)' is outside 1900-01-01…2199-12-31")
+        }
         return date
     }
 

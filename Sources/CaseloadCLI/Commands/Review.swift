@@ -94,10 +94,15 @@ struct ReviewRun {
     /// Reads the inputs, pseudonymises them when asked, and analyses every patient as of the chosen
     /// date under the configured thresholds.
     static func load(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws -> ReviewRun {
-        var imported = try importInputs(configuration)
-        if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
+        let imported = try importInputs(configuration, pseudonymizer: pseudonymizer)
         guard let asOf = configuration.asOf ?? imported.latestDate else {
             throw Failure(description: "no usable log rows to take the review date from; pass --as-of YYYY-MM-DD")
+        }
+        if configuration.asOf == nil, asOf > today() {
+            // One mistyped year would otherwise move every patient's windows (review finding).
+            throw Failure(
+                description: "the latest log date, \(asOf), is after today (\(today())): a mistyped date? "
+                    + "Pass --as-of YYYY-MM-DD to review as of a date; rows after it are counted and left out of the figures")
         }
         let records = imported.builder.records(roster: imported.roster)
         let analysis = analyse(records, asOf: asOf, thresholds: configuration.thresholds)
@@ -105,8 +110,16 @@ struct ReviewRun {
         return ReviewRun(imported: imported, analysis: analysis)
     }
 
-    /// Finds the input files and reads them (with a progress bar on a terminal), logging each file's accounting.
-    static func importInputs(_ configuration: RunConfiguration) throws -> ImportResult {
+    /// Today's calendar date in UTC (only to catch log dates in the future; never a default).
+    static func today() -> CalendarDate {
+        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    /// Finds the input files and reads them (with a progress bar on a terminal), pseudonymises them
+    /// when asked, then logs each file's accounting (so no identifier reaches the log either).
+    static func importInputs(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws
+        -> ImportResult
+    {
         var excluded: Set<String> = []
         if let roster = configuration.roster { excluded.insert(roster) }
         let files = try discoverInputs(configuration.inputs, excluding: excluded)
@@ -114,11 +127,12 @@ struct ReviewRun {
         var importer = CaseloadImporter(options: configuration.importOptions)
         let bar = configuration.showsProgress ? ProgressBar(files: files + (configuration.roster.map { [$0] } ?? [])) : nil
         if let bar { importer.progress = { bar.update($0) } }
-        let imported: ImportResult
+        var imported: ImportResult
         do {
             defer { bar?.finish() }
             imported = try importer.run(logs: files, roster: configuration.roster)
         }
+        if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
         for input in imported.inputs {
             let c = input.counts
             Log.logger.debug(
