@@ -27,7 +27,7 @@ while IFS= read -r -d '' file; do objects+=("$file"); done < <(
 
 for target in "${targets[@]}"; do
   "${SWIFTC:-swiftc}" -sanitize=fuzzer,address -parse-as-library -O \
-    -I "$bin/Modules" "Fuzz/$target/Harness.swift" "${objects[@]}" -lstdc++ \
+    -I "$bin/Modules" "Fuzz/$target/Harness.swift" Fuzz/Shared.swift "${objects[@]}" -lstdc++ \
     -o "$SCRATCH/fuzz-$target"
   echo "built $SCRATCH/fuzz-$target"
 done

@@ -29,10 +29,7 @@ private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, splitAt split: Int, d
     return out
 }
 
-private let scratch: String = {
-    let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    return dir + "/caseload-fuzz-csv-\(getpid()).csv"
-}()
+private let scratch = fuzzScratchPath("csv") + ".csv"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -43,18 +40,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let parts = tokenize(bytes, splitAt: split, delimiter: dialect.delimiter)
     guard whole == parts else { fatalError("records differ when the input is split at \(split)") }
 
-    guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return 0 }
-    defer { unlink(scratch) }
-    do {
-        let result = try CaseloadImporter().run(logs: [scratch], roster: nil)
-        guard result.totals.isBalanced, result.inputs.allSatisfy({ $0.counts.isBalanced }) else {
-            fatalError("unbalanced counts: \(result.totals)")
-        }
-        _ = result.builder.records(roster: result.roster)
-    } catch is ImportError {
-        // A clear refusal is a valid outcome.
-    } catch {
-        fatalError("unexpected error type: \(error)")
-    }
+    importMustBalance(Data(bytes), at: scratch)
     return 0
 }

@@ -8,28 +8,12 @@ import CaseloadImport
 import CaseloadModel
 import Foundation
 
-private let base: String = {
-    let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    return dir + "/caseload-fuzz-json-\(getpid())"
-}()
+private let base = fuzzScratchPath("json")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let path = base + (data[0] % 2 == 0 ? ".json" : ".ndjson")
-    let body = Data(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    guard FileManager.default.createFile(atPath: path, contents: body) else { return 0 }
-    defer { unlink(path) }
-    do {
-        let result = try CaseloadImporter().run(logs: [path], roster: nil)
-        guard result.totals.isBalanced, result.inputs.allSatisfy({ $0.counts.isBalanced }) else {
-            fatalError("unbalanced counts: \(result.totals)")
-        }
-        _ = result.builder.records(roster: result.roster)
-    } catch is ImportError {
-        // A clear refusal is a valid outcome.
-    } catch {
-        fatalError("unexpected error type: \(error)")
-    }
+    importMustBalance(Data(UnsafeBufferPointer(start: data + 1, count: size - 1)), at: path)
     return 0
 }

@@ -19,16 +19,28 @@ public struct OutputFile: Sendable, Hashable {
 
     /// Hashes the file at `root/relativePath`.
     /// - Throws: ``ExportError`` when it cannot be read.
+    /// - Complexity: streams the file in 1 MiB chunks, so memory stays flat whatever its size.
     public static func hashing(_ relativePath: String, in root: String) throws -> OutputFile {
         let full = root + "/" + relativePath
-        guard let data = FileManager.default.contents(atPath: full) else {
+        guard let handle = FileHandle(forReadingAtPath: full) else {
             throw ExportError(path: full, reason: "cannot read back the file just written")
         }
-        let digest = SHA256.hash(data: data).map { byte in
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                bytes += chunk.count
+            }
+        } catch {
+            throw ExportError(path: full, reason: "cannot read back the file just written: \(error.localizedDescription)")
+        }
+        let digest = hasher.finalize().map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
-        return OutputFile(path: relativePath, sha256: digest, bytes: data.count)
+        return OutputFile(path: relativePath, sha256: digest, bytes: bytes)
     }
 }
 

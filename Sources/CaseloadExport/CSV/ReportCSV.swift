@@ -73,7 +73,9 @@ public enum ReportCSV {
     }
 
     /// Writes the four CSV files into `directory` and returns their paths in a fixed order.
-    /// - Parameter includeRejected: false for a caseload folder without rejected rows of its own.
+    /// - Parameters:
+    ///   - patients: the folder's patients, already in report order.
+    ///   - rejected: the rejected rows belonging to this folder (all of them for the run's folder).
     /// - Throws: ``ExportError`` when a file cannot be written.
     public static func write(
         patients: [PatientSummary], rejected: [RejectedRow], to directory: String

@@ -149,8 +149,7 @@ struct Layout {
 
         if options.multiCaseload {
             row += 1
-            try sheet.write("By clinician", row: row, col: 0, style: .section)
-            for col in 1...5 { try sheet.writeBlank(row: row, col: col, style: .section) }
+            try sheet.writeSection("By clinician", row: row, width: 6)
             row += 1
             try sheet.writeHeader(
                 row: row,
@@ -585,8 +584,7 @@ struct Layout {
             row += 1
         }
         row += 1
-        try sheet.write("Thresholds in force", row: row, col: 0, style: .section)
-        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        try sheet.writeSection("Thresholds in force", row: row, width: 4)
         row += 1
         try sheet.writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
         row += 1
@@ -598,8 +596,7 @@ struct Layout {
             row += 1
         }
         row += 1
-        try sheet.write("Input files", row: row, col: 0, style: .section)
-        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        try sheet.writeSection("Input files", row: row, width: 4)
         row += 1
         try sheet.writeHeader(row: row, ["File", "Role", "Bytes", "SHA-256"])
         row += 1
@@ -612,8 +609,7 @@ struct Layout {
         }
         guard row < sheet.maxRows - WorkbookText.definitions.count - 4 else { return }
         row += 1
-        try sheet.write("Definitions", row: row, col: 0, style: .section)
-        for col in 1...3 { try sheet.writeBlank(row: row, col: col, style: .section) }
+        try sheet.writeSection("Definitions", row: row, width: 4)
         row += 1
         try sheet.writeHeader(row: row, ["Figure", "Definition"])
         row += 1

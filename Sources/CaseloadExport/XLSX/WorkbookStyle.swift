@@ -150,3 +150,11 @@ func median(_ values: [Double]) -> Double? {
     let mid = sorted.count / 2
     return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
+
+extension Worksheet {
+    /// A section heading: `title` in the first cell and the section band across `width` columns.
+    func writeSection(_ title: String, row: Int, width: Int) throws {
+        try write(title, row: row, col: 0, style: .section)
+        for col in 1..<max(1, width) { try writeBlank(row: row, col: col, style: .section) }
+    }
+}
