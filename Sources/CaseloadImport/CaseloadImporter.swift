@@ -110,8 +110,10 @@ public struct CaseloadImporter: Sendable {
     // MARK: CSV
 
     /// Opens a CSV file, checks its first bytes, sniffs the dialect and streams records.
+    /// With `reportsDone` false the caller sends the last progress report (with its own row count).
     private func streamCSV(
-        _ path: String, rowsSoFar: () -> Int = { 0 }, _ onRecord: (CSVRecord, CSVDialect) throws -> Void
+        _ path: String, rowsSoFar: () -> Int = { 0 }, reportsDone: Bool = true,
+        _ onRecord: (CSVRecord, CSVDialect) throws -> Void
     ) throws -> (dialect: CSVDialect, sha256: String, bytes: Int) {
         var reader = try FileChunkReader(path: path)
         var chunk = try reader.next()
@@ -139,7 +141,9 @@ public struct CaseloadImporter: Sendable {
             try tokenizer.consume(next, emit)
         }
         try tokenizer.finish(emit)
-        progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: rowsSoFar(), isDone: true))
+        if reportsDone {
+            progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: rowsSoFar(), isDone: true))
+        }
         return (dialect, reader.sha256Hex(), reader.bytesRead)
     }
 
@@ -152,57 +156,100 @@ public struct CaseloadImporter: Sendable {
         CellParser(dateOrder: options.dateOrder, decimalComma: delimiter == UInt8(ascii: ";"))
     }
 
-    /// Rows per batch handed from the reading thread to the accounting thread.
+    /// Records (or rows) per batch handed from one stage of the CSV pipeline to the next.
     static let pipelineBatchSize = 2048
 
-    /// Reads a CSV log on two threads: a reader (tokenizer and row validation) and the calling
-    /// thread (duplicates and folding, in file order), joined by a bounded ``BatchChannel``.
+    /// Reads a CSV log in three stages on their own threads: a reading thread (file, SHA-256,
+    /// tokenizer), a parsing thread (row validation) and the calling thread (duplicates and
+    /// folding, in file order), joined by bounded ``BatchChannel``s. The stages cost about the
+    /// same (BENCHMARKS.md), so both cores stay busy; rows are still accounted one by one in
+    /// file order, exactly as a single thread would.
     private func readCSVLog(_ path: String, state: inout ImportState) throws -> InputSummary {
-        typealias Finished = (parser: LogRowParser, info: (dialect: CSVDialect, sha256: String, bytes: Int))
-        let channel = BatchChannel<RowOutcome>(capacity: 8)
-        let finished = HandOff<Result<Finished, any Error>>()
+        typealias ReadInfo = (dialect: CSVDialect, sha256: String, bytes: Int)
+        let records = BatchChannel<RecordBatch>(capacity: 4)
+        let outcomes = BatchChannel<[RowOutcome]>(capacity: 4)
+        let dialect = HandOff<CSVDialect>()
+        let accounted = SharedCount()
+        let reading = HandOff<Result<ReadInfo, any Error>>()
+        let parsing = HandOff<Result<LogRowParser, any Error>>()
+        let stagesDone = DispatchSemaphore(value: 0)
         let importer = self
+        let batchSize = CaseloadImporter.pipelineBatchSize
+
         let reader = Thread {
-            finished.value = Result {
-                var parser: LogRowParser?
-                var batch: [RowOutcome] = []
-                batch.reserveCapacity(CaseloadImporter.pipelineBatchSize)
-                var rowsSeen = 0  // non-blank records, as the accounting will count them
-                let info = try importer.streamCSV(path, rowsSoFar: { rowsSeen }) { record, dialect in
-                    if let outcome = parser?.parse(record) {  // mutates in place, no copy
-                        if case .blank = outcome {} else { rowsSeen += 1 }
-                        batch.append(outcome)
-                        if batch.count == CaseloadImporter.pipelineBatchSize {
-                            channel.send(batch)
-                            batch = []
-                            batch.reserveCapacity(CaseloadImporter.pipelineBatchSize)
-                        }
-                    } else {
-                        parser = try LogRowParser(
-                            header: record, file: path, cells: importer.cellParser(for: dialect.delimiter))
+            reading.value = Result {
+                var batch = RecordBatch()
+                let info = try importer.streamCSV(path, rowsSoFar: { accounted.value }, reportsDone: false) {
+                    record, found in
+                    // Written before the first batch is sent; the channel's lock orders the read.
+                    if batch.isEmpty && dialect.value == nil { dialect.value = found }
+                    batch.append(record)
+                    if batch.count == batchSize {
+                        records.send(&batch)
+                        if records.wasAbandoned { throw PipelineAbandoned() }
                     }
                 }
-                if !batch.isEmpty { channel.send(batch) }
-                guard let parser else {
-                    throw ImportError(file: path, reason: "the file has no header line")
-                }
-                return (parser, info)
+                if !batch.isEmpty { records.send(&batch) }
+                return info
             }
-            channel.finish()
+            records.finish()
+            stagesDone.signal()
+        }
+        let parser = Thread {
+            parsing.value = Result {
+                var parser: LogRowParser?
+                var rows: [RowOutcome] = []
+                var record = CSVRecord()
+                while var batch = records.receive() {
+                    for index in 0..<batch.count {
+                        batch.unpack(index, into: &record)
+                        if let outcome = parser?.parse(record) {  // mutates in place, no copy
+                            rows.append(outcome)
+                        } else {
+                            parser = try LogRowParser(
+                                header: record, file: path, cells: importer.cellParser(for: dialect.value?.delimiter))
+                        }
+                    }
+                    records.recycle(&batch)
+                    if rows.count >= batchSize { outcomes.send(&rows) }
+                }
+                if !rows.isEmpty { outcomes.send(&rows) }
+                guard let parser else { throw ImportError(file: path, reason: "the file has no header line") }
+                return parser
+            }
+            if case .failure = parsing.value { records.abandon() }
+            outcomes.finish()
+            stagesDone.signal()
         }
         reader.start()
+        parser.start()
         var counts = RowCounts()
-        while let batch = channel.receive() {
+        while var batch = outcomes.receive() {
+            let before = counts.rowsRead
             for outcome in batch { state.account(outcome, counts: &counts) }
+            accounted.add(counts.rowsRead - before)
+            outcomes.recycle(&batch)
         }
-        guard let outcome = finished.value else {
-            throw ImportError(file: path, reason: "the reading thread ended without a result")
+        stagesDone.wait()
+        stagesDone.wait()
+        guard let read = reading.value, let parsed = parsing.value else {
+            throw ImportError(file: path, reason: "a reading thread ended without a result")
         }
-        let (parser, info) = try outcome.get()
+        // The reading stage's failure (unreadable, empty, binary file) explains the parser's,
+        // unless the reading stopped because the parser gave up (a bad header).
+        let info: ReadInfo
+        do {
+            info = try read.get()
+        } catch is PipelineAbandoned {
+            _ = try parsed.get()
+            throw ImportError(file: path, reason: "the file was not read to its end")
+        }
+        let rowParser = try parsed.get()
+        progress?(ImportProgress(path: path, bytesRead: info.bytes, rowsRead: counts.rowsRead, isDone: true))
         return InputSummary(
             path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
-            dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,
-            warnings: parser.notes.warnings, ignoredColumns: parser.columns.ignoredColumns)
+            dialect: dialectString(info.dialect, windows1252: rowParser.notes.nonUTF8Fields > 0), counts: counts,
+            warnings: rowParser.notes.warnings, ignoredColumns: rowParser.columns.ignoredColumns)
     }
 
     private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {
@@ -303,6 +350,9 @@ public struct CaseloadImporter: Sendable {
         return (summary, json.roster)
     }
 }
+
+/// Thrown inside the reading stage when the parsing stage gave up, to stop reading early.
+private struct PipelineAbandoned: Error {}
 
 /// How far the importer has read one file, reported through ``CaseloadImporter/progress``.
 public struct ImportProgress: Sendable, Hashable {

@@ -1,19 +1,36 @@
 import Foundation
+import Synchronization
+
+/// A batch that can go round a ``BatchChannel``: emptied and reused rather than reallocated.
+protocol PipelineBatch {
+    init()
+    var isEmpty: Bool { get }
+    /// Drops the contents, keeping the buffers.
+    mutating func clear()
+}
+
+extension Array: PipelineBatch {
+    mutating func clear() { removeAll(keepingCapacity: true) }
+}
 
 /// A bounded hand-off of batches from one producer thread to one consumer thread.
 ///
-/// The importer reads and validates a CSV file on one thread (tokenizer + row parser) while
-/// the calling thread does the row accounting (duplicates, folding into the builder), so both
-/// cores work and the rows are still accounted one by one in file order, exactly as a single
-/// thread would. At most `capacity` batches wait in between, so memory stays bounded.
-final class BatchChannel<Element>: @unchecked Sendable {
-    // Safety: `batches`, `head` and `isFinished` are only touched while `condition` is locked;
-    // the elements cross threads exactly once (sent, then received), never shared.
+/// The CSV importer runs three stages joined by two channels: a reading thread tokenizes,
+/// a parsing thread validates rows, and the calling thread does the row accounting
+/// (duplicates, folding into the builder) in file order, exactly as a single thread would.
+/// At most `capacity` batches wait in each channel, so memory stays bounded, and emptied
+/// batches go back to the producer (``recycle(_:)``), so the same few buffers go round.
+final class BatchChannel<Batch: PipelineBatch>: @unchecked Sendable {
+    // Safety: `batches`, `head`, `spare`, `isFinished` and `isAbandoned` are only touched while
+    // `condition` is locked; a batch crosses threads exactly once each way, never shared.
     private let condition = NSCondition()
-    private var batches: [[Element]] = []
+    private var batches: [Batch] = []
     private var head = 0
     private var isFinished = false
+    private var isAbandoned = false
     private let capacity: Int
+    /// Emptied batches handed back by the consumer, reused by the producer.
+    private var spare: [Batch] = []
 
     /// A channel holding at most `capacity` (≥ 1) batches in flight.
     init(capacity: Int) {
@@ -21,13 +38,26 @@ final class BatchChannel<Element>: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Hands `batch` over; blocks while `capacity` batches are waiting.
-    func send(_ batch: [Element]) {
+    /// Hands `batch` over and returns an empty one to fill next (a recycled one when there is
+    /// one: a batch of rows is hundreds of kilobytes, which glibc would map and the kernel zero
+    /// anew each time). Blocks while `capacity` batches are waiting. After ``abandon()`` the
+    /// batch is dropped at once.
+    func send(_ batch: inout Batch) {
         condition.lock()
-        while batches.count - head >= capacity { condition.wait() }
-        batches.append(batch)
-        condition.broadcast()
+        while batches.count - head >= capacity && !isAbandoned { condition.wait() }
+        if !isAbandoned {
+            batches.append(batch)
+            condition.broadcast()
+        }
+        batch = spare.popLast() ?? Batch()
         condition.unlock()
+    }
+
+    /// True once the consumer gave up (see ``abandon()``): the producer may stop early.
+    var wasAbandoned: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return isAbandoned
     }
 
     /// No more batches will be sent.
@@ -38,14 +68,25 @@ final class BatchChannel<Element>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The consumer will receive nothing more (it failed): a producer blocked in ``send(_:)``
+    /// is released, and later sends are dropped.
+    func abandon() {
+        condition.lock()
+        isAbandoned = true
+        batches.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// The next batch in send order, or `nil` once the producer finished and all were received.
-    func receive() -> [Element]? {
+    func receive() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
-        while head == batches.count && !isFinished { condition.wait() }
+        while head == batches.count && !isFinished && !isAbandoned { condition.wait() }
         guard head < batches.count else { return nil }
         let batch = batches[head]
-        batches[head] = []
+        batches[head] = Batch()
         head += 1
         if head == batches.count {
             batches.removeAll(keepingCapacity: true)
@@ -53,6 +94,15 @@ final class BatchChannel<Element>: @unchecked Sendable {
         }
         condition.broadcast()
         return batch
+    }
+
+    /// Gives a received batch back for reuse (its contents dropped, its buffers kept).
+    func recycle(_ batch: inout Batch) {
+        batch.clear()
+        condition.lock()
+        if spare.count < capacity + 2 { spare.append(batch) }
+        condition.unlock()
+        batch = Batch()
     }
 }
 
@@ -64,4 +114,65 @@ final class HandOff<Value>: @unchecked Sendable {
     var value: Value?
 
     init() {}
+}
+
+/// A count written by one thread and read by others (the rows accounted so far, for progress).
+final class SharedCount: Sendable {
+    private let atomic = Atomic<Int>(0)
+
+    init() {}
+
+    var value: Int { atomic.load(ordering: .relaxed) }
+
+    func add(_ n: Int) { atomic.add(n, ordering: .relaxed) }
+}
+
+/// Tokenized CSV records packed back to back, to cross from the reading thread to the parsing
+/// thread in one piece (one buffer per batch, not two arrays per record).
+struct RecordBatch: PipelineBatch {
+    private struct Packed {
+        var byteStart: Int
+        var fieldStart: Int
+        var fieldCount: Int
+        var line: Int
+        var isUnterminated: Bool
+    }
+
+    private var bytes: [UInt8] = []
+    /// Field end offsets, each relative to its record's first byte (as in ``CSVRecord``).
+    private var ends: [Int] = []
+    private var records: [Packed] = []
+
+    init() {}
+
+    var count: Int { records.count }
+    var isEmpty: Bool { records.isEmpty }
+
+    mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends a copy of `record`.
+    mutating func append(_ record: CSVRecord) {
+        records.append(
+            Packed(
+                byteStart: bytes.count, fieldStart: ends.count, fieldCount: record.ends.count, line: record.line,
+                isUnterminated: record.isUnterminated))
+        bytes.append(contentsOf: record.bytes)
+        ends.append(contentsOf: record.ends)
+    }
+
+    /// Copies record `index` into `record`, reusing its buffers.
+    func unpack(_ index: Int, into record: inout CSVRecord) {
+        let packed = records[index]
+        let byteEnd = index + 1 < records.count ? records[index + 1].byteStart : bytes.count
+        record.bytes.removeAll(keepingCapacity: true)
+        record.bytes.append(contentsOf: bytes[packed.byteStart..<byteEnd])
+        record.ends.removeAll(keepingCapacity: true)
+        record.ends.append(contentsOf: ends[packed.fieldStart..<(packed.fieldStart + packed.fieldCount)])
+        record.line = packed.line
+        record.isUnterminated = packed.isUnterminated
+    }
 }

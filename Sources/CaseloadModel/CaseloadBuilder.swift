@@ -4,10 +4,12 @@
 /// can be merged. Duplicate detection is not done here (it is the importer's row
 /// accounting): every row given to ``add(_:)`` is counted into its day.
 public struct CaseloadBuilder: Sendable {
-    /// One distinct readiness outcome of a day: the session it belongs to and the result.
+    /// One distinct readiness outcome of a patient's day: the day (index in `days`), the
+    /// session it belongs to and the result.
     private struct ReadinessOutcome: Hashable, Sendable {
-        var session: String
+        var slot: Int32
         var result: ReadinessResult
+        var session: String
     }
 
     /// One patient's days, in the order their first row arrived, found by day number.
@@ -16,9 +18,10 @@ public struct CaseloadBuilder: Sendable {
         /// Day number (`daysSinceEpoch`) to index in `days`; built only once a day arrives out of
         /// date order (until then `days` is sorted and searched by bisection, with no table).
         var slots: [Int: Int] = [:]
-        /// Per index in `days`, the distinct readiness outcomes seen (only days that had one);
-        /// each new one is counted into its day's `readinessPasses`/`readinessFailures` at once.
-        var readiness: [Int: Set<ReadinessOutcome>] = [:]
+        /// The distinct readiness outcomes seen, over all the patient's days (one set per
+        /// patient, not one per day); each new one is counted into its day's
+        /// `readinessPasses`/`readinessFailures` at once.
+        var readiness: Set<ReadinessOutcome> = []
         /// The last day touched, so consecutive rows of one day skip the lookup.
         var lastKey = Int.min
         var lastSlot = -1
@@ -101,16 +104,16 @@ public struct CaseloadBuilder: Sendable {
         let slot = patients[p].slot(for: entry.date.daysSinceEpoch, date: entry.date)
         CaseloadBuilder.fold(entry, into: &patients[p].days[slot])
         if let readiness = entry.readiness {
-            count(ReadinessOutcome(session: entry.sessionID ?? "", result: readiness), patient: p, slot: slot)
+            count(ReadinessOutcome(slot: Int32(slot), result: readiness, session: entry.sessionID ?? ""), patient: p)
         }
     }
 
     /// Records a readiness outcome of a day, counting it when the day had not seen it.
-    private mutating func count(_ outcome: ReadinessOutcome, patient p: Int, slot: Int) {
-        guard patients[p].readiness[slot, default: []].insert(outcome).inserted else { return }
+    private mutating func count(_ outcome: ReadinessOutcome, patient p: Int) {
+        guard patients[p].readiness.insert(outcome).inserted else { return }
         switch outcome.result {
-        case .pass: patients[p].days[slot].readinessPasses += 1
-        case .fail: patients[p].days[slot].readinessFailures += 1
+        case .pass: patients[p].days[Int(outcome.slot)].readinessPasses += 1
+        case .fail: patients[p].days[Int(outcome.slot)].readinessFailures += 1
         }
     }
 
@@ -118,12 +121,19 @@ public struct CaseloadBuilder: Sendable {
     public mutating func merge(_ other: CaseloadBuilder) {
         for (theirs, id) in zip(other.patients, other.ids) {
             let p = patientIndex(id)
-            for (theirSlot, record) in theirs.days.enumerated() {
+            var slots: [Int] = []
+            slots.reserveCapacity(theirs.days.count)
+            for record in theirs.days {
                 let key = record.date.daysSinceEpoch
                 let slot = patients[p].slot(for: key, date: record.date)
-                // A new day starts empty, so the two cases are one; readiness is counted by outcome.
+                slots.append(slot)
+                // A new day starts empty, so the two cases are one; `combine` keeps our readiness
+                // counts, and their outcomes are counted below, each once.
                 patients[p].days[slot] = CaseloadBuilder.combine(patients[p].days[slot], record)
-                for outcome in theirs.readiness[theirSlot] ?? [] { count(outcome, patient: p, slot: slot) }
+            }
+            for var outcome in theirs.readiness {
+                outcome.slot = Int32(slots[Int(outcome.slot)])
+                count(outcome, patient: p)
             }
         }
     }
