@@ -4,12 +4,28 @@
 /// can be merged. Duplicate detection is not done here (it is the importer's row
 /// accounting): every row given to ``add(_:)`` is counted into its day.
 public struct CaseloadBuilder: Sendable {
-    /// One distinct readiness outcome of a patient's day: the day (index in `days`), the
-    /// session it belongs to and the result.
+    /// One distinct readiness outcome of a patient's day, packed into 64 bits: the day (index
+    /// in `days`, 24 bits), the result (1 bit) and 39 bits of the session's hash (Swift's
+    /// `Hasher`, seeded per process). Two different sessions of one day with the same result
+    /// share a key with probability 2⁻³⁹ (then the second is not counted); a set of these keys
+    /// takes 8 bytes an outcome, where one holding the session strings took about 30.
     private struct ReadinessOutcome: Hashable, Sendable {
-        var slot: Int32
-        var result: ReadinessResult
-        var session: String
+        let key: UInt64
+
+        init(slot: Int, result: ReadinessResult, session: String) {
+            let hash = UInt64(truncatingIfNeeded: session.hashValue) & ((1 << 39) - 1)
+            key = UInt64(slot) << 40 | (result == .fail ? 1 << 39 : 0) | hash
+        }
+
+        /// The same outcome for the day at index `slot`.
+        func moved(to slot: Int) -> ReadinessOutcome {
+            ReadinessOutcome(key: UInt64(slot) << 40 | key & ((1 << 40) - 1))
+        }
+
+        private init(key: UInt64) { self.key = key }
+
+        var slot: Int { Int(key >> 40) }
+        var result: ReadinessResult { key & (1 << 39) != 0 ? .fail : .pass }
     }
 
     /// One patient's days, in the order their first row arrived, found by day number.
@@ -104,7 +120,7 @@ public struct CaseloadBuilder: Sendable {
         let slot = patients[p].slot(for: entry.date.daysSinceEpoch, date: entry.date)
         CaseloadBuilder.fold(entry, into: &patients[p].days[slot])
         if let readiness = entry.readiness {
-            count(ReadinessOutcome(slot: Int32(slot), result: readiness, session: entry.sessionID ?? ""), patient: p)
+            count(ReadinessOutcome(slot: slot, result: readiness, session: entry.sessionID ?? ""), patient: p)
         }
     }
 
@@ -112,8 +128,8 @@ public struct CaseloadBuilder: Sendable {
     private mutating func count(_ outcome: ReadinessOutcome, patient p: Int) {
         guard patients[p].readiness.insert(outcome).inserted else { return }
         switch outcome.result {
-        case .pass: patients[p].days[Int(outcome.slot)].readinessPasses += 1
-        case .fail: patients[p].days[Int(outcome.slot)].readinessFailures += 1
+        case .pass: patients[p].days[outcome.slot].readinessPasses += 1
+        case .fail: patients[p].days[outcome.slot].readinessFailures += 1
         }
     }
 
@@ -131,10 +147,7 @@ public struct CaseloadBuilder: Sendable {
                 // counts, and their outcomes are counted below, each once.
                 patients[p].days[slot] = CaseloadBuilder.combine(patients[p].days[slot], record)
             }
-            for var outcome in theirs.readiness {
-                outcome.slot = Int32(slots[Int(outcome.slot)])
-                count(outcome, patient: p)
-            }
+            for outcome in theirs.readiness { count(outcome.moved(to: slots[outcome.slot]), patient: p) }
         }
     }
 
@@ -167,7 +180,7 @@ public struct CaseloadBuilder: Sendable {
             if let level = entry.level { record.level = max(record.level ?? level, level) }
         }
         if let pain = entry.pain { record.pain = max(record.pain ?? pain, pain) }
-        if let during = entry.painDuring { record.painDuring.append(during) }
+        if let during = entry.painDuring { record.appendPainDuring(during) }
         if let swelling = entry.swelling { record.swelling = (record.swelling ?? false) || swelling }
         if let night = entry.nightPain { record.nightPain = (record.nightPain ?? false) || night }
     }
@@ -179,7 +192,7 @@ public struct CaseloadBuilder: Sendable {
         r.minutes += b.minutes
         r.rowsWithDuration += b.rowsWithDuration
         if let p = b.pain { r.pain = max(r.pain ?? p, p) }
-        r.painDuring += b.painDuring
+        for during in b.painDuring { r.appendPainDuring(during) }
         if let s = b.swelling { r.swelling = (r.swelling ?? false) || s }
         if let n = b.nightPain { r.nightPain = (r.nightPain ?? false) || n }
         if let l = b.level { r.level = max(r.level ?? l, l) }

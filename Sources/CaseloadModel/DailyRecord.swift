@@ -25,33 +25,85 @@ public struct CategorySet: OptionSet, Hashable, Sendable {
     public static let other = CategorySet(rawValue: 1 << 6)
 }
 
+/// A day's `pain_during` values, in log order, stored without a heap allocation when they fit.
+///
+/// Up to ``inlineCapacity`` values that are whole hundredths in 0–10 (every rating the importers
+/// accept in practice) are packed 10 bits each into two words; anything else (more values, a
+/// finer fraction) is kept as a plain array. The encoding is canonical (the same values always
+/// give the same storage), so the synthesised `==` and hash compare values. A 40,000-patient
+/// caseload has 3.4 M days: an array per day cost about 80 bytes each (BENCHMARKS.md).
+struct CompactRatings: Hashable, Sendable {
+    static let inlineCapacity = 12
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    private var inlineCount: UInt8 = 0
+    /// Every value, when they do not fit inline (`nil` otherwise).
+    private var spilled: [Double]?
+
+    init() {}
+
+    init(_ values: [Double]) {
+        for v in values { append(v) }
+    }
+
+    var isEmpty: Bool { inlineCount == 0 && spilled == nil }
+
+    /// The code (hundredths) of `value` when it is stored exactly that way, else `nil`.
+    private static func code(_ value: Double) -> UInt64? {
+        guard value >= 0 && value <= 10 else { return nil }
+        let hundredths = (value * 100).rounded()
+        guard Double(hundredths) / 100 == value else { return nil }
+        return UInt64(hundredths)
+    }
+
+    mutating func append(_ value: Double) {
+        if spilled == nil, Int(inlineCount) < CompactRatings.inlineCapacity, let code = CompactRatings.code(value) {
+            let i = Int(inlineCount)
+            if i < 6 { low |= code << UInt64(10 * i) } else { high |= code << UInt64(10 * (i - 6)) }
+            inlineCount += 1
+        } else {
+            var all = values
+            all.append(value)
+            self = CompactRatings()
+            spilled = all
+        }
+    }
+
+    var values: [Double] {
+        if let spilled { return spilled }
+        var result: [Double] = []
+        result.reserveCapacity(Int(inlineCount))
+        for i in 0..<Int(inlineCount) {
+            let word = i < 6 ? low >> UInt64(10 * i) : high >> UInt64(10 * (i - 6))
+            result.append(Double(word & 0x3FF) / 100)
+        }
+        return result
+    }
+}
+
 /// Everything one patient logged on one calendar day, folded from that day's rows.
 ///
-/// This is the unit the analytics read: no raw row is kept once folded in.
+/// This is the unit the analytics read: no raw row is kept once folded in. Counts are stored
+/// as 32-bit integers and `pain_during` values inline (see `CompactRatings`), so a day takes
+/// 72 bytes and no allocation, which bounds the memory of a large caseload.
 public struct DailyRecord: Hashable, Sendable {
     public let date: CalendarDate
-    /// Rows naming an exercise.
-    public var exerciseRows: Int = 0
-    /// Rows without an exercise (symptom check-ins).
-    public var checkInRows: Int = 0
     /// Sum of `duration_min` over the day's exercise rows, in minutes (0 when none was given).
     public var minutes: Double = 0
-    /// Exercise rows that gave a duration.
-    public var rowsWithDuration: Int = 0
+    private var painDuringValues = CompactRatings()
+    private var exerciseRowCount: Int32 = 0
+    private var checkInRowCount: Int32 = 0
+    private var durationRowCount: Int32 = 0
+    private var passCount: Int32 = 0
+    private var failureCount: Int32 = 0
     /// The day's highest `pain` (0–10), `nil` when no row gave one.
     public var pain: Double?
-    /// Every `pain_during` value of the day, in log order.
-    public var painDuring: [Double] = []
+    /// The highest programme level among the day's exercises.
+    public var level: Int?
     /// `true` if any row said yes, `false` if rows said only no, `nil` if none said.
     public var swelling: Bool?
     /// As `swelling`, for night pain.
     public var nightPain: Bool?
-    /// Distinct sessions of the day whose readiness test passed.
-    public var readinessPasses: Int = 0
-    /// Distinct sessions of the day whose readiness test failed.
-    public var readinessFailures: Int = 0
-    /// The highest programme level among the day's exercises.
-    public var level: Int?
     /// Categories of the day's exercises.
     public var categories: CategorySet = []
 
@@ -59,8 +111,44 @@ public struct DailyRecord: Hashable, Sendable {
         self.date = date
     }
 
+    /// Rows naming an exercise.
+    public var exerciseRows: Int {
+        get { Int(exerciseRowCount) }
+        set { exerciseRowCount = Int32(clamping: newValue) }
+    }
+    /// Rows without an exercise (symptom check-ins).
+    public var checkInRows: Int {
+        get { Int(checkInRowCount) }
+        set { checkInRowCount = Int32(clamping: newValue) }
+    }
+    /// Exercise rows that gave a duration.
+    public var rowsWithDuration: Int {
+        get { Int(durationRowCount) }
+        set { durationRowCount = Int32(clamping: newValue) }
+    }
+    /// Distinct sessions of the day whose readiness test passed.
+    public var readinessPasses: Int {
+        get { Int(passCount) }
+        set { passCount = Int32(clamping: newValue) }
+    }
+    /// Distinct sessions of the day whose readiness test failed.
+    public var readinessFailures: Int {
+        get { Int(failureCount) }
+        set { failureCount = Int32(clamping: newValue) }
+    }
+    /// Every `pain_during` value of the day, in log order.
+    public var painDuring: [Double] {
+        get { painDuringValues.values }
+        set { painDuringValues = CompactRatings(newValue) }
+    }
+
+    /// Adds one `pain_during` value (cheaper than appending to ``painDuring``).
+    public mutating func appendPainDuring(_ value: Double) {
+        painDuringValues.append(value)
+    }
+
     /// A session day is a date with at least one exercise row.
-    public var isSessionDay: Bool { exerciseRows > 0 }
+    public var isSessionDay: Bool { exerciseRowCount > 0 }
 
     /// All rows folded into this day.
     public var rows: Int { exerciseRows + checkInRows }
