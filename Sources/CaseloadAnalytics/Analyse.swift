@@ -32,6 +32,8 @@ public func summarise(_ patient: PatientRecord, asOf: CalendarDate, thresholds: 
         return summary
     }
     var summary = evaluate(patient, asOf: asOf, thresholds: thresholds)
+    // Only reasons given as of A can be new: without any, A−7 need not be evaluated.
+    guard !summary.followUp.isEmpty else { return summary }
     let before = Set(evaluate(patient, asOf: asOf.adding(days: -7), thresholds: thresholds, reasonsOnly: true)
         .followUp.map(\.reason))
     for i in summary.followUp.indices {

@@ -22,6 +22,7 @@ public func detectFlares(_ pain: [PainDay], asOf: CalendarDate, thresholds: Thre
     let pain = pain.filter { $0.date <= asOf }
     var flares: [Flare] = []
     var current: Flare?
+    var reference: [Double] = []  // reused: one buffer for every day's look-back
     for (index, day) in pain.enumerated() {
         if let flare = current {
             if day.pain >= flare.baseline + thresholds.flareMargin {
@@ -33,7 +34,7 @@ public func detectFlares(_ pain: [PainDay], asOf: CalendarDate, thresholds: Thre
             current = nil
         }
         let referenceStart = day.date.adding(days: -thresholds.flareReferenceDays)
-        var reference: [Double] = []
+        reference.removeAll(keepingCapacity: true)
         var j = index - 1
         while j >= 0, pain[j].date >= referenceStart {
             reference.append(pain[j].pain)

@@ -8,13 +8,57 @@ import Foundation
 ///
 /// - Parameter values: any order; NaN is not expected.
 /// - Returns: `nil` for an empty array.
-/// - Complexity: O(n log n).
+/// - Complexity: O(n) expected (selection, not a sort): the analytics take medians of
+///   hundreds of pairwise slopes per patient.
 public func median(_ values: [Double]) -> Double? {
     guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    if sorted.count % 2 == 1 { return sorted[mid] }
-    return (sorted[mid - 1] + sorted[mid]) / 2
+    var work = values
+    return work.withUnsafeMutableBufferPointer { a in
+        let mid = a.count / 2
+        select(mid, in: a)
+        if a.count % 2 == 1 { return a[mid] }
+        // After selection everything before `mid` is ≤ a[mid]: the other middle value is their maximum.
+        var lower = a[0]
+        for i in 1..<mid where a[i] > lower { lower = a[i] }
+        return (lower + a[mid]) / 2
+    }
+}
+
+/// Rearranges `a` so that `a[k]` holds the value a sort would put there, everything before it
+/// is ≤ it and everything after it ≥ it (Hoare's selection, median-of-three pivots).
+private func select(_ k: Int, in a: UnsafeMutableBufferPointer<Double>) {
+    var low = 0, high = a.count - 1
+    while high > low {
+        if high - low < 16 {
+            // Insertion sort for short ranges.
+            for i in (low + 1)...high {
+                let v = a[i]
+                var j = i - 1
+                while j >= low && a[j] > v {
+                    a[j + 1] = a[j]
+                    j -= 1
+                }
+                a[j + 1] = v
+            }
+            return
+        }
+        let m = low + (high - low) / 2
+        if a[m] < a[low] { a.swapAt(m, low) }
+        if a[high] < a[low] { a.swapAt(high, low) }
+        if a[high] < a[m] { a.swapAt(high, m) }
+        let pivot = a[m]
+        var i = low, j = high
+        while i <= j {
+            while a[i] < pivot { i += 1 }
+            while a[j] > pivot { j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k <= j { high = j } else if k >= i { low = i } else { return }
+    }
 }
 
 /// The arithmetic mean of `values`, `nil` when empty.
@@ -51,7 +95,7 @@ public func rollingMean(_ values: [Double?], window: Int) -> [Double?] {
 ///
 /// - Parameter points: observations in any order.
 /// - Returns: `nil` when no two points have different x (fewer than two points, or all x equal).
-/// - Complexity: O(n² log n).
+/// - Complexity: O(n²) expected (the median of the n(n−1)/2 slopes is selected, not sorted).
 public func theilSenSlope(_ points: [(x: Double, y: Double)]) -> Double? {
     var slopes: [Double] = []
     slopes.reserveCapacity(points.count * max(0, points.count - 1) / 2)

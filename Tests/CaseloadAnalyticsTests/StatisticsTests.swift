@@ -93,6 +93,21 @@ import Testing
         #expect(pelt(values, penalty: penalty, minSegment: 7) == expected)
     }
 
+    /// The median is found by selection; it must equal the middle of a sort, ties and all
+    /// (small integer values force many equal keys, long arrays exercise the partitioning).
+    @Test func medianBySelectionEqualsTheMiddleOfASort() async {
+        let arrays = Gen.int(in: -5...5).array(of: 1...300)
+        await propertyCheck(input: arrays) { ints in
+            let values = ints.map { Double($0) / 2 }
+            let sorted = values.sorted()
+            let n = sorted.count
+            let expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+            #expect(median(values) == expected)
+        }
+        #expect(median([]) == nil)
+        #expect(median(Array(stride(from: 100.0, to: 0, by: -1))) == 50.5)
+    }
+
     @Test func theilSenSlopeFlipsSignWhenMirrored() async {
         let series = Gen.double(in: 0...10).array(of: 2...40)
         await propertyCheck(input: series) { ys in
