@@ -1,4 +1,5 @@
 import CaseloadModel
+import Foundation
 /// Maps a CSV header's columns to the names a reader knows.
 ///
 /// Names are matched case-insensitively with surrounding spaces trimmed, in any order.
@@ -128,21 +129,38 @@ struct RowProblems {
     }
 }
 
-/// Reuses the last String made from the same bytes (IDs repeat row after row).
+/// Reuses Strings made from the same bytes: IDs repeat row after row, and a session's few
+/// exercise names come round again and again.
+///
+/// A direct-mapped cache of 64 entries found by an FNV-1a hash of the bytes and confirmed by
+/// comparing them, so a hit costs a hash and a `memcmp` and shares the String's storage
+/// instead of allocating a new one per row.
 struct TextCache {
-    private var lastBytes: [UInt8] = []
-    private var lastText = ""
-    private var lastWasWindows1252 = false
+    private struct Entry {
+        var bytes: [UInt8] = []
+        var text = ""
+        var wasWindows1252 = false
+        var isFilled = false
+    }
+
+    private var entries = [Entry](repeating: Entry(), count: 64)
 
     mutating func text(_ b: UnsafeBufferPointer<UInt8>) -> (text: String, wasWindows1252: Bool) {
-        if b.count == lastBytes.count && lastBytes.withUnsafeBufferPointer({ $0.elementsEqual(b) }) {
-            return (lastText, lastWasWindows1252)
-        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in b { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & 63
+        let hit = entries[slot].isFilled && entries[slot].bytes.count == b.count
+            && entries[slot].bytes.withUnsafeBufferPointer { cached in
+                guard let mine = cached.baseAddress, let theirs = b.baseAddress else { return true }  // both empty
+                return memcmp(mine, theirs, b.count) == 0
+            }
+        if hit { return (entries[slot].text, entries[slot].wasWindows1252) }
         let decoded = CellParser.decode(b)
-        lastBytes.removeAll(keepingCapacity: true)
-        lastBytes.append(contentsOf: b)
-        lastText = decoded.text
-        lastWasWindows1252 = decoded.wasWindows1252
+        entries[slot].bytes.removeAll(keepingCapacity: true)
+        entries[slot].bytes.append(contentsOf: b)
+        entries[slot].text = decoded.text
+        entries[slot].wasWindows1252 = decoded.wasWindows1252
+        entries[slot].isFilled = true
         return decoded
     }
 }

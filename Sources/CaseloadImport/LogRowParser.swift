@@ -98,7 +98,7 @@ struct LogDraft {
     }
 
     /// The finished row: accepted when every value was valid, else rejected.
-    func outcome(file: String, line: Int) -> RowOutcome {
+    consuming func outcome(file: String, line: Int) -> RowOutcome {
         if problems.count > 0 {
             return .rejected(
                 RejectedRow(

@@ -174,3 +174,27 @@ import Testing
         #expect(!bytes.withUnsafeBufferPointer { CellParser.isValidUTF8($0) })
     }
 }
+
+/// The importer's string cache: a hit must give back exactly what decoding would.
+@Suite struct TextCacheTests {
+    @Test func cachedTextEqualsFreshDecodingWhateverTheOrder() {
+        var cache = TextCache()
+        // 200 distinct values (more than the cache's 64 slots, so entries are evicted and
+        // slots shared), each seen several times in a shuffled but fixed order, with a
+        // Windows-1252 value and the empty value among them.
+        var values: [[UInt8]] = (0..<200).map { Array("Exercise \($0)".utf8) }
+        values.append([0x43, 0x61, 0x66, 0xE9])  // "Café" in Windows-1252
+        values.append([])
+        var order: [Int] = []
+        var state: UInt64 = 7
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            order.append(Int(state >> 33) % values.count)
+        }
+        for index in order {
+            let got = values[index].withUnsafeBufferPointer { cache.text($0) }
+            let expected = values[index].withUnsafeBufferPointer { CellParser.decode($0) }
+            #expect(got.text == expected.text && got.wasWindows1252 == expected.wasWindows1252, "value \(index)")
+        }
+    }
+}
