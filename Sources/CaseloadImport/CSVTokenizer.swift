@@ -1,11 +1,12 @@
-/// One CSV record: its fields' bytes stored back to back, and where it starts.
+/// One CSV record: its fields' bytes stored one after the other, and where it starts.
 ///
 /// Field bytes are unquoted and unescaped (`"a ""b"""` is stored as `a "b"`) and not
 /// decoded: turning them into numbers or strings is the row parser's job.
 public struct CSVRecord: Sendable {
-    /// All fields' bytes, back to back.
+    /// All fields' bytes, each but the last followed by one separator byte (so an unquoted
+    /// record is stored as the line itself, copied in one piece).
     public internal(set) var bytes: [UInt8] = []
-    /// End offset in ``bytes`` of each field (so field `i` is `ends[i-1]..<ends[i]`).
+    /// End offset in ``bytes`` of each field (so field `i` is `ends[i-1]+1..<ends[i]`).
     public internal(set) var ends: [Int] = []
     /// The physical line (1-based) where the record starts.
     public internal(set) var line = 1
@@ -18,7 +19,7 @@ public struct CSVRecord: Sendable {
     /// The byte range of field `index` in ``bytes``.
     public func range(of index: Int) -> Range<Int> {
         precondition(index >= 0 && index < ends.count, "field index out of range")
-        return (index == 0 ? 0 : ends[index - 1])..<ends[index]
+        return (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
     }
 
     /// Calls `body` with the bytes of field `index`.
@@ -99,24 +100,41 @@ public struct CSVTokenizer: Sendable {
             while i < n {
                 switch state {
                 case .fieldStart, .unquoted:
-                    let start = i
-                    while i < n && cls[Int(p[i])] & 1 == 0 { i += 1 }
-                    if i > start {
-                        record.bytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
-                        state = .unquoted
-                    }
-                    if i == n { return }
-                    let b = p[i]
-                    i += 1
-                    if b == delimiter {
-                        record.ends.append(record.bytes.count)
-                        state = .fieldStart
-                    } else if b == CSVTokenizer.quote {
-                        if state == .fieldStart { state = .quoted } else { record.bytes.append(b) }
-                    } else {
-                        line += 1
-                        if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: false) }
-                        try endRecord(emit)
+                    // Unquoted text is copied lazily, a run of whole fields (delimiters kept as the
+                    // separator bytes) at a time: one copy per line in the usual case.
+                    var runStart = i
+                    var fieldBegin = state == .fieldStart ? i : -1  // -1: the field already has text
+                    scan: while true {
+                        while i < n && cls[Int(p[i])] & 1 == 0 { i += 1 }
+                        if i == n {
+                            flush(p, runStart, n)
+                            state = fieldBegin == n ? .fieldStart : .unquoted
+                            return
+                        }
+                        let b = p[i]
+                        if b == delimiter {
+                            record.ends.append(record.bytes.count + (i - runStart))
+                            i += 1
+                            fieldBegin = i
+                        } else if b == CSVTokenizer.quote {
+                            if fieldBegin == i {
+                                flush(p, runStart, i)
+                                i += 1
+                                state = .quoted
+                                break scan
+                            }
+                            i += 1  // a quote inside unquoted text is kept literally
+                            fieldBegin = -1
+                        } else {
+                            flush(p, runStart, i)
+                            state = fieldBegin == i ? .fieldStart : .unquoted
+                            i += 1
+                            line += 1
+                            if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: false) }
+                            try endRecord(emit)
+                            runStart = i
+                            fieldBegin = i
+                        }
                     }
                 case .quoted:
                     let start = i
@@ -142,6 +160,7 @@ public struct CSVTokenizer: Sendable {
                         state = .quoted
                     } else if b == delimiter {
                         record.ends.append(record.bytes.count)
+                        record.bytes.append(delimiter)  // the separator byte
                         state = .fieldStart
                     } else if b == CSVTokenizer.lf || b == CSVTokenizer.cr {
                         line += 1
@@ -168,6 +187,11 @@ public struct CSVTokenizer: Sendable {
         default:
             try endRecord(emit)
         }
+    }
+
+    /// Appends the chunk's bytes `start..<end` to the record.
+    private mutating func flush(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
+        if end > start { record.bytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: end - start)) }
     }
 
     /// After a CR at `i - 1`: swallows a following LF (a CRLF pair) or remembers to check

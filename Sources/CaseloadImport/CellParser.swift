@@ -248,7 +248,7 @@ struct CellParser: Sendable {
     func date(_ raw: UnsafeBufferPointer<UInt8>, name: String, ambiguous: inout Bool) -> Cell<DateCell> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        let shown = CellParser.show(b)
+        var shown: String { CellParser.show(b) }  // only for messages: not built for a valid date
         var year = 0, month = 0, day = 0
         var rest = 0
         if b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),

@@ -186,7 +186,10 @@ extension ColumnMap {
                     file: file, line: record.line, patientID: nil, column: "", value: value,
                     reason: "unterminated quoted field (the file ends inside quotes)"))
         }
-        if record.bytes.withUnsafeBufferPointer({ CellParser.isBlank($0) }) { return .blank }
+        let isBlank = record.bytes.withUnsafeBufferPointer { all in
+            (0..<record.count).allSatisfy { CellParser.isBlank(UnsafeBufferPointer(rebasing: all[record.range(of: $0)])) }
+        }
+        if isBlank { return .blank }
         if record.count > count {
             let extra = record.bytes.withUnsafeBufferPointer { all in
                 CellParser.stored(UnsafeBufferPointer(rebasing: all[record.range(of: count).lowerBound...]))

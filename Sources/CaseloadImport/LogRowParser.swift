@@ -1,4 +1,5 @@
 import CaseloadModel
+import Foundation
 
 /// The columns of the canonical training log, in their documented order.
 enum LogField: Int, CaseIterable, Sendable {
@@ -70,7 +71,7 @@ struct LogDraft {
             if b.isEmpty { fail("no patient_id") } else { patientID = decodeText(b) }
         case .date:
             if CellParser.isBlank(raw) { fail("no date"); return }
-            take(cells.date(raw, name: name, ambiguous: &ambiguous)) { date = $0 }
+            readDate(cells.date(raw, name: name, ambiguous: &ambiguous), raw, column: column)
         case .sessionID:
             let b = CellParser.trimmed(raw)
             if !b.isEmpty { entry.sessionID = decodeText(b) }
@@ -89,6 +90,15 @@ struct LogDraft {
         case .nightPain: take(cells.boolean(raw, name: name)) { entry.nightPain = $0 }
         case .readiness: take(cells.readiness(raw, name: name)) { entry.readiness = $0 }
         case .notes: if !CellParser.isBlank(raw) { entry.notes = decodeText(raw) }
+        }
+    }
+
+    /// Takes the date cell as `CellParser.date` read it from `raw` (a cell that is not blank).
+    mutating func readDate(_ cell: Cell<DateCell>, _ raw: UnsafeBufferPointer<UInt8>, column: String) {
+        switch cell {
+        case .missing: break
+        case .value(let v): date = v
+        case .invalid(let reason): problems.add(column: column, value: CellParser.stored(raw), reason: reason)
         }
     }
 
@@ -112,12 +122,11 @@ struct LogDraft {
                     file: file, line: line, patientID: patientID, column: patientID == nil ? "patient_id" : "date",
                     value: "", reason: patientID == nil ? "no patient_id" : "no date"))
         }
-        var result = entry
-        result.patientID = patientID
-        result.date = date.date
-        result.secondsOfDay = date.secondsOfDay
-        result.utcOffsetMinutes = date.utcOffsetMinutes
-        return .accepted(result)
+        entry.patientID = patientID
+        entry.date = date.date
+        entry.secondsOfDay = date.secondsOfDay
+        entry.utcOffsetMinutes = date.utcOffsetMinutes
+        return .accepted(entry)  // the draft is consumed: its entry is moved out, not copied
     }
 }
 
@@ -134,6 +143,10 @@ struct LogRowParser {
     private var patientCache = TextCache()
     private var sessionCache = TextCache()
     private var exerciseCache = TextCache()
+    /// The last date cell read, as bytes, with what `CellParser.date` made of it: a session's
+    /// rows carry the same date, so most rows skip the date parsing.
+    private var lastDateBytes: [UInt8] = []
+    private var lastDate: (cell: Cell<DateCell>, ambiguous: Bool)?
 
     /// Reads the header.
     /// - Throws: ``ImportError`` when `patient_id` or `date` is missing or a name repeats.
@@ -160,21 +173,43 @@ struct LogRowParser {
                 guard let field = fields[column] else { continue }
                 let raw = column < record.count ? UnsafeBufferPointer(rebasing: all[record.range(of: column)]) : empty
                 var ambiguous = false
-                draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
-                    let decoded: (text: String, wasWindows1252: Bool)
-                    switch field {
-                    case .patientID: decoded = patientCache.text(bytes)
-                    case .sessionID: decoded = sessionCache.text(bytes)
-                    case .exercise: decoded = exerciseCache.text(bytes)
-                    default: decoded = CellParser.decode(bytes)
+                if field == .date && !CellParser.isBlank(raw) {
+                    readDate(raw, into: &draft, ambiguous: &ambiguous)
+                } else {
+                    draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
+                        let decoded: (text: String, wasWindows1252: Bool)
+                        switch field {
+                        case .patientID: decoded = patientCache.text(bytes)
+                        case .sessionID: decoded = sessionCache.text(bytes)
+                        case .exercise: decoded = exerciseCache.text(bytes)
+                        default: decoded = CellParser.decode(bytes)
+                        }
+                        if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
+                        return decoded.text
                     }
-                    if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
-                    return decoded.text
                 }
                 if ambiguous { notes.noteAmbiguousDate(CellParser.show(CellParser.trimmed(raw)), line: line) }
             }
         }
         return draft.outcome(file: file, line: line)
+    }
+
+    /// Reads a date cell through the one-entry cache (same bytes, same result).
+    private mutating func readDate(_ raw: UnsafeBufferPointer<UInt8>, into draft: inout LogDraft, ambiguous: inout Bool) {
+        let same = lastDateBytes.count == raw.count && lastDateBytes.withUnsafeBufferPointer { last in
+            guard let a = last.baseAddress, let b = raw.baseAddress else { return true }  // both empty
+            return memcmp(a, b, raw.count) == 0
+        }
+        if let lastDate, same {
+            ambiguous = lastDate.ambiguous
+            draft.readDate(lastDate.cell, raw, column: LogField.date.name)
+            return
+        }
+        let cell = cells.date(raw, name: LogField.date.name, ambiguous: &ambiguous)
+        lastDateBytes.removeAll(keepingCapacity: true)
+        lastDateBytes.append(contentsOf: raw)
+        lastDate = (cell, ambiguous)
+        draft.readDate(cell, raw, column: LogField.date.name)
     }
 
     private func patientIDGuess(_ record: CSVRecord) -> String? {
