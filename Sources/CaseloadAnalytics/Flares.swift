@@ -40,7 +40,7 @@ public func detectFlares(_ pain: [PainDay], asOf: CalendarDate, thresholds: Thre
             reference.append(pain[j].pain)
             j -= 1
         }
-        guard reference.count >= thresholds.flareMinReferenceValues, let base = median(reference),
+        guard reference.count >= thresholds.flareMinReferenceValues, let base = medianReordering(&reference),
               day.pain >= base + thresholds.flareMargin
         else { continue }
         current = Flare(start: day.date, end: day.date, baseline: base, peak: day.pain, isOngoing: false)

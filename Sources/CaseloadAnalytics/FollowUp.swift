@@ -96,8 +96,9 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
 
     // Symptom window.
     let symptoms = e.symptomDays
-    let during = symptoms.flatMap(\.painDuring)
-    if let m = median(during), m > thresholds.highExercisePain {
+    var during: [Double] = []
+    for day in symptoms { day.appendPainDuring(to: &during) }
+    if let m = medianReordering(&during), m > thresholds.highExercisePain {
         add(.highExercisePain,
             "median pain during exercise \(oneDecimal(m)) over \(window) (\(during.count) ratings), "
                 + "above \(oneDecimal(thresholds.highExercisePain))")

@@ -11,9 +11,15 @@ import Foundation
 /// - Complexity: O(n) expected (selection, not a sort): the analytics take medians of
 ///   hundreds of pairwise slopes per patient.
 public func median(_ values: [Double]) -> Double? {
-    guard !values.isEmpty else { return nil }
     var work = values
-    return work.withUnsafeMutableBufferPointer { a in
+    return medianReordering(&work)
+}
+
+/// ``median(_:)`` of `values`, found in place: `values` is left reordered. For the analytics'
+/// scratch arrays (slopes, a flare's look-back), so no copy is made.
+func medianReordering(_ values: inout [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    return values.withUnsafeMutableBufferPointer { a in
         let mid = a.count / 2
         select(mid, in: a)
         if a.count % 2 == 1 { return a[mid] }
@@ -81,8 +87,14 @@ public func mean(_ values: [Double]) -> Double? {
 /// - Complexity: O(n · window).
 public func rollingMean(_ values: [Double?], window: Int) -> [Double?] {
     precondition(window >= 1, "window must be at least 1")
+    // Summed in the same order as `mean` would, without building an array per element.
     return values.indices.map { i in
-        mean(values[max(0, i - window + 1)...i].compactMap { $0 })
+        var sum = 0.0, count = 0
+        for case let v? in values[max(0, i - window + 1)...i] {
+            sum += v
+            count += 1
+        }
+        return count == 0 ? nil : sum / Double(count)
     }
 }
 
@@ -104,7 +116,7 @@ public func theilSenSlope(_ points: [(x: Double, y: Double)]) -> Double? {
             slopes.append((points[j].y - points[i].y) / (points[j].x - points[i].x))
         }
     }
-    return median(slopes)
+    return medianReordering(&slopes)
 }
 
 /// The result of a Mann–Kendall trend test.
@@ -217,10 +229,11 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
         return max(0, (s2[b] - s2[a]) - sum * sum / m)
     }
     // ruptures CostL2.error: numpy var(axis=0) × length, summed pairwise as numpy does.
-    func exactCost(_ a: Int, _ b: Int) -> Double {
+    func exactCost(_ a: Int, _ b: Int, _ squares: inout [Double]) -> Double {
         let m = Double(b - a)
         let mu = numpyPairwiseSum(y[a..<b]) / m
-        let squares = y[a..<b].map { ($0 - mu) * ($0 - mu) }
+        squares.removeAll(keepingCapacity: true)
+        for v in y[a..<b] { squares.append((v - mu) * (v - mu)) }
         return numpyPairwiseSum(squares[...]) / m * m
     }
 
@@ -234,18 +247,21 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
     var admissible: [Int] = []
     var ends = Array(stride(from: minSegment, to: n, by: 1))
     ends.append(n)
+    var candidates: [(t: Int, value: Double)] = []  // reused for every end
+    var squares: [Double] = []
     for end in ends {
         admissible.append(end - minSegment)
-        var candidates: [(t: Int, value: Double)] = []
+        candidates.removeAll(keepingCapacity: true)
         for t in admissible {
             guard let previous = fast[t] else { continue }
             candidates.append((t, previous + fastCost(t, end) + penalty))
         }
-        guard let minimum = candidates.map(\.value).min() else { continue }
+        guard var minimum = candidates.first?.value else { continue }
+        for candidate in candidates where candidate.value < minimum { minimum = candidate.value }
         let nearTie = minimum + tolerance * max(1, abs(minimum))
         var chosen: (t: Int, fast: Double, exact: Double)?
         for candidate in candidates where candidate.value <= nearTie {
-            let value = exact[candidate.t] + (exactCost(candidate.t, end) + penalty)
+            let value = exact[candidate.t] + (exactCost(candidate.t, end, &squares) + penalty)
             if chosen.map({ value < $0.exact }) ?? true {
                 chosen = (candidate.t, candidate.value, value)
             }
@@ -255,7 +271,8 @@ public func pelt(_ y: [Double], penalty: Double, minSegment: Int) -> [Int] {
         exact[end] = best.exact
         last[end] = best.t
         let bound = best.fast + penalty + tolerance * max(1, abs(best.fast))
-        admissible = candidates.filter { $0.value <= bound }.map(\.t)
+        admissible.removeAll(keepingCapacity: true)
+        for candidate in candidates where candidate.value <= bound { admissible.append(candidate.t) }
     }
 
     var result: [Int] = []

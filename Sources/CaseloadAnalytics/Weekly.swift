@@ -22,26 +22,37 @@ public func weeklySummaries(
 ) -> [WeeklySummary] {
     guard start <= asOf else { return [] }
     var result: [WeeklySummary] = []
+    var pains: [Double] = [], during: [Double] = []  // reused week after week
     var weekStart = start
     while weekStart <= asOf {
         let sunday = weekStart.adding(days: 7 - weekStart.isoWeekday)
         let weekEnd = min(sunday, asOf)
-        let inWeek = Array(records(days, in: weekStart...weekEnd))
         let programmeDays = weekStart.days(until: weekEnd) + 1
-        let sessions = inWeek.filter(\.isSessionDay).count
         let prescribed = sessionsPrescribed(sessionsPerWeek: sessionsPerWeek, days: programmeDays)
-        let pains = inWeek.compactMap(\.pain)
+        // One pass over the week's days (a slice of `days`, not a copy).
+        var sessions = 0, strengthDays = 0, mobilityDays = 0
+        var minutes = 0.0
+        pains.removeAll(keepingCapacity: true)
+        during.removeAll(keepingCapacity: true)
+        for day in records(days, in: weekStart...weekEnd) {
+            if day.isSessionDay { sessions += 1 }
+            minutes += day.minutes
+            if let pain = day.pain { pains.append(pain) }
+            day.appendPainDuring(to: &during)
+            if day.categories.contains(.strength) { strengthDays += 1 }
+            if !day.categories.isDisjoint(with: [.mobility, .activation]) { mobilityDays += 1 }
+        }
         result.append(WeeklySummary(
             week: weekStart.isoWeek,
             sessionDays: sessions,
             sessionsPrescribed: prescribed,
             adherencePct: adherencePercent(sessionDays: sessions, prescribed: prescribed),
-            minutes: inWeek.reduce(0) { $0 + $1.minutes },
+            minutes: minutes,
             painMean: mean(pains),
             painMax: pains.max(),
-            painDuringMedian: median(inWeek.flatMap(\.painDuring)),
-            strengthDays: inWeek.filter { $0.categories.contains(.strength) }.count,
-            mobilityDays: inWeek.filter { !$0.categories.isDisjoint(with: [.mobility, .activation]) }.count))
+            painDuringMedian: medianReordering(&during),
+            strengthDays: strengthDays,
+            mobilityDays: mobilityDays))
         weekStart = sunday.adding(days: 1)
     }
     return result

@@ -73,11 +73,20 @@ struct CompactRatings: Hashable, Sendable {
         if let spilled { return spilled }
         var result: [Double] = []
         result.reserveCapacity(Int(inlineCount))
+        append(to: &result)
+        return result
+    }
+
+    /// Appends the values, in order, to `result`.
+    func append(to result: inout [Double]) {
+        if let spilled {
+            result.append(contentsOf: spilled)
+            return
+        }
         for i in 0..<Int(inlineCount) {
             let word = i < 6 ? low >> UInt64(10 * i) : high >> UInt64(10 * (i - 6))
             result.append(Double(word & 0x3FF) / 100)
         }
-        return result
     }
 }
 
@@ -140,6 +149,11 @@ public struct DailyRecord: Hashable, Sendable {
     public var painDuring: [Double] {
         get { painDuringValues.values }
         set { painDuringValues = CompactRatings(newValue) }
+    }
+
+    /// Appends the day's `pain_during` values to `values` (no array is built for the day).
+    public func appendPainDuring(to values: inout [Double]) {
+        painDuringValues.append(to: &values)
     }
 
     /// Adds one `pain_during` value (cheaper than appending to ``painDuring``).
