@@ -39,6 +39,44 @@ public struct CSVRecord: Sendable {
     public var strings: [String] { (0..<count).map { string(at: $0) } }
 }
 
+/// A CSV record seen in place: its bytes and field ends borrowed from a buffer that outlives
+/// the view, laid out as in ``CSVRecord``. The row parsers read records through views, so a
+/// batch of records packed by the reading thread is parsed where it lies, never copied out.
+struct RecordView {
+    /// All fields' bytes, each but the last followed by one separator byte.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// End offset in `bytes` of each field.
+    let ends: UnsafeBufferPointer<Int>
+    /// The physical line (1-based) where the record starts.
+    let line: Int
+    /// True when the file ended inside a quoted field of this record.
+    let isUnterminated: Bool
+
+    /// Number of fields.
+    var count: Int { ends.count }
+
+    /// The byte range of field `index` in `bytes`.
+    func range(of index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
+    }
+
+    /// The bytes of field `index`.
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[range(of: index)])
+    }
+}
+
+extension CSVRecord {
+    /// Calls `body` with a view of the record.
+    func withView<R>(_ body: (RecordView) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try ends.withUnsafeBufferPointer { e in
+                try body(RecordView(bytes: b, ends: e, line: line, isUnterminated: isUnterminated))
+            }
+        }
+    }
+}
+
 /// A streaming RFC 4180 tokenizer over bytes: feed it chunks, it hands out records.
 ///
 /// - Quoted fields may hold delimiters, doubled quotes and line breaks (LF, CRLF or CR).

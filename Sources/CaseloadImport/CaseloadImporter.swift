@@ -201,11 +201,11 @@ public struct CaseloadImporter: Sendable {
                 var rows: [RowOutcome] = []
                 var record = CSVRecord()
                 while var batch = records.receive() {
-                    for index in 0..<batch.count {
-                        batch.unpack(index, into: &record)
-                        if let outcome = parser?.parse(record) {  // mutates in place, no copy
+                    try batch.forEachView { index, view in
+                        if let outcome = parser?.parse(view) {  // read where it lies; mutates in place
                             rows.append(outcome)
                         } else {
+                            batch.unpack(index, into: &record)
                             parser = try LogRowParser(
                                 header: record, file: path, cells: importer.cellParser(for: dialect.value?.delimiter))
                         }

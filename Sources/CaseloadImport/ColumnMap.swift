@@ -178,22 +178,17 @@ enum RecordShape {
 extension ColumnMap {
     /// Classifies `record` by shape: the checks every CSV row parser makes before reading cells.
     /// - Parameter patientID: the row's patient ID as far as it can be read, for the rejected row.
-    func shape(of record: CSVRecord, file: String, patientID: (CSVRecord) -> String?) -> RecordShape {
+    func shape(of record: RecordView, file: String, patientID: (RecordView) -> String?) -> RecordShape {
         if record.isUnterminated {
-            let value = record.withField(record.count - 1) { CellParser.stored($0) }
+            let value = CellParser.stored(record.field(record.count - 1))
             return .rejected(
                 RejectedRow(
                     file: file, line: record.line, patientID: nil, column: "", value: value,
                     reason: "unterminated quoted field (the file ends inside quotes)"))
         }
-        let isBlank = record.bytes.withUnsafeBufferPointer { all in
-            (0..<record.count).allSatisfy { CellParser.isBlank(UnsafeBufferPointer(rebasing: all[record.range(of: $0)])) }
-        }
-        if isBlank { return .blank }
+        if (0..<record.count).allSatisfy({ CellParser.isBlank(record.field($0)) }) { return .blank }
         if record.count > count {
-            let extra = record.bytes.withUnsafeBufferPointer { all in
-                CellParser.stored(UnsafeBufferPointer(rebasing: all[record.range(of: count).lowerBound...]))
-            }
+            let extra = CellParser.stored(UnsafeBufferPointer(rebasing: record.bytes[record.range(of: count).lowerBound...]))
             return .rejected(
                 RejectedRow(
                     file: file, line: record.line, patientID: patientID(record), column: "", value: extra,

@@ -160,6 +160,11 @@ struct LogRowParser {
 
     /// Validates one record.
     mutating func parse(_ record: CSVRecord) -> RowOutcome {
+        record.withView { parse($0) }
+    }
+
+    /// Validates one record, read in place.
+    mutating func parse(_ record: RecordView) -> RowOutcome {
         switch columns.shape(of: record, file: file, patientID: { patientIDGuess($0) }) {
         case .blank: return .blank
         case .rejected(let row): return .rejected(row)
@@ -167,29 +172,27 @@ struct LogRowParser {
         }
         var draft = LogDraft()
         let line = record.line
-        record.bytes.withUnsafeBufferPointer { all in
-            let empty = UnsafeBufferPointer(rebasing: all[0..<0])
-            for column in 0..<columns.count {
-                guard let field = fields[column] else { continue }
-                let raw = column < record.count ? UnsafeBufferPointer(rebasing: all[record.range(of: column)]) : empty
-                var ambiguous = false
-                if field == .date && !CellParser.isBlank(raw) {
-                    readDate(raw, into: &draft, ambiguous: &ambiguous)
-                } else {
-                    draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
-                        let decoded: (text: String, wasWindows1252: Bool)
-                        switch field {
-                        case .patientID: decoded = patientCache.text(bytes)
-                        case .sessionID: decoded = sessionCache.text(bytes)
-                        case .exercise: decoded = exerciseCache.text(bytes)
-                        default: decoded = CellParser.decode(bytes)
-                        }
-                        if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
-                        return decoded.text
+        let empty = UnsafeBufferPointer(rebasing: record.bytes[0..<0])
+        for column in 0..<columns.count {
+            guard let field = fields[column] else { continue }
+            let raw = column < record.count ? record.field(column) : empty
+            var ambiguous = false
+            if field == .date && !CellParser.isBlank(raw) {
+                readDate(raw, into: &draft, ambiguous: &ambiguous)
+            } else {
+                draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
+                    let decoded: (text: String, wasWindows1252: Bool)
+                    switch field {
+                    case .patientID: decoded = patientCache.text(bytes)
+                    case .sessionID: decoded = sessionCache.text(bytes)
+                    case .exercise: decoded = exerciseCache.text(bytes)
+                    default: decoded = CellParser.decode(bytes)
                     }
+                    if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
+                    return decoded.text
                 }
-                if ambiguous { notes.noteAmbiguousDate(CellParser.show(CellParser.trimmed(raw)), line: line) }
             }
+            if ambiguous { notes.noteAmbiguousDate(CellParser.show(CellParser.trimmed(raw)), line: line) }
         }
         return draft.outcome(file: file, line: line)
     }
@@ -212,9 +215,9 @@ struct LogRowParser {
         draft.readDate(cell, raw, column: LogField.date.name)
     }
 
-    private func patientIDGuess(_ record: CSVRecord) -> String? {
+    private func patientIDGuess(_ record: RecordView) -> String? {
         guard let column = fields.firstIndex(of: .patientID), column < record.count else { return nil }
-        let id = record.withField(column) { CellParser.decode(CellParser.trimmed($0)).text }
+        let id = CellParser.decode(CellParser.trimmed(record.field(column))).text
         return id.isEmpty ? nil : id
     }
 }

@@ -28,7 +28,7 @@ struct RosterRowParser {
     }
 
     mutating func parse(_ record: CSVRecord) -> Outcome {
-        switch columns.shape(of: record, file: file, patientID: { _ in nil }) {
+        switch record.withView({ columns.shape(of: $0, file: file, patientID: { _ in nil }) }) {
         case .blank: return .blank
         case .rejected(let row): return .rejected(row)
         case .cells(let isShort): if isShort { notes.shortRows += 1 }

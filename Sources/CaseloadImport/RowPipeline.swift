@@ -175,4 +175,22 @@ struct RecordBatch: PipelineBatch {
         record.line = packed.line
         record.isUnterminated = packed.isUnterminated
     }
+
+    /// Calls `body` with each record's index and a view of it, in order, where it lies.
+    func forEachView(_ body: (Int, RecordView) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { allBytes in
+            try ends.withUnsafeBufferPointer { allEnds in
+                for (index, packed) in records.enumerated() {
+                    let byteEnd = index + 1 < records.count ? records[index + 1].byteStart : allBytes.count
+                    try body(
+                        index,
+                        RecordView(
+                            bytes: UnsafeBufferPointer(rebasing: allBytes[packed.byteStart..<byteEnd]),
+                            ends: UnsafeBufferPointer(
+                                rebasing: allEnds[packed.fieldStart..<(packed.fieldStart + packed.fieldCount)]),
+                            line: packed.line, isUnterminated: packed.isUnterminated))
+                }
+            }
+        }
+    }
 }
