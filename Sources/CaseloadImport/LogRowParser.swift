@@ -43,8 +43,11 @@ enum RowOutcome {
 struct LogDraft {
     var patientID: String?
     var date: DateCell?
-    var entry = LogEntry(patientID: "", date: CalendarDate(daysSinceEpoch: 0))
+    var entry = LogDraft.blank
     var problems = RowProblems()
+
+    /// The empty row every draft starts from (copied: cheaper than building one per row).
+    private static let blank = LogEntry(patientID: "", date: CalendarDate(daysSinceEpoch: 0))
 
     /// Reads one cell into the draft, or records why it is invalid.
     /// - Parameters:
@@ -108,7 +111,7 @@ struct LogDraft {
     }
 
     /// The finished row: accepted when every value was valid, else rejected.
-    consuming func outcome(file: String, line: Int) -> RowOutcome {
+    mutating func outcome(file: String, line: Int) -> RowOutcome {
         if problems.count > 0 {
             return .rejected(
                 RejectedRow(
@@ -126,7 +129,7 @@ struct LogDraft {
         entry.date = date.date
         entry.secondsOfDay = date.secondsOfDay
         entry.utcOffsetMinutes = date.utcOffsetMinutes
-        return .accepted(entry)  // the draft is consumed: its entry is moved out, not copied
+        return .accepted(entry)
     }
 }
 
