@@ -151,6 +151,16 @@ struct CellParser: Sendable {
     func nonNegativeInteger(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Int> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
+        if b.count <= 9 {
+            // Fast path for the usual cell, digits only: the same value the general path gives.
+            var value = 0
+            var allDigits = true
+            for c in b {
+                guard c >= 48 && c <= 57 else { allDigits = false; break }
+                value = value * 10 + Int(c - 48)
+            }
+            if allDigits { return .value(value) }
+        }
         guard let value = number(b) else { return .invalid("\(name) \(CellParser.show(b)) is not a number") }
         if value < 0 { return .invalid("\(name) \(CellParser.show(b)) is negative") }
         guard value == value.rounded(.towardZero), value < 1e12 else {

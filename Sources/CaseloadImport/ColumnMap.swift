@@ -144,17 +144,16 @@ struct TextCache {
     }
 
     private var entries = [Entry](repeating: Entry(), count: 64)
+    /// The slot of the last value asked for: checked first, as IDs repeat row after row.
+    private var lastSlot = 0
 
     mutating func text(_ b: UnsafeBufferPointer<UInt8>) -> (text: String, wasWindows1252: Bool) {
+        if matches(lastSlot, b) { return (entries[lastSlot].text, entries[lastSlot].wasWindows1252) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in b { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & 63
-        let hit = entries[slot].isFilled && entries[slot].bytes.count == b.count
-            && entries[slot].bytes.withUnsafeBufferPointer { cached in
-                guard let mine = cached.baseAddress, let theirs = b.baseAddress else { return true }  // both empty
-                return memcmp(mine, theirs, b.count) == 0
-            }
-        if hit { return (entries[slot].text, entries[slot].wasWindows1252) }
+        lastSlot = slot
+        if matches(slot, b) { return (entries[slot].text, entries[slot].wasWindows1252) }
         let decoded = CellParser.decode(b)
         entries[slot].bytes.removeAll(keepingCapacity: true)
         entries[slot].bytes.append(contentsOf: b)
@@ -162,6 +161,15 @@ struct TextCache {
         entries[slot].wasWindows1252 = decoded.wasWindows1252
         entries[slot].isFilled = true
         return decoded
+    }
+
+    /// True when entry `slot` holds exactly the bytes `b`.
+    private func matches(_ slot: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        entries[slot].isFilled && entries[slot].bytes.count == b.count
+            && entries[slot].bytes.withUnsafeBufferPointer { cached in
+                guard let mine = cached.baseAddress, let theirs = b.baseAddress else { return true }  // both empty
+                return memcmp(mine, theirs, b.count) == 0
+            }
     }
 }
 

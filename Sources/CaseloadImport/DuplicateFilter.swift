@@ -153,8 +153,8 @@ struct DuplicateFilter: Sendable {
             bit(9, e.sessionID != nil)
             bit(10, e.exercise != nil)
             bit(11, e.notes != nil)
-            let category = e.category.map { UInt64(ExerciseCategory.allCases.firstIndex(of: $0) ?? 0) + 1 } ?? 0
-            let readiness = e.readiness.map { UInt64(ReadinessResult.allCases.firstIndex(of: $0) ?? 0) + 1 } ?? 0
+            let category = e.category.map { UInt64(CategorySet($0).rawValue) } ?? 0  // one bit each, never 0
+            let readiness: UInt64 = e.readiness.map { $0 == .pass ? 1 : 2 } ?? 0
             let swelling: UInt64 = e.swelling.map { $0 ? 2 : 1 } ?? 0
             let night: UInt64 = e.nightPain.map { $0 ? 2 : 1 } ?? 0
             small = category | readiness << 8 | swelling << 16 | night << 24
