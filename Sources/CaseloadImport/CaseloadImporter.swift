@@ -57,7 +57,7 @@ public struct CaseloadImporter: Sendable {
     /// - Throws: ``ImportError`` when a file cannot be read at all (missing, empty,
     ///   binary, no `patient_id`/`date` column, duplicate column names, invalid JSON).
     /// - Complexity: O(total bytes); memory grows with patients × days and the number of
-    ///   distinct rows (16 bytes each for duplicate detection), not with file size.
+    ///   distinct rows (11 to 21 bytes each for duplicate detection), not with file size.
     public func run(logs: [String], roster: String?) throws -> ImportResult {
         try run(logs: logs, roster: roster, onAccepted: nil)
     }

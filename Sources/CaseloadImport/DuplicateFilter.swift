@@ -59,7 +59,7 @@ struct FingerprintSet: Sendable {
     }
 }
 
-/// Spots exact duplicate log rows across all files of a run, keeping about 11 bytes per row.
+/// Spots exact duplicate log rows across all files of a run, keeping 11 to 21 bytes per row.
 ///
 /// Two rows are duplicates when every field of their ``CaseloadModel/LogEntry`` is equal
 /// (patient, date, time, offset, session, exercise, every number, every flag and the
