@@ -226,7 +226,12 @@ public struct CaseloadImporter: Sendable {
         var counts = RowCounts()
         while var batch = outcomes.receive() {
             let before = counts.rowsRead
-            for outcome in batch { state.account(outcome, counts: &counts) }
+            for index in batch.indices {
+                // Moved out (a blank left behind), not copied: no retain and release per string.
+                var outcome = RowOutcome.blank
+                swap(&outcome, &batch[index])
+                state.account(outcome, counts: &counts)
+            }
             accounted.add(counts.rowsRead - before)
             outcomes.recycle(&batch)
         }
