@@ -85,13 +85,7 @@ public enum ReportWriter {
         let fm = FileManager.default
         var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
-        let scratch = temporaryDirectory()
-        var workbooks: [WorkbookJob] = [
-            WorkbookJob(
-                analysis: analysis, context: context,
-                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
-                relativePath: "caseload.xlsx")
-        ]
+        let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
 
         relative += try ReportCSV.write(patients: analysis.patients, rejected: context.rejected, to: root)
             .map { String($0.dropFirst(root.count + 1)) }
@@ -104,17 +98,6 @@ public enum ReportWriter {
             }
             relative += try ReportCSV.write(patients: slice.patients, rejected: slice.rejected, to: root + "/" + folder)
                 .map { String($0.dropFirst(root.count + 1)) }
-            var sliceContext = context
-            sliceContext.caseloadName = slice.name
-            sliceContext.rejected = slice.rejected
-            let sliceAnalysis = CaseloadAnalysis(
-                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
-                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
-            workbooks.append(
-                WorkbookJob(
-                    analysis: sliceAnalysis, context: sliceContext,
-                    options: WorkbookOptions(temporaryDirectory: scratch),
-                    relativePath: folder + "/caseload.xlsx"))
         }
         pinMallocMmapThreshold()
         try writeInParallel(workbooks, root: root)
@@ -128,6 +111,57 @@ public enum ReportWriter {
             throw ExportError(path: manifestPath, reason: "cannot write the manifest")
         }
         return WrittenReport(directory: root, caseloads: slices, outputs: outputs)
+    }
+
+    /// The workbooks of a report: the run's (`caseload.xlsx`) and one per caseload slice
+    /// (`caseloads/<slug>/caseload.xlsx`), in that order.
+    static func workbookJobs(analysis: CaseloadAnalysis, context: ReportContext, slices: [CaseloadSlice])
+        -> [WorkbookJob]
+    {
+        let scratch = temporaryDirectory()
+        var jobs = [
+            WorkbookJob(
+                analysis: analysis, context: context,
+                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
+                relativePath: "caseload.xlsx")
+        ]
+        for slice in slices {
+            var sliceContext = context
+            sliceContext.caseloadName = slice.name
+            sliceContext.rejected = slice.rejected
+            let sliceAnalysis = CaseloadAnalysis(
+                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
+                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
+            jobs.append(
+                WorkbookJob(
+                    analysis: sliceAnalysis, context: sliceContext,
+                    options: WorkbookOptions(temporaryDirectory: scratch),
+                    relativePath: "caseloads/" + slice.slug + "/caseload.xlsx"))
+        }
+        return jobs
+    }
+
+    /// Writes only the report's workbooks into `directory` (created), exactly as ``write(analysis:context:to:)``
+    /// does (same jobs, same options, in parallel), with no CSVs, no hashes and no manifest: the
+    /// benchmarks time workbook writing alone with it.
+    /// - Returns: the workbooks' paths relative to `directory`.
+    @_spi(Benchmarks)
+    public static func writeWorkbooks(analysis: CaseloadAnalysis, context: ReportContext, into directory: String)
+        throws -> [String]
+    {
+        let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
+        let jobs = workbookJobs(analysis: analysis, context: context, slices: slices)
+        for job in jobs {
+            let folder = (directory + "/" + job.relativePath as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ExportError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+        pinMallocMmapThreshold()
+        try writeInParallel(jobs, root: directory)
+        return jobs.map(\.relativePath)
     }
 
     /// Where libxlsxwriter keeps each worksheet's temporary file while a workbook is written:
