@@ -76,19 +76,17 @@ public enum ReportWriter {
 
     /// Writes every file of the report into an existing, empty folder.
     ///
-    /// CSVs are written first; the workbooks (the run's and one per caseload) are independent,
-    /// so they are written in parallel across cores.
+    /// The files are written as independent jobs spread over the cores: each workbook (the run's
+    /// and one per caseload) is one job, each folder's four CSVs another; every job hashes its
+    /// files for the manifest right after writing them. The workbooks go first, the longest
+    /// first, and the short CSV jobs fill in behind them.
     static func writeContents(
         analysis: CaseloadAnalysis, context: ReportContext, into root: String,
         afterEachFile: (String) throws -> Void
     ) throws -> WrittenReport {
         let fm = FileManager.default
-        var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
-        let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
-
-        relative += try ReportCSV.write(patients: analysis.patients, rejected: context.rejected, to: root)
-            .map { String($0.dropFirst(root.count + 1)) }
+        var csvs = [CSVJob(folder: "", patients: analysis.patients, rejected: context.rejected)]
         for slice in slices {
             let folder = "caseloads/" + slice.slug
             do {
@@ -96,15 +94,15 @@ public enum ReportWriter {
             } catch {
                 throw ExportError(path: root + "/" + folder, reason: "cannot create the caseload folder: \(error.localizedDescription)")
             }
-            relative += try ReportCSV.write(patients: slice.patients, rejected: slice.rejected, to: root + "/" + folder)
-                .map { String($0.dropFirst(root.count + 1)) }
+            csvs.append(CSVJob(folder: folder, patients: slice.patients, rejected: slice.rejected))
         }
+        let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
         pinMallocMmapThreshold()
-        try writeInParallel(workbooks, root: root)
-        relative += workbooks.map(\.relativePath)
+        // Outputs in the manifest's order: the run's CSVs, each caseload's CSVs, then the workbooks.
+        let outputs = try runInParallel(csvs.map(OutputJob.csvs) + workbooks.map(OutputJob.workbook), root: root,
+                                        hashing: true).flatMap { $0 }
 
-        for path in relative { try afterEachFile(path) }
-        let outputs = try relative.map { try OutputFile.hashing($0, in: root) }
+        for output in outputs { try afterEachFile(output.path) }
         let manifest = Manifest.document(analysis: analysis, context: context, caseloads: slices, outputs: outputs)
         let manifestPath = root + "/manifest.json"
         guard fm.createFile(atPath: manifestPath, contents: Data((manifest.rendered() + "\n").utf8)) else {
@@ -160,7 +158,7 @@ public enum ReportWriter {
             }
         }
         pinMallocMmapThreshold()
-        try writeInParallel(jobs, root: directory)
+        _ = try runInParallel(jobs.map(OutputJob.workbook), root: directory, hashing: false)
         return jobs.map(\.relativePath)
     }
 
@@ -197,45 +195,105 @@ public enum ReportWriter {
         var relativePath: String
     }
 
-    /// Writes the workbooks on all cores; the first failure (in job order) is thrown.
+    /// One folder's four CSVs (`patients.csv`, `followup.csv`, `weekly.csv`, `rejected.csv`).
+    struct CSVJob: Sendable {
+        /// The folder relative to the report root (empty for the root itself); it must exist.
+        var folder: String
+        var patients: [PatientSummary]
+        var rejected: [RejectedRow]
+    }
+
+    /// One independent unit of the writing phase.
+    enum OutputJob: Sendable {
+        case csvs(CSVJob)
+        case workbook(WorkbookJob)
+
+        /// The file or folder an error of this job names, relative to the report root.
+        var relativePath: String {
+            switch self {
+            case let .csvs(job): return job.folder
+            case let .workbook(job): return job.relativePath
+            }
+        }
+
+        /// Roughly how long the job takes, in cells written: the longest jobs are started first.
+        var estimatedCells: Int {
+            switch self {
+            case let .csvs(job):
+                // A CSV field costs about a third of a workbook cell.
+                return job.patients.reduce(job.rejected.count * 6) { $0 + 35 + 11 * $1.weekly.count } / 3
+            case let .workbook(job):
+                let sheets = CaseloadWorkbook.patientsWithSheets(analysis: job.analysis, options: job.options)
+                return job.analysis.patients.reduce(job.context.rejected.count * 6) { $0 + 23 + 12 * $1.weekly.count }
+                    + sheets.reduce(0) { $0 + 11 * max($1.days.count, $1.painSeries.count) }
+            }
+        }
+    }
+
+    /// Runs `jobs` on all cores, the longest first, and returns each job's files in job order
+    /// (hashed when `hashing`, else with empty hashes); the first failure in job order is thrown.
     ///
-    /// Each sheet holds an open temporary file until its workbook is closed: when all the
+    /// Each worksheet holds an open temporary file until its workbook is closed: when all the
     /// workbooks at once would pass the open-file limit (raised to the hard limit if need be)
-    /// they are written one at a time, and a workbook that alone would pass it is refused
-    /// before anything is written.
-    static func writeInParallel(_ jobs: [WorkbookJob], root: String) throws {
-        let needs = jobs.map { CaseloadWorkbook.openFilesNeeded(analysis: $0.analysis, options: $0.options) }
+    /// the jobs run one at a time, in order, and a workbook that alone would pass it is refused
+    /// before anything is written. CSV jobs hold one file at a time, within the reserve.
+    static func runInParallel(_ jobs: [OutputJob], root: String, hashing: Bool) throws -> [[OutputFile]] {
+        var needs: [Int] = []
+        for job in jobs {
+            guard case let .workbook(workbook) = job else { continue }
+            needs.append(CaseloadWorkbook.openFilesNeeded(analysis: workbook.analysis, options: workbook.options))
+        }
         let available = CaseloadWorkbook.openFilesAvailable(wanting: needs.reduce(0, +))
-        for (job, need) in zip(jobs, needs) where need > available {
+        var workbookIndex = 0
+        for job in jobs {
+            guard case .workbook = job else { continue }
+            defer { workbookIndex += 1 }
+            guard needs[workbookIndex] > available else { continue }
             throw ExportError(
                 path: root + "/" + job.relativePath,
-                reason: "the workbook needs about \(need) open files but only \(max(0, available)) are available; "
-                    + "raise the limit (ulimit -n)")
+                reason: "the workbook needs about \(needs[workbookIndex]) open files but only \(max(0, available)) "
+                    + "are available; raise the limit (ulimit -n)")
         }
-        let failures = FailureSlots(count: jobs.count)
-        let inParallel = needs.reduce(0, +) <= available
-        DispatchQueue.concurrentPerform(iterations: inParallel ? jobs.count : 0) { index in
-            let job = jobs[index]
+        let results = ResultSlots(count: jobs.count)
+        @Sendable func perform(_ index: Int) {
+            do {
+                results.set(index, .success(try run(jobs[index], root: root, hashing: hashing)))
+            } catch let error as ExportError {
+                results.set(index, .failure(error))
+            } catch {
+                results.set(index, .failure(ExportError(path: root + "/" + jobs[index].relativePath, reason: "\(error)")))
+            }
+        }
+        if needs.reduce(0, +) <= available {
+            let costs = jobs.map(\.estimatedCells)
+            let order = jobs.indices.sorted { (costs[$0], $1) > (costs[$1], $0) }
+            DispatchQueue.concurrentPerform(iterations: order.count) { perform(order[$0]) }
+        } else {
+            for index in jobs.indices where results.firstFailure == nil { perform(index) }
+        }
+        return try results.values()
+    }
+
+    /// Writes one job's files and hashes them (when `hashing`).
+    private static func run(_ job: OutputJob, root: String, hashing: Bool) throws -> [OutputFile] {
+        let written: [String]
+        switch job {
+        case let .csvs(csv):
+            let folder = csv.folder.isEmpty ? root : root + "/" + csv.folder
+            written = try ReportCSV.write(patients: csv.patients, rejected: csv.rejected, to: folder)
+                .map { String($0.dropFirst(root.count + 1)) }
+        case let .workbook(workbook):
             do {
                 try CaseloadWorkbook.write(
-                    analysis: job.analysis, context: job.context, options: job.options,
-                    to: root + "/" + job.relativePath)
+                    analysis: workbook.analysis, context: workbook.context, options: workbook.options,
+                    to: root + "/" + workbook.relativePath)
             } catch {
-                failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
+                throw ExportError(path: root + "/" + workbook.relativePath, reason: "\(error)")
             }
+            written = [workbook.relativePath]
         }
-        if !inParallel {
-            for (index, job) in jobs.enumerated() where failures.first == nil {
-                do {
-                    try CaseloadWorkbook.write(
-                        analysis: job.analysis, context: job.context, options: job.options,
-                        to: root + "/" + job.relativePath)
-                } catch {
-                    failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
-                }
-            }
-        }
-        if let first = failures.first { throw first }
+        guard hashing else { return written.map { OutputFile(path: $0, sha256: "", bytes: 0) } }
+        return try written.map { try OutputFile.hashing($0, in: root) }
     }
 
     /// Keeps glibc from serving libxlsxwriter's large blocks from its heap.
@@ -258,22 +316,34 @@ public enum ReportWriter {
     }
 }
 
-/// Per-job error slots filled from concurrent workers.
-private final class FailureSlots: @unchecked Sendable {
-    private var slots: [ExportError?]
+/// Per-job results filled from concurrent workers.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [Result<[OutputFile], ExportError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ error: ExportError) {
+    func set(_ index: Int, _ result: Result<[OutputFile], ExportError>) {
         lock.lock()
-        slots[index] = error
+        slots[index] = result
         lock.unlock()
     }
 
-    var first: ExportError? {
+    /// The first failure in job order, if any.
+    var firstFailure: ExportError? {
         lock.lock()
         defer { lock.unlock() }
-        return slots.compactMap { $0 }.first
+        for case let .failure(error)? in slots { return error }
+        return nil
+    }
+
+    /// Every job's files in job order; throws the first failure in job order.
+    func values() throws -> [[OutputFile]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots.map { slot in
+            guard let slot else { preconditionFailure("a job did not run") }
+            return try slot.get()
+        }
     }
 }
