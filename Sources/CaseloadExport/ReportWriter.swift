@@ -76,25 +76,17 @@ public enum ReportWriter {
 
     /// Writes every file of the report into an existing, empty folder.
     ///
-    /// CSVs are written first; the workbooks (the run's and one per caseload) are independent,
-    /// so they are written in parallel across cores.
+    /// The files are written as independent jobs spread over the cores: each workbook (the run's
+    /// and one per caseload) is one job, each folder's four CSVs another; every job hashes its
+    /// files for the manifest right after writing them. The workbooks go first, the longest
+    /// first, and the short CSV jobs fill in behind them.
     static func writeContents(
         analysis: CaseloadAnalysis, context: ReportContext, into root: String,
         afterEachFile: (String) throws -> Void
     ) throws -> WrittenReport {
         let fm = FileManager.default
-        var relative: [String] = []
         let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
-        let scratch = temporaryDirectory()
-        var workbooks: [WorkbookJob] = [
-            WorkbookJob(
-                analysis: analysis, context: context,
-                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
-                relativePath: "caseload.xlsx")
-        ]
-
-        relative += try ReportCSV.write(patients: analysis.patients, rejected: context.rejected, to: root)
-            .map { String($0.dropFirst(root.count + 1)) }
+        var csvs = [CSVJob(folder: "", patients: analysis.patients, rejected: context.rejected)]
         for slice in slices {
             let folder = "caseloads/" + slice.slug
             do {
@@ -102,32 +94,72 @@ public enum ReportWriter {
             } catch {
                 throw ExportError(path: root + "/" + folder, reason: "cannot create the caseload folder: \(error.localizedDescription)")
             }
-            relative += try ReportCSV.write(patients: slice.patients, rejected: slice.rejected, to: root + "/" + folder)
-                .map { String($0.dropFirst(root.count + 1)) }
-            var sliceContext = context
-            sliceContext.caseloadName = slice.name
-            sliceContext.rejected = slice.rejected
-            let sliceAnalysis = CaseloadAnalysis(
-                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
-                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
-            workbooks.append(
-                WorkbookJob(
-                    analysis: sliceAnalysis, context: sliceContext,
-                    options: WorkbookOptions(temporaryDirectory: scratch),
-                    relativePath: folder + "/caseload.xlsx"))
+            csvs.append(CSVJob(folder: folder, patients: slice.patients, rejected: slice.rejected))
         }
+        let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
         pinMallocMmapThreshold()
-        try writeInParallel(workbooks, root: root)
-        relative += workbooks.map(\.relativePath)
+        // Outputs in the manifest's order: the run's CSVs, each caseload's CSVs, then the workbooks.
+        let outputs = try runInParallel(csvs.map(OutputJob.csvs) + workbooks.map(OutputJob.workbook), root: root,
+                                        hashing: true).flatMap { $0 }
 
-        for path in relative { try afterEachFile(path) }
-        let outputs = try relative.map { try OutputFile.hashing($0, in: root) }
+        for output in outputs { try afterEachFile(output.path) }
         let manifest = Manifest.document(analysis: analysis, context: context, caseloads: slices, outputs: outputs)
         let manifestPath = root + "/manifest.json"
         guard fm.createFile(atPath: manifestPath, contents: Data((manifest.rendered() + "\n").utf8)) else {
             throw ExportError(path: manifestPath, reason: "cannot write the manifest")
         }
         return WrittenReport(directory: root, caseloads: slices, outputs: outputs)
+    }
+
+    /// The workbooks of a report: the run's (`caseload.xlsx`) and one per caseload slice
+    /// (`caseloads/<slug>/caseload.xlsx`), in that order.
+    static func workbookJobs(analysis: CaseloadAnalysis, context: ReportContext, slices: [CaseloadSlice])
+        -> [WorkbookJob]
+    {
+        let scratch = temporaryDirectory()
+        var jobs = [
+            WorkbookJob(
+                analysis: analysis, context: context,
+                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
+                relativePath: "caseload.xlsx")
+        ]
+        for slice in slices {
+            var sliceContext = context
+            sliceContext.caseloadName = slice.name
+            sliceContext.rejected = slice.rejected
+            let sliceAnalysis = CaseloadAnalysis(
+                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
+                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
+            jobs.append(
+                WorkbookJob(
+                    analysis: sliceAnalysis, context: sliceContext,
+                    options: WorkbookOptions(temporaryDirectory: scratch),
+                    relativePath: "caseloads/" + slice.slug + "/caseload.xlsx"))
+        }
+        return jobs
+    }
+
+    /// Writes only the report's workbooks into `directory` (created), exactly as ``write(analysis:context:to:)``
+    /// does (same jobs, same options, in parallel), with no CSVs, no hashes and no manifest: the
+    /// benchmarks time workbook writing alone with it.
+    /// - Returns: the workbooks' paths relative to `directory`.
+    @_spi(Benchmarks)
+    public static func writeWorkbooks(analysis: CaseloadAnalysis, context: ReportContext, into directory: String)
+        throws -> [String]
+    {
+        let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
+        let jobs = workbookJobs(analysis: analysis, context: context, slices: slices)
+        for job in jobs {
+            let folder = (directory + "/" + job.relativePath as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ExportError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+        pinMallocMmapThreshold()
+        _ = try runInParallel(jobs.map(OutputJob.workbook), root: directory, hashing: false)
+        return jobs.map(\.relativePath)
     }
 
     /// Where libxlsxwriter keeps each worksheet's temporary file while a workbook is written:
@@ -163,45 +195,108 @@ public enum ReportWriter {
         var relativePath: String
     }
 
-    /// Writes the workbooks on all cores; the first failure (in job order) is thrown.
-    ///
-    /// Each sheet holds an open temporary file until its workbook is closed: when all the
-    /// workbooks at once would pass the open-file limit (raised to the hard limit if need be)
-    /// they are written one at a time, and a workbook that alone would pass it is refused
-    /// before anything is written.
-    static func writeInParallel(_ jobs: [WorkbookJob], root: String) throws {
-        let needs = jobs.map { CaseloadWorkbook.openFilesNeeded(analysis: $0.analysis, options: $0.options) }
-        let available = CaseloadWorkbook.openFilesAvailable(wanting: needs.reduce(0, +))
-        for (job, need) in zip(jobs, needs) where need > available {
-            throw ExportError(
-                path: root + "/" + job.relativePath,
-                reason: "the workbook needs about \(need) open files but only \(max(0, available)) are available; "
-                    + "raise the limit (ulimit -n)")
+    /// One folder's four CSVs (`patients.csv`, `followup.csv`, `weekly.csv`, `rejected.csv`).
+    struct CSVJob: Sendable {
+        /// The folder relative to the report root (empty for the root itself); it must exist.
+        var folder: String
+        var patients: [PatientSummary]
+        var rejected: [RejectedRow]
+    }
+
+    /// One independent unit of the writing phase.
+    enum OutputJob: Sendable {
+        case csvs(CSVJob)
+        case workbook(WorkbookJob)
+
+        /// The file or folder an error of this job names, under `root`.
+        func path(in root: String) -> String {
+            switch self {
+            case let .csvs(job): return job.folder.isEmpty ? root : root + "/" + job.folder
+            case let .workbook(job): return root + "/" + job.relativePath
+            }
         }
-        let failures = FailureSlots(count: jobs.count)
-        let inParallel = needs.reduce(0, +) <= available
-        DispatchQueue.concurrentPerform(iterations: inParallel ? jobs.count : 0) { index in
-            let job = jobs[index]
+
+        /// Roughly how long the job takes, in cells written: the longest jobs are started first.
+        var estimatedCells: Int {
+            switch self {
+            case let .csvs(job):
+                // A CSV field costs about a quarter of a workbook cell (medium caseload: the run's
+                // CSVs, 0.67 M fields, took a fifth to a quarter of the time of its workbook, 0.62 M cells).
+                return job.patients.reduce(job.rejected.count * 6) { $0 + 35 + 11 * $1.weekly.count } / 4
+            case let .workbook(job):
+                // Patients, Follow-up and Weekly rows, rejected rows, and the patient sheets' days
+                // (their charts, about a fifth of the writing time, are not counted).
+                let sheets = CaseloadWorkbook.patientsWithSheets(analysis: job.analysis, options: job.options)
+                return job.analysis.patients.reduce(job.context.rejected.count * 6) { $0 + 23 + 12 * $1.weekly.count }
+                    + sheets.reduce(0) { $0 + 11 * max($1.days.count, $1.painSeries.count) }
+            }
+        }
+    }
+
+    /// Runs `jobs` on all cores, the longest first, and returns each job's files in job order
+    /// (hashed when `hashing`, else with empty hashes); the first failure in job order is thrown.
+    ///
+    /// Each worksheet holds an open temporary file until its workbook is closed: when all the
+    /// workbooks at once would pass the open-file limit (raised to the hard limit if need be)
+    /// the jobs run one at a time, in order, and a workbook that alone would pass it is refused
+    /// before anything is written. CSV jobs hold one file at a time, within the reserve.
+    static func runInParallel(_ jobs: [OutputJob], root: String, hashing: Bool) throws -> [[OutputFile]] {
+        var needs: [Int] = []
+        for job in jobs {
+            guard case let .workbook(workbook) = job else { continue }
+            needs.append(CaseloadWorkbook.openFilesNeeded(analysis: workbook.analysis, options: workbook.options))
+        }
+        let available = CaseloadWorkbook.openFilesAvailable(wanting: needs.reduce(0, +))
+        var workbookIndex = 0
+        for job in jobs {
+            guard case .workbook = job else { continue }
+            defer { workbookIndex += 1 }
+            guard needs[workbookIndex] > available else { continue }
+            throw ExportError(
+                path: job.path(in: root),
+                reason: "the workbook needs about \(needs[workbookIndex]) open files but only \(max(0, available)) "
+                    + "are available; raise the limit (ulimit -n)")
+        }
+        let results = ResultSlots(count: jobs.count)
+        @Sendable func perform(_ index: Int) {
+            do {
+                results.set(index, .success(try run(jobs[index], root: root, hashing: hashing)))
+            } catch let error as ExportError {
+                results.set(index, .failure(error))
+            } catch {
+                results.set(index, .failure(ExportError(path: jobs[index].path(in: root), reason: "\(error)")))
+            }
+        }
+        if needs.reduce(0, +) <= available {
+            let costs = jobs.map(\.estimatedCells)
+            let order = jobs.indices.sorted { (costs[$0], $1) > (costs[$1], $0) }
+            DispatchQueue.concurrentPerform(iterations: order.count) { perform(order[$0]) }
+        } else {
+            for index in jobs.indices where results.firstFailure == nil { perform(index) }
+        }
+        return try results.values()
+    }
+
+    /// Writes one job's files and hashes them (when `hashing`).
+    private static func run(_ job: OutputJob, root: String, hashing: Bool) throws -> [OutputFile] {
+        let written: [String]
+        switch job {
+        case let .csvs(csv):
+            let folder = csv.folder.isEmpty ? root : root + "/" + csv.folder
+            written = try ReportCSV.write(patients: csv.patients, rejected: csv.rejected, to: folder)
+                .map { String($0.dropFirst(root.count + 1)) }
+        case let .workbook(workbook):
             do {
                 try CaseloadWorkbook.write(
-                    analysis: job.analysis, context: job.context, options: job.options,
-                    to: root + "/" + job.relativePath)
+                    analysis: workbook.analysis, context: workbook.context, options: workbook.options,
+                    to: root + "/" + workbook.relativePath)
             } catch {
-                failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
+                throw ExportError(path: root + "/" + workbook.relativePath, reason: "\(error)")
             }
+            written = [workbook.relativePath]
         }
-        if !inParallel {
-            for (index, job) in jobs.enumerated() where failures.first == nil {
-                do {
-                    try CaseloadWorkbook.write(
-                        analysis: job.analysis, context: job.context, options: job.options,
-                        to: root + "/" + job.relativePath)
-                } catch {
-                    failures.set(index, ExportError(path: root + "/" + job.relativePath, reason: "\(error)"))
-                }
-            }
-        }
-        if let first = failures.first { throw first }
+        guard hashing else { return written.map { OutputFile(path: $0, sha256: "", bytes: 0) } }
+        return try written.map { try OutputFile.hashing($0, in: root) }
     }
 
     /// Keeps glibc from serving libxlsxwriter's large blocks from its heap.
@@ -224,22 +319,34 @@ public enum ReportWriter {
     }
 }
 
-/// Per-job error slots filled from concurrent workers.
-private final class FailureSlots: @unchecked Sendable {
-    private var slots: [ExportError?]
+/// Per-job results filled from concurrent workers.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [Result<[OutputFile], ExportError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ error: ExportError) {
+    func set(_ index: Int, _ result: Result<[OutputFile], ExportError>) {
         lock.lock()
-        slots[index] = error
+        slots[index] = result
         lock.unlock()
     }
 
-    var first: ExportError? {
+    /// The first failure in job order, if any.
+    var firstFailure: ExportError? {
         lock.lock()
         defer { lock.unlock() }
-        return slots.compactMap { $0 }.first
+        for case let .failure(error)? in slots { return error }
+        return nil
+    }
+
+    /// Every job's files in job order; throws the first failure in job order.
+    func values() throws -> [[OutputFile]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots.map { slot in
+            guard let slot else { preconditionFailure("a job did not run") }
+            return try slot.get()
+        }
     }
 }

@@ -1,5 +1,5 @@
 import CaseloadAnalytics
-import CaseloadExport
+@_spi(Benchmarks) import CaseloadExport
 import CaseloadImport
 import CaseloadModel
 import Foundation
@@ -88,6 +88,15 @@ public enum Phases {
         try CaseloadWorkbook.write(
             analysis: analysis, context: context, options: WorkbookOptions(multiCaseload: clinicians.count > 1),
             to: path)
+    }
+
+    /// Writes every workbook of the report (the run's and one per caseload) into `directory`, in
+    /// parallel, exactly as ``writeReport(_:_:to:)`` does, without the CSVs and the manifest.
+    /// - Returns: the workbooks' paths relative to `directory`.
+    public static func writeWorkbooks(_ analysis: CaseloadAnalysis, _ context: ReportContext, to directory: String)
+        throws -> [String]
+    {
+        try ReportWriter.writeWorkbooks(analysis: analysis, context: context, into: directory)
     }
 
     /// Writes the whole report folder (every CSV and workbook, all caseloads, manifest) into `directory`.

@@ -2,7 +2,8 @@
 // and prints one JSON line with its wall and CPU seconds (setup excluded), for `make bench`
 // (which wraps it in /usr/bin/time -v for peak RSS).
 //
-// Phases: ingest-csv, ingest-json, analyse, import-analyse, write-csv, write-xlsx, write-report.
+// Phases: ingest-csv, ingest-json, analyse, import-analyse, write-csv, write-xlsx, write-workbooks
+// (every workbook of the report, in parallel, as review writes them), write-report.
 import CaseloadAnalytics
 import CaseloadPhases
 import Foundation
@@ -58,7 +59,7 @@ do {
         extra["rows"] = Double(r.totals.rowsRead)
         extra["bytes"] = Double(BenchInput.size(of: input.logsCSV))
         extra["patients"] = Double(a.patients.count)
-    case "write-csv", "write-xlsx", "write-report":
+    case "write-csv", "write-xlsx", "write-workbooks", "write-report":
         guard let imported, let analysis = preAnalysis else { exit(3) }
         let context = Phases.context(imported, analysis: analysis)
         try? FileManager.default.removeItem(atPath: out)
@@ -67,6 +68,7 @@ do {
         case "write-xlsx":
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try Phases.writeXLSX(analysis, context, to: out + "/caseload.xlsx")
+        case "write-workbooks": extra["workbooks"] = Double(try Phases.writeWorkbooks(analysis, context, to: out).count)
         default: _ = try Phases.writeReport(analysis, context, to: out)
         }
         extra["patients"] = Double(analysis.patients.count)

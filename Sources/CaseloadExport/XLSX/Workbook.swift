@@ -1,4 +1,5 @@
 import CXLSXWriter
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,25 +18,75 @@ struct DocumentProperties: Sendable, Hashable {
 }
 
 /// The look of a cell. Formats are created once per distinct style and cached by the workbook.
+///
+/// A style is a small handle: its attributes are interned once, process-wide, when it is made
+/// (styles are `static let`s, made once), so writing a cell copies an integer and the workbook
+/// finds the cell's format by index instead of hashing the attributes for every cell.
 struct CellStyle: Hashable, Sendable {
     enum Align: Hashable, Sendable { case general, left, center, right }
 
-    var bold = false
-    var italic = false
-    var underline = false
-    var fontSize: Double?
-    /// 0xRRGGBB.
-    var fontColor: UInt32?
-    /// Solid fill, 0xRRGGBB.
-    var fill: UInt32?
-    var numberFormat: String?
-    var align: Align = .general
-    var verticalTop = false
-    var wrap = false
-    /// Thin bottom border in this colour.
-    var bottomBorder: UInt32?
+    /// What a style looks like.
+    struct Attributes: Hashable, Sendable {
+        var bold = false
+        var italic = false
+        var underline = false
+        var fontSize: Double?
+        /// 0xRRGGBB.
+        var fontColor: UInt32?
+        /// Solid fill, 0xRRGGBB.
+        var fill: UInt32?
+        var numberFormat: String?
+        var align: Align = .general
+        var verticalTop = false
+        var wrap = false
+        /// Thin bottom border in this colour.
+        var bottomBorder: UInt32?
+    }
+
+    /// The attributes' index in ``CellStyle/table``: equal attributes, equal index.
+    let index: Int
+
+    init(
+        bold: Bool = false, italic: Bool = false, underline: Bool = false, fontSize: Double? = nil,
+        fontColor: UInt32? = nil, fill: UInt32? = nil, numberFormat: String? = nil, align: Align = .general,
+        verticalTop: Bool = false, wrap: Bool = false, bottomBorder: UInt32? = nil
+    ) {
+        index = CellStyle.table.intern(
+            Attributes(
+                bold: bold, italic: italic, underline: underline, fontSize: fontSize, fontColor: fontColor,
+                fill: fill, numberFormat: numberFormat, align: align, verticalTop: verticalTop, wrap: wrap,
+                bottomBorder: bottomBorder))
+    }
+
+    /// The style's attributes.
+    var attributes: Attributes { CellStyle.table[index] }
 
     static let plain = CellStyle()
+
+    /// Every distinct style made so far, process-wide.
+    static let table = StyleTable()
+
+    /// Interned ``Attributes``, safe to use from any thread.
+    final class StyleTable: @unchecked Sendable {
+        private var all: [Attributes] = []
+        private var indices: [Attributes: Int] = [:]
+        private let lock = NSLock()
+
+        func intern(_ attributes: Attributes) -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            if let index = indices[attributes] { return index }
+            all.append(attributes)
+            indices[attributes] = all.count - 1
+            return all.count - 1
+        }
+
+        subscript(index: Int) -> Attributes {
+            lock.lock()
+            defer { lock.unlock() }
+            return all[index]
+        }
+    }
 }
 
 /// A cell rectangle on a named sheet, 0-based and inclusive.
@@ -66,7 +117,8 @@ final class Workbook {
     let maxRows: Int
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var tmpdirCString: UnsafeMutablePointer<CChar>?
-    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    /// Formats made so far, by ``CellStyle/index`` (nil: not made yet in this workbook).
+    @exclusivity(unchecked) private var formats: [UnsafeMutablePointer<lxw_format>?] = []
     private var names = SheetNamer()
     private(set) var worksheets: [Worksheet] = []
 
@@ -169,8 +221,15 @@ final class Workbook {
     /// The cached format for a style (created on first use).
     func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
         guard let style else { return nil }
-        if let existing = formats[style] { return existing }
+        if style.index < formats.count, let existing = formats[style.index] { return existing }
+        return makeFormat(style)
+    }
+
+    /// Creates the format of a style not used in this workbook yet (formats are numbered in
+    /// order of first use, so the same cells give the same styles part).
+    private func makeFormat(_ cellStyle: CellStyle) -> UnsafeMutablePointer<lxw_format>? {
         guard let format = workbook_add_format(live) else { return nil }
+        let style = cellStyle.attributes
         if style.bold { format_set_bold(format) }
         if style.italic { format_set_italic(format) }
         if style.underline { format_set_underline(format, UInt8(LXW_UNDERLINE_SINGLE.rawValue)) }
@@ -193,7 +252,8 @@ final class Workbook {
             format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
             format_set_bottom_color(format, lxw_color_t(border))
         }
-        formats[style] = format
+        if formats.count <= cellStyle.index { formats += Array(repeating: nil, count: cellStyle.index + 1 - formats.count) }
+        formats[cellStyle.index] = format
         return format
     }
 
@@ -242,7 +302,8 @@ struct Worksheet {
     fileprivate let handle: UnsafeMutablePointer<lxw_worksheet>
     /// The sheet's name as written into the workbook.
     let name: String
-    unowned let workbook: Workbook
+    /// Unowned without reference counting: a sheet handle never outlives its workbook (see ``Workbook``).
+    unowned(unsafe) let workbook: Workbook
 
     /// Rows this sheet may hold.
     var maxRows: Int { workbook.maxRows }

@@ -79,14 +79,14 @@ struct Layout {
         try sheet.write("Summary", row: row, col: 0, style: .section)
         try sheet.writeBlank(row: row, col: 1, style: .section)
         row += 1
-        let changes = all.compactMap(\.painChange)
+        let changes = all.compactMap { $0.painChange }
         let summary: [(String, CellValue)] = [
             ("Caseload", .text(context.caseloadName)),
             ("As of", .date(asOf.excelSerial)),
             ("Patients", .int(all.count)),
-            ("Active this week", .int(all.filter(isActiveThisWeek).count)),
-            ("Needing follow-up", .int(all.filter(\.needsFollowUp).count)),
-            ("New follow-ups this week", .int(all.filter(\.hasNewFollowUp).count)),
+            ("Active this week", .int(all.count(where: { isActiveThisWeek($0) }))),
+            ("Needing follow-up", .int(all.count(where: { $0.needsFollowUp }))),
+            ("New follow-ups this week", .int(all.count(where: { $0.hasNewFollowUp }))),
             ("Median pain change (points)", .number(median(changes), .signedOneDecimal)),
         ]
         for (label, value) in summary {
@@ -107,7 +107,7 @@ struct Layout {
         row += 1
         try sheet.writeHeader(row: row, ["Band", "Patients"])
         row += 1
-        let adherence = all.map(\.adherencePct)
+        let adherence = all.map { $0.adherencePct }
         let bands: [(String, Int)] = [
             ("Below 50 %", adherence.filter { ($0 ?? 100) < 50 }.count),
             ("50–79 %", adherence.filter { $0.map { $0 >= 50 && $0 < 80 } ?? false }.count),
@@ -128,7 +128,7 @@ struct Layout {
         row += 1
         let reasonFirst = row
         for reason in FollowUpReason.allCases {
-            let count = all.filter { $0.followUp.contains { $0.reason == reason } }.count
+            let count = all.count(where: { $0.followUp.contains { $0.reason == reason } })
             try sheet.write(row: row, [.text(WorkbookText.label(reason)), .int(count)])
             row += 1
         }
@@ -143,7 +143,7 @@ struct Layout {
         chart.hideLegend()
         chart.categoryAxis(reversed: true)
         // Whole-patient steps while the bars are short; no bar can exceed the patients needing follow-up.
-        let needing = all.filter(\.needsFollowUp).count
+        let needing = all.count(where: { $0.needsFollowUp })
         chart.valueAxis(min: 0, majorUnit: needing <= 10 ? 1 : nil, numberFormat: "0")
         try sheet.insertChart(chart, row: adherenceSection, col: 3, xScale: 1.3, yScale: 1.25)
 
@@ -156,8 +156,9 @@ struct Layout {
                 ["Clinician", "Patients", "Active this week", "Needing follow-up", "New follow-ups",
                  "Median pain change"], tall: true)
             row += 1
-            var groups: [String: [PatientSummary]] = [:]
-            for patient in all { groups[patient.clinician ?? "", default: []].append(patient) }
+            // Each clinician's patients as indices into `all` (no summary copied).
+            var groups: [String: [Int]] = [:]
+            for index in all.indices { groups[all[index].clinician ?? "", default: []].append(index) }
             let names = groups.keys.sorted { a, b in
                 if a.isEmpty != b.isEmpty { return !a.isEmpty }  // Unassigned last
                 return a < b
@@ -167,10 +168,10 @@ struct Layout {
                 try sheet.write(row: row, [
                     .text(name.isEmpty ? "Unassigned" : name),
                     .int(group.count),
-                    .int(group.filter(isActiveThisWeek).count),
-                    .int(group.filter(\.needsFollowUp).count),
-                    .int(group.filter(\.hasNewFollowUp).count),
-                    .number(median(group.compactMap(\.painChange)), .signedOneDecimal),
+                    .int(group.count(where: { isActiveThisWeek(all[$0]) })),
+                    .int(group.count(where: { all[$0].needsFollowUp })),
+                    .int(group.count(where: { all[$0].hasNewFollowUp })),
+                    .number(median(group.compactMap { all[$0].painChange }), .signedOneDecimal),
                 ])
                 row += 1
             }
@@ -187,8 +188,11 @@ struct Layout {
         try sheet.setColumns(3, 3, width: 7)
         try sheet.setColumns(4, 4, width: 30)
         try sheet.setColumns(5, 5, width: 90)
-        let list = analysis.patients.filter(\.needsFollowUp)
-            .sorted { ($0.priority ?? Int.max, $0.patientID) < ($1.priority ?? Int.max, $1.patientID) }
+        // The patients to call as indices into `all`, most urgent first (no summary copied).
+        let all = analysis.patients
+        let list = all.indices.filter { all[$0].needsFollowUp }.sorted {
+            (all[$0].priority ?? Int.max, all[$0].patientID) < (all[$1].priority ?? Int.max, all[$1].patientID)
+        }
         try sheet.write("Follow-up: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
         try sheet.write(
             "\(list.count) patients to call, most urgent first. NEW: a reason that did not hold a week ago. "
@@ -210,7 +214,7 @@ struct Layout {
             return
         }
         let end = try sheet.writeRows(from: headerRow + 1, count: list.count, what: "patients") { index, row in
-            let patient = list[index]
+            let patient = all[list[index]]
             let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
             let details = patient.followUp.map { WorkbookText.label($0.reason) + ": " + $0.explanation }
             var cells: [CellValue] = [.int(patient.priority, .topCentered)]
@@ -222,10 +226,11 @@ struct Layout {
             }
             cells.append(.text(patient.clinician, .top))
             cells.append(patient.hasNewFollowUp ? .text("NEW", .newMarker) : .empty)
-            cells.append(.text(reasons.joined(separator: "; "), .wrapped))
+            let reasonText = reasons.joined(separator: "; ")
+            cells.append(.text(reasonText, .wrapped))
             cells.append(.text(details.joined(separator: "\n"), .wrapped))
             // Wrapped text: size the row to its lines (neither Excel nor LibreOffice does it on load).
-            let reasonLines = reasons.joined(separator: "; ").count / 32 + 1
+            let reasonLines = reasonText.count / 32 + 1
             let detailLines = details.map { $0.count / 100 + 1 }.reduce(0, +)
             try sheet.setRow(row, height: 15 * Double(max(1, reasonLines, detailLines)))
             try sheet.write(row: row, cells)
@@ -311,8 +316,12 @@ struct Layout {
     static let heatMapMaxWeeks = 104
 
     private func writeWeekly(_ sheet: Worksheet) throws {
-        let list = analysis.patients.sorted { $0.patientID < $1.patientID }
-        let allWeeks = Set(list.flatMap { $0.weekly.map(\.week) }).sorted()
+        // Patients in ID order, as indices: no copy of any summary.
+        let patients = analysis.patients
+        let list = patients.indices.sorted { patients[$0].patientID < patients[$1].patientID }
+        var weekSet = Set<ISOWeek>()
+        for patient in patients { for week in patient.weekly { weekSet.insert(week.week) } }
+        let allWeeks = weekSet.sorted()
         let weeks = Array(allWeeks.suffix(Layout.heatMapMaxWeeks))
         try sheet.setColumns(0, 0, width: 14)
         try sheet.setColumns(1, max(1, max(weeks.count, 10)), width: 10)
@@ -337,9 +346,8 @@ struct Layout {
         let heatFirst = row
         let columnOf = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0 + 1) })
         for index in 0..<heatRows {
-            let patient = list[index]
-            try sheet.write(patient.patientID, row: row, col: 0)
-            for summary in patient.weekly {
+            try sheet.write(patients[list[index]].patientID, row: row, col: 0)
+            for summary in patients[list[index]].weekly {
                 guard let col = columnOf[summary.week], let pct = summary.adherencePct else { continue }
                 try sheet.write(number: pct / 100, row: row, col: col, style: .percent)
             }
@@ -364,11 +372,17 @@ struct Layout {
         try sheet.writeHeader(row: row, headers, tall: true)
         let tableHeader = row
         row += 1
-        let rows = list.flatMap { p in p.weekly.map { (p.patientID, $0) } }
+        // (patient, week) index pairs in table order; each distinct ISO week is formatted once.
+        var rows: [(patient: Int, week: Int)] = []
+        for p in list { for w in patients[p].weekly.indices { rows.append((p, w)) } }
+        var weekNames: [ISOWeek: String] = [:]
+        for week in allWeeks { weekNames[week] = week.description }
         let end = try sheet.writeRows(from: row, count: rows.count, what: "weekly rows") { index, r in
-            let (id, w) = rows[index]
+            let w = patients[rows[index].patient].weekly[rows[index].week]
             try sheet.write(row: r, [
-                .text(id), .text(w.week.description), .int(w.sessionDays), .number(w.sessionsPrescribed, .oneDecimal),
+                .text(patients[rows[index].patient].patientID), .text(weekNames[w.week] ?? w.week.description),
+                .int(w.sessionDays),
+                .number(w.sessionsPrescribed, .oneDecimal),
                 .number(w.adherencePct.map { $0 / 100 }, .percent), .number(w.minutes, .integer),
                 .number(w.painMean, .oneDecimal), .number(w.painMax, .oneDecimal),
                 .number(w.painDuringMedian, .oneDecimal), .int(w.strengthDays), .int(w.mobilityDays),
