@@ -159,19 +159,27 @@ public struct CaseloadImporter: Sendable {
     /// Records (or rows) per batch handed from one stage of the CSV pipeline to the next.
     static let pipelineBatchSize = 2048
 
-    /// Reads a CSV log in three stages on their own threads: a reading thread (file, SHA-256,
-    /// tokenizer), a parsing thread (row validation) and the calling thread (duplicates and
-    /// folding, in file order), joined by bounded ``BatchChannel``s. The stages cost about the
-    /// same (BENCHMARKS.md), so both cores stay busy; rows are still accounted one by one in
-    /// file order, exactly as a single thread would.
+    /// Reads a CSV log in stages on their own threads, joined by bounded ``BatchChannel``s:
+    /// a reading thread (file, SHA-256, tokenizer) hands batches of records alternately to two
+    /// parsing threads (row validation), and the calling thread takes their rows back in the
+    /// same alternation (so in file order) for the accounting (duplicates, folding). Validation
+    /// is the costliest stage (BENCHMARKS.md), so it runs twice over; every row is still
+    /// accounted one by one in file order, exactly as a single thread would.
+    ///
+    /// Both parsers read the header (the reader sends it to each first); each batch's file
+    /// notes (Windows-1252 fields, short rows, ambiguous dates) travel with its rows and are
+    /// merged in file order, so the warnings are the same as one parser's.
     private func readCSVLog(_ path: String, state: inout ImportState) throws -> InputSummary {
         typealias ReadInfo = (dialect: CSVDialect, sha256: String, bytes: Int)
-        let records = BatchChannel<RecordBatch>(capacity: 4)
-        let outcomes = BatchChannel<[RowOutcome]>(capacity: 4)
+        // Two parsing lanes: with one, validation was the critical path (ingest 0.59 s best of 4
+        // on the medium caseload, against 0.52 s with two; BENCHMARKS.md).
+        let lanes = 2
+        let records = (0..<lanes).map { _ in BatchChannel<RecordBatch>(capacity: 3) }
+        let outcomes = (0..<lanes).map { _ in BatchChannel<ParsedBatch>(capacity: 3) }
         let dialect = HandOff<CSVDialect>()
         let accounted = SharedCount()
         let reading = HandOff<Result<ReadInfo, any Error>>()
-        let parsing = HandOff<Result<LogRowParser, any Error>>()
+        let parsing = (0..<lanes).map { _ in HandOff<Result<LogRowParser, any Error>>() }
         let stagesDone = DispatchSemaphore(value: 0)
         let importer = self
         let batchSize = CaseloadImporter.pipelineBatchSize
@@ -179,82 +187,106 @@ public struct CaseloadImporter: Sendable {
         let reader = Thread {
             reading.value = Result {
                 var batch = RecordBatch()
+                var lane = 0
+                var sawHeader = false
                 let info = try importer.streamCSV(path, rowsSoFar: { accounted.value }, reportsDone: false) {
                     record, found in
-                    // Written before the first batch is sent; the channel's lock orders the read.
-                    if batch.isEmpty && dialect.value == nil { dialect.value = found }
+                    guard sawHeader else {
+                        // Written before the header is sent; the channel's lock orders the reads.
+                        dialect.value = found
+                        sawHeader = true
+                        for channel in records {
+                            var header = RecordBatch()
+                            header.append(record)
+                            channel.send(&header)
+                        }
+                        return
+                    }
                     batch.append(record)
                     if batch.count == batchSize {
-                        records.send(&batch)
-                        if records.wasAbandoned { throw PipelineAbandoned() }
+                        records[lane].send(&batch)
+                        if records[lane].wasAbandoned { throw PipelineAbandoned() }
+                        lane = (lane + 1) % lanes
                     }
                 }
-                if !batch.isEmpty { records.send(&batch) }
+                if !batch.isEmpty { records[lane].send(&batch) }
                 return info
             }
-            records.finish()
+            for channel in records { channel.finish() }
             stagesDone.signal()
         }
-        let parser = Thread {
-            parsing.value = Result {
-                var parser: LogRowParser?
-                var rows: [RowOutcome] = []
-                var record = CSVRecord()
-                while var batch = records.receive() {
-                    try batch.forEachView { index, view in
-                        if let outcome = parser?.parse(view) {  // read where it lies; mutates in place
-                            rows.append(outcome)
-                        } else {
-                            batch.unpack(index, into: &record)
-                            parser = try LogRowParser(
-                                header: record, file: path, cells: importer.cellParser(for: dialect.value?.delimiter))
-                        }
+        let parsers = (0..<lanes).map { lane in
+            Thread {
+                parsing[lane].value = Result {
+                    // The first batch on each lane holds only the header.
+                    guard var first = records[lane].receive() else {
+                        throw ImportError(file: path, reason: "the file has no header line")
                     }
-                    records.recycle(&batch)
-                    if rows.count >= batchSize { outcomes.send(&rows) }
+                    var header = CSVRecord()
+                    first.unpack(0, into: &header)
+                    records[lane].recycle(&first)
+                    var parser = try LogRowParser(
+                        header: header, file: path, cells: importer.cellParser(for: dialect.value?.delimiter))
+                    var parsed = ParsedBatch()
+                    while var batch = records[lane].receive() {
+                        batch.forEachView { _, view in parsed.rows.append(parser.parse(view)) }  // read where it lies
+                        records[lane].recycle(&batch)
+                        parsed.notes = parser.takeNotes()
+                        outcomes[lane].send(&parsed)
+                    }
+                    return parser
                 }
-                if !rows.isEmpty { outcomes.send(&rows) }
-                guard let parser else { throw ImportError(file: path, reason: "the file has no header line") }
-                return parser
+                if case .failure = parsing[lane].value { records[lane].abandon() }
+                outcomes[lane].finish()
+                stagesDone.signal()
             }
-            if case .failure = parsing.value { records.abandon() }
-            outcomes.finish()
-            stagesDone.signal()
         }
         reader.start()
-        parser.start()
+        for thread in parsers { thread.start() }
         var counts = RowCounts()
-        while var batch = outcomes.receive() {
+        var notes = ReadNotes()
+        var lane = 0
+        while var parsed = outcomes[lane].receive() {
             let before = counts.rowsRead
-            for index in batch.indices {
+            for index in parsed.rows.indices {
                 // Moved out (a blank left behind), not copied: no retain and release per string.
                 var outcome = RowOutcome.blank
-                swap(&outcome, &batch[index])
+                swap(&outcome, &parsed.rows[index])
                 state.account(outcome, counts: &counts)
             }
+            notes.append(parsed.notes)
             accounted.add(counts.rowsRead - before)
-            outcomes.recycle(&batch)
+            outcomes[lane].recycle(&parsed)
+            lane = (lane + 1) % lanes
         }
-        stagesDone.wait()
-        stagesDone.wait()
-        guard let read = reading.value, let parsed = parsing.value else {
+        // After a failure a lane may still hold batches: drain them so every thread can finish.
+        for channel in outcomes { while channel.receive() != nil {} }
+        for _ in 0...lanes { stagesDone.wait() }
+        guard let read = reading.value else {
             throw ImportError(file: path, reason: "a reading thread ended without a result")
         }
-        // The reading stage's failure (unreadable, empty, binary file) explains the parser's,
-        // unless the reading stopped because the parser gave up (a bad header).
+        let parsed = try parsing.map { lane -> Result<LogRowParser, any Error> in
+            guard let result = lane.value else {
+                throw ImportError(file: path, reason: "a parsing thread ended without a result")
+            }
+            return result
+        }
+        // The reading stage's failure (unreadable, empty, binary file) explains the parsers',
+        // unless the reading stopped because the parsers gave up (a bad header).
         let info: ReadInfo
         do {
             info = try read.get()
         } catch is PipelineAbandoned {
-            _ = try parsed.get()
+            for result in parsed { _ = try result.get() }
             throw ImportError(file: path, reason: "the file was not read to its end")
         }
-        let rowParser = try parsed.get()
+        let rowParser = try parsed[0].get()
+        for result in parsed.dropFirst() { _ = try result.get() }
         progress?(ImportProgress(path: path, bytesRead: info.bytes, rowsRead: counts.rowsRead, isDone: true))
         return InputSummary(
             path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
-            dialect: dialectString(info.dialect, windows1252: rowParser.notes.nonUTF8Fields > 0), counts: counts,
-            warnings: rowParser.notes.warnings, ignoredColumns: rowParser.columns.ignoredColumns)
+            dialect: dialectString(info.dialect, windows1252: notes.nonUTF8Fields > 0), counts: counts,
+            warnings: notes.warnings, ignoredColumns: rowParser.columns.ignoredColumns)
     }
 
     private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {

@@ -85,6 +85,18 @@ struct ReadNotes: Sendable {
         ambiguousDates += 1
     }
 
+    /// Adds the notes of rows that come after these in the file (first lines kept from the earliest).
+    mutating func append(_ later: ReadNotes) {
+        if nonUTF8Fields == 0 { firstNonUTF8Line = later.firstNonUTF8Line }
+        nonUTF8Fields += later.nonUTF8Fields
+        shortRows += later.shortRows
+        if ambiguousDates == 0 {
+            firstAmbiguousDate = later.firstAmbiguousDate
+            firstAmbiguousLine = later.firstAmbiguousLine
+        }
+        ambiguousDates += later.ambiguousDates
+    }
+
     /// The file warnings these counters call for.
     var warnings: [String] {
         var out: [String] = []

@@ -161,6 +161,12 @@ struct LogRowParser {
         fields = columns.known.map { $0.flatMap { LogField(rawValue: $0) } }
     }
 
+    /// The notes gathered since the last call (the parser starts afresh).
+    mutating func takeNotes() -> ReadNotes {
+        defer { notes = ReadNotes() }
+        return notes
+    }
+
     /// Validates one record.
     mutating func parse(_ record: CSVRecord) -> RowOutcome {
         record.withView { parse($0) }

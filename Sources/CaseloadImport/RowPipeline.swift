@@ -15,9 +15,10 @@ extension Array: PipelineBatch {
 
 /// A bounded hand-off of batches from one producer thread to one consumer thread.
 ///
-/// The CSV importer runs three stages joined by two channels: a reading thread tokenizes,
-/// a parsing thread validates rows, and the calling thread does the row accounting
-/// (duplicates, folding into the builder) in file order, exactly as a single thread would.
+/// The CSV importer runs its stages joined by channels: a reading thread tokenizes, two
+/// parsing threads validate rows (each fed every other batch through a channel of its own),
+/// and the calling thread does the row accounting (duplicates, folding into the builder) in
+/// file order, exactly as a single thread would.
 /// At most `capacity` batches wait in each channel, so memory stays bounded, and emptied
 /// batches go back to the producer (``recycle(_:)``), so the same few buffers go round.
 final class BatchChannel<Batch: PipelineBatch>: @unchecked Sendable {
@@ -192,5 +193,20 @@ struct RecordBatch: PipelineBatch {
                 }
             }
         }
+    }
+}
+
+/// One batch of rows validated by a parsing thread, with the file notes they gave.
+struct ParsedBatch: PipelineBatch {
+    var rows: [RowOutcome] = []
+    var notes = ReadNotes()
+
+    init() {}
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    mutating func clear() {
+        rows.removeAll(keepingCapacity: true)
+        notes = ReadNotes()
     }
 }

@@ -75,6 +75,43 @@ import Testing
         #expect(input.dialect == "delimiter=',' encoding=UTF-8+Windows-1252 newline=LF")
     }
 
+    /// A file long enough to go through both parsing lanes in many batches: rows come back in
+    /// file order and each file note counts every batch, with the first line from the earliest.
+    @Test func longFileKeepsRowOrderAndMergesNotesAcrossBatches() throws {
+        let folder = try TemporaryFolder()
+        var bytes = Array("patient_id,date,exercise,sets,notes\n".utf8)
+        let rows = 5 * CaseloadImporter.pipelineBatchSize + 17
+        let windows1252Lines: Set<Int> = [3_000, 7_000, 9_500]  // physical lines, in three different batches
+        let shortLines: Set<Int> = [2_100, 6_200]
+        let ambiguousLines: Set<Int> = [4_500, 10_001]
+        for i in 0..<rows {
+            let line = i + 2
+            let date = ambiguousLines.contains(line) ? "03/04/2026" : "2026-03-\(String(format: "%02d", i % 28 + 1))"
+            if shortLines.contains(line) {
+                bytes += Array("P\(i),\(date),bridge\n".utf8)
+                continue
+            }
+            bytes += Array("P\(i),\(date),bridge,\(i % 5),".utf8)
+            bytes += windows1252Lines.contains(line) ? [0x63, 0x61, 0x66, 0xE9] : Array("n\(i)".utf8)
+            bytes += [0x0A]
+        }
+        let path = try folder.write("long.csv", bytes)
+        let (result, entries) = try importLogs([path])
+        let input = try #require(result.inputs.first)
+        #expect(input.counts == RowCounts(rowsRead: rows, rowsAccepted: rows - 2, rowsRejected: 2))
+        #expect(result.rejected.map(\.line) == ambiguousLines.sorted())
+        // Accepted rows in file order: patient numbers rise, skipping only the rejected lines.
+        let expected = (0..<rows).filter { !ambiguousLines.contains($0 + 2) }.map { "P\($0)" }
+        #expect(entries.map(\.patientID) == expected)
+        #expect(entries.filter { $0.notes == "café" }.count == 3)
+        #expect(
+            input.warnings == [
+                "3 fields were not UTF-8 (first at line 3000); read as Windows-1252",
+                "2 rows have fewer fields than the header; missing cells read as empty",
+                "2 dates are not YYYY-MM-DD (first: 03/04/2026 at line 4500); pass --date-format DD/MM/YYYY or MM/DD/YYYY",
+            ])
+    }
+
     @Test func raggedRows() throws {
         let path = try Fixture.path("log_ragged.csv")
         let (result, entries) = try importLogs([path])
