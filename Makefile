@@ -46,7 +46,7 @@ bench: release
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q duckdb pandas scipy xlsxwriter
 	$(SWIFT) build -c release --package-path Benchmarks --product caseload-phases
-	cc -O2 -o Benchmarks/.build/xlsx_floor Benchmarks/anchors/xlsx_floor.c $$(pkg-config --cflags --libs xlsxwriter)
+	cc -O2 -pthread -o Benchmarks/.build/xlsx_floor Benchmarks/anchors/xlsx_floor.c $$(pkg-config --cflags --libs xlsxwriter)
 	$(BENCH_VENV)/bin/python Benchmarks/bench.py --sizes $(BENCH_SIZES) \
 		--caseload $$($(SWIFT) build -c release --show-bin-path)/caseload \
 		--phases $$($(SWIFT) build -c release --package-path Benchmarks --show-bin-path)/caseload-phases \

@@ -73,6 +73,19 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
             try? FileManager.default.removeItem(atPath: scratch + "-xlsx")
         }
+        Benchmark("Write all workbooks (\(size))") { benchmark in
+            let imported = try Phases.ingest(log: input.logsCSV, roster: input.roster)
+            let analysis = try Phases.analyse(imported, records: Phases.records(imported))
+            let context = Phases.context(imported, analysis: analysis)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                try? FileManager.default.removeItem(atPath: scratch + "-workbooks")
+                try FileManager.default.createDirectory(atPath: scratch + "-workbooks", withIntermediateDirectories: true)
+                blackHole(try Phases.writeWorkbooks(analysis, context, to: scratch + "-workbooks"))
+            }
+            benchmark.stopMeasurement()
+            try? FileManager.default.removeItem(atPath: scratch + "-workbooks")
+        }
         Benchmark("Write whole report (\(size))") { benchmark in
             let imported = try Phases.ingest(log: input.logsCSV, roster: input.roster)
             let analysis = try Phases.analyse(imported, records: Phases.records(imported))
