@@ -41,7 +41,8 @@ public struct CaseloadImporter: Sendable {
     public var options: ImportOptions
     /// Called after each chunk (1 MiB) of a log or roster file is consumed, and once when the
     /// file is done, never per row; `nil` (the default) costs nothing. The CLI draws its
-    /// progress bar from it.
+    /// progress bar from it. For a CSV log the chunk reports come from the importer's reading
+    /// thread and the last one from the calling thread, never two at once.
     public var progress: (@Sendable (ImportProgress) -> Void)?
 
     /// Creates an importer with `options`.
@@ -271,13 +272,16 @@ public struct CaseloadImporter: Sendable {
             }
             return result
         }
-        // The reading stage's failure (unreadable, empty, binary file) explains the parsers',
-        // unless the reading stopped because the parsers gave up (a bad header).
+        // Once the header was read, a parser's failure is the header's (both parsers read the same
+        // one): it is the first thing wrong with the file, whatever the reading met after it. Before
+        // that, the reading stage's failure (unreadable, empty, binary file) explains the parsers'.
+        if dialect.value != nil {
+            for result in parsed { _ = try result.get() }
+        }
         let info: ReadInfo
         do {
             info = try read.get()
         } catch is PipelineAbandoned {
-            for result in parsed { _ = try result.get() }
             throw ImportError(file: path, reason: "the file was not read to its end")
         }
         let rowParser = try parsed[0].get()

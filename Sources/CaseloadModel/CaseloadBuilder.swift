@@ -8,7 +8,8 @@ public struct CaseloadBuilder: Sendable {
     /// in `days`, 24 bits), the result (1 bit) and 39 bits of the session's hash (Swift's
     /// `Hasher`, seeded per process). Two different sessions of one day with the same result
     /// share a key with probability 2⁻³⁹ (then the second is not counted); a set of these keys
-    /// takes 8 bytes an outcome, where one holding the session strings took about 30.
+    /// takes 8 bytes an outcome, where one holding the session strings took about 30. A patient
+    /// has fewer than 2¹⁷ days (dates lie in 1900–2199), well within the 24 bits of the day.
     private struct ReadinessOutcome: Hashable, Sendable {
         let key: UInt64
 

@@ -50,7 +50,7 @@ struct CompactRatings: Hashable, Sendable {
 
     /// The code (hundredths) of `value` when it is stored exactly that way, else `nil`.
     private static func code(_ value: Double) -> UInt64? {
-        guard value >= 0 && value <= 10 else { return nil }
+        guard value >= 0 && value <= 10 && value.sign == .plus else { return nil }  // −0 is kept as written
         let hundredths = (value * 100).rounded()
         guard Double(hundredths) / 100 == value else { return nil }
         return UInt64(hundredths)
@@ -93,8 +93,9 @@ struct CompactRatings: Hashable, Sendable {
 /// Everything one patient logged on one calendar day, folded from that day's rows.
 ///
 /// This is the unit the analytics read: no raw row is kept once folded in. Counts are stored
-/// as 32-bit integers and `pain_during` values inline (see `CompactRatings`), so a day takes
-/// 72 bytes and no allocation, which bounds the memory of a large caseload.
+/// as 32-bit integers (they saturate at 2³¹ − 1 rows a day) and `pain_during` values inline (see
+/// `CompactRatings`), so a day takes 72 bytes and no allocation, which bounds the memory of a
+/// large caseload.
 public struct DailyRecord: Hashable, Sendable {
     public let date: CalendarDate
     /// Sum of `duration_min` over the day's exercise rows, in minutes (0 when none was given).

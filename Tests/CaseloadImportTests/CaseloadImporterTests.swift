@@ -112,6 +112,34 @@ import Testing
             ])
     }
 
+    /// A bad header on a file long enough that the reading thread is still sending batches when
+    /// the parsing threads give up: the header's error is reported, nothing else.
+    @Test func badHeaderOnALongFileIsTheErrorReported() throws {
+        let folder = try TemporaryFolder()
+        var text = "patient_id,when,pain\n"
+        for i in 0..<20_000 { text += "P\(i % 50),2026-03-01,\(i % 10)\n" }
+        let path = try folder.write("no-date.csv", text)
+        #expect {
+            _ = try CaseloadImporter().run(logs: [path], roster: nil)
+        } throws: { error in
+            "\(error)".contains("date") && "\(error)".contains(path)
+                && !"\(error)".contains("not read to its end")
+        }
+    }
+
+    /// Two identical invalid dates on consecutive rows (the date cache's hit path) are rejected
+    /// alike and both counted in the warning.
+    @Test func repeatedInvalidDateIsRejectedEachTime() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write(
+            "dates.csv", "patient_id,date,pain\nP1,03/04/2026,2\nP1,03/04/2026,3\nP1,2026-04-05,1\n")
+        let (result, entries) = try importLogs([path])
+        #expect(result.rejected.map(\.line) == [2, 3])
+        #expect(Set(result.rejected.map(\.reason)).count == 1)
+        #expect(entries.count == 1)
+        #expect(result.inputs.first?.warnings.first?.hasPrefix("2 dates are not YYYY-MM-DD (first: 03/04/2026 at line 2)") == true)
+    }
+
     @Test func raggedRows() throws {
         let path = try Fixture.path("log_ragged.csv")
         let (result, entries) = try importLogs([path])
@@ -120,6 +148,8 @@ import Testing
         #expect(result.rejected.count == 1)
         #expect(result.rejected.first?.line == 2)
         #expect(result.rejected.first?.reason == "row has 6 fields, header has 4")
+        // The extra fields as written, delimiter included (before session 2 they ran together: "extramore").
+        #expect(result.rejected.first?.value == "extra,more")
         #expect(result.rejected.first?.file == path)
         #expect(entries.first == LogEntry(patientID: "P01", date: day("2026-03-03")))
         #expect(input.warnings == ["1 row has fewer fields than the header; missing cells read as empty"])

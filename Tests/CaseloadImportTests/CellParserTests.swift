@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import CaseloadImport
@@ -34,6 +35,9 @@ import Testing
     @Test(arguments: [
         ("3", "3"), ("3.0", "3"), (" 4 ", "4"), ("", "missing"), ("   ", "missing"),
         ("3.5", "sets 3.5 is not a whole number"), ("-1", "sets -1 is negative"), ("abc", "sets abc is not a number"),
+        // Around the digits-only fast path (up to 9 digits) and past it.
+        ("007", "7"), ("000000000", "0"), ("999999999", "999999999"), ("1000000000", "1000000000"),
+        ("00000000000005", "5"), ("999999999999", "999999999999"), ("+3", "3"), (" 12\t", "12"),
     ])
     func integers(_ text: String, _ expected: String) {
         let cell = with(text) { CellParserTests.plain.nonNegativeInteger($0, name: "sets") }
@@ -172,6 +176,24 @@ import Testing
     ] as [[UInt8]])
     func invalidUTF8IsDetected(_ bytes: [UInt8]) {
         #expect(!bytes.withUnsafeBufferPointer { CellParser.isValidUTF8($0) })
+    }
+}
+
+/// The digits-only fast path of `nonNegativeInteger` gives what the general number path gives.
+@Suite struct IntegerFastPathTests {
+    @Test func digitStringsAgreeWithTheGeneralPath() async {
+        let texts = Gen.int(in: 0...9).array(of: 1...12)
+        await propertyCheck(input: texts) { digits in
+            let text = digits.map(String.init).joined()
+            let parser = CellParser(dateOrder: .iso, decimalComma: false)
+            let fast = Array(text.utf8).withUnsafeBufferPointer { parser.nonNegativeInteger($0, name: "sets") }
+            let general = Array(text.utf8).withUnsafeBufferPointer { parser.number($0) }
+            guard case .value(let v) = fast else {
+                Issue.record("\(text) was not read as a whole number")
+                return
+            }
+            #expect(general.map { Int($0) } == v, "\(text)")
+        }
     }
 }
 

@@ -54,6 +54,22 @@ import Testing
         #expect(d.readinessFailures == 2 && d.readinessPasses == 1)
     }
 
+    /// A readiness outcome both builders saw is counted once after a merge, even when the day
+    /// sits at a different index in each builder.
+    @Test func mergeCountsAReadinessOutcomeSeenByBothBuildersOnce() throws {
+        var a = CaseloadBuilder()
+        a.add(entry(offset: 3, session: "am", readiness: .pass))
+        var b = CaseloadBuilder()
+        b.add(entry(offset: 1))
+        b.add(entry(offset: 3, session: "am", readiness: .pass))
+        b.add(entry(offset: 3, session: "pm", readiness: .fail))
+        a.merge(b)
+        let days = try #require(a.records().first?.days)
+        let day3 = try #require(days.first { $0.date == day.adding(days: 3) })
+        #expect(day3.readinessPasses == 1 && day3.readinessFailures == 1)
+        #expect(days.first { $0.date == day.adding(days: 1) }?.readinessPasses == 0)
+    }
+
     @Test func mergeEqualsAddingEverythingToOneBuilder() {
         let rows = (0..<40).map { i in
             entry(

@@ -4,8 +4,9 @@ import Foundation
 /// A one-line progress bar on stderr while the importer reads files: bytes and rows per file.
 ///
 /// Drawn only when stderr is a terminal (the caller decides); redrawn at most once per
-/// importer chunk (1 MiB) and erased when the import ends. The importer calls it from the
-/// thread that runs the import, so the lock only guards against misuse.
+/// importer chunk (1 MiB) and erased when the import ends. The importer may call it from its
+/// reading thread (chunk reports for a CSV log) and from the thread that runs the import (the
+/// last report), one after the other; the lock keeps the drawing state consistent across them.
 final class ProgressBar: @unchecked Sendable {
     private let totalBytes: [String: Int]
     private let write: (String) -> Void
