@@ -1,12 +1,12 @@
 import Foundation
 
 /// Extensions of the inputs found in folders (compared case-insensitively).
-let discoverableExtensions: Set<String> = ["csv", "tsv", "json", "ndjson"]
+let discoverableExtensions: Set<String> = ["csv", "tsv", "json", "ndjson", "jsonl"]
 
 /// Expands the paths given on the command line into the list of log files to read.
 ///
 /// Files are kept as given, in order. Folders are searched recursively for `.csv`,
-/// `.tsv`, `.json` and `.ndjson` files (extension in any case; hidden files and folders
+/// `.tsv`, `.json`, `.ndjson` and `.jsonl` files (extension in any case; hidden files and folders
 /// skipped), which are added sorted by path. Paths in `excluding` (typically the roster)
 /// are skipped, compared by standardized absolute path.
 /// - Throws: ``ImportError`` for a path that does not exist or a folder with no inputs.
@@ -46,7 +46,7 @@ public func discoverInputs(_ paths: [String], excluding: Set<String> = []) throw
         let hadCandidates = !inFolder.isEmpty
         inFolder.sort()
         if !hadCandidates {
-            throw ImportError(file: path, reason: "the folder holds no .csv, .tsv, .json or .ndjson files")
+            throw ImportError(file: path, reason: "the folder holds no .csv, .tsv, .json, .ndjson or .jsonl files")
         }
         found.append(contentsOf: inFolder)
     }

@@ -6,15 +6,15 @@ import Testing
 @Suite(.serialized) struct InputDiscoveryTests {
     @Test func foldersAreSearchedRecursivelyAndSorted() throws {
         let folder = try TemporaryFolder()
-        for name in ["logs/x.CSV", "logs/b/y.json", "logs/z.txt", "logs/.hidden.csv", "logs/roster.csv", "logs/w.ndjson",
+        for name in ["logs/x.CSV", "logs/b/y.json", "logs/z.txt", "logs/.hidden.csv", "logs/roster.csv", "logs/w.ndjson", "logs/u.JSONL",
                      "logs/v.tsv", "logs/.git/c.csv", "other.csv"] {
             try folder.write(name, "patient_id,date\n")
         }
         let logs = folder.path + "/logs"
         let found = try discoverInputs([logs])
-        #expect(found == ["b/y.json", "roster.csv", "v.tsv", "w.ndjson", "x.CSV"].map { logs + "/" + $0 })
+        #expect(found == ["b/y.json", "roster.csv", "u.JSONL", "v.tsv", "w.ndjson", "x.CSV"].map { logs + "/" + $0 })
         let withoutRoster = try discoverInputs([logs + "/"], excluding: [folder.path + "/logs/./b/../roster.csv"])
-        #expect(withoutRoster == ["b/y.json", "v.tsv", "w.ndjson", "x.CSV"].map { logs + "/" + $0 })
+        #expect(withoutRoster == ["b/y.json", "u.JSONL", "v.tsv", "w.ndjson", "x.CSV"].map { logs + "/" + $0 })
     }
 
     @Test func symbolicLinksToFilesAreFound() throws {
@@ -51,6 +51,6 @@ import Testing
         #expect(missing.reason == "no such file or folder")
         let empty = try #require(throws: ImportError.self) { try discoverInputs([folder.path + "/empty"]) }
         #expect(empty.file == folder.path + "/empty")
-        #expect(empty.reason == "the folder holds no .csv, .tsv, .json or .ndjson files")
+        #expect(empty.reason == "the folder holds no .csv, .tsv, .json, .ndjson or .jsonl files")
     }
 }
