@@ -3,6 +3,39 @@ import Testing
 
 /// `caseload check`: validation without a report.
 @Suite struct CheckEndToEndTests {
+    /// Help texts wrap as prose: a doubled backslash at a line end in a Swift multi-line string
+    /// used to leave a stray "\\" in `check`, `patient` and `config --help`.
+    @Test(arguments: ["review", "check", "patient", "generate", "config"])
+    func helpHasNoStrayBackslashes(_ command: String) throws {
+        let result = try CLIHarness.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("\\"), "\(command) --help")
+    }
+
+    /// `--as-of` says how many used rows lie after the date; the count matches the review's
+    /// `rows_after_as_of` for the same date.
+    @Test func asOfCountsTheRowsAReviewWouldLeaveOut() throws {
+        let before = try CLIHarness.run(["check"] + Samples.inputArguments + ["--as-of", "2026-11-15"])
+        #expect(before.status == 0, "\(before.stderr)")
+        let line = try #require(before.stdout.split(separator: "\n").first { $0.hasPrefix("As of 2026-11-15: ") })
+        let count = try #require(line.dropFirst("As of 2026-11-15: ".count).split(separator: " ").first.flatMap { Int($0) })
+        #expect(count > 0)
+        #expect(line.hasSuffix("a review as of that date leaves them out of every figure."))
+
+        let out = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let review = try CLIHarness.run(
+            ["review"] + Samples.inputArguments + ["--as-of", "2026-11-15", "--out", out.path, "--quiet"])
+        #expect(review.status == 0, "\(review.stderr)")
+        let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"rows_after_as_of\": \(count)"), "\(manifest.prefix(600))")
+
+        let atEnd = try CLIHarness.run(["check"] + Samples.inputArguments + ["--as-of", Samples.endDate])
+        #expect(atEnd.stdout.contains("As of \(Samples.endDate): no used row is dated after it."))
+        let without = try CLIHarness.run(["check"] + Samples.inputArguments)
+        #expect(!without.stdout.contains("As of "))
+    }
+
     @Test func samplesArePerFileWithDialectAccountingAndRejectedRows() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -7,9 +7,11 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate exports without writing a report: formats, dialects, row accounting, rejected rows.",
         discussion: """
-            Reads every input exactly as `review` would and prints, per file, the format and dialect \\
-            detected, the row accounting (read = used + rejected + duplicate), columns that were \\
-            ignored and any warnings; then the first rejected rows with their reasons. Nothing is written.
+            Reads every input exactly as `review` would and prints, per file, the format and dialect \
+            detected, the row accounting (read = used + rejected + duplicate), columns that were \
+            ignored and any warnings; then the first rejected rows with their reasons. With --as-of it \
+            also says how many used rows are dated after that date (a review as of it leaves them out \
+            of every figure). Nothing is written.
 
             Examples:
               caseload check samples --roster samples/roster.csv
@@ -35,7 +37,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let configuration = try RunConfiguration.make(input: input, global: global)
         let imported = try ReviewRun.importInputs(configuration)
-        print(CheckReport.text(imported, maxRejected: maxRejected))
+        print(CheckReport.text(imported, maxRejected: maxRejected, asOf: configuration.asOf))
         if strict, imported.totals.rowsRejected > 0 {
             throw Failure(description: "\(imported.totals.rowsRejected) rows rejected (--strict)")
         }
@@ -49,13 +51,28 @@ enum CheckReport {
         "\(c.rowsRead) rows = \(c.rowsAccepted) used + \(c.rowsRejected) rejected + \(c.rowsDuplicate) duplicate"
     }
 
-    /// Per-file findings, then the first `maxRejected` rejected rows.
-    static func text(_ imported: ImportResult, maxRejected: Int) -> String {
+    /// Per-file findings, then the first `maxRejected` rejected rows; with `asOf`, how many used
+    /// rows are dated after it.
+    static func text(_ imported: ImportResult, maxRejected: Int, asOf: CalendarDate? = nil) -> String {
         var lines: [String] = []
         let logs = imported.inputs.filter { $0.role == .log }.count
         lines.append(
             "caseload check: \(imported.inputs.count) input files (\(logs) logs), \(accounting(imported.totals))")
         if let latest = imported.latestDate { lines.append("Latest log date: \(latest)") }
+        if let asOf {
+            var rows = 0, patients = 0
+            for patient in imported.builder.records() {
+                let after = patient.days.reduce(0) { $0 + ($1.date > asOf ? $1.rows : 0) }
+                rows += after
+                if after > 0 { patients += 1 }
+            }
+            lines.append(
+                rows == 0
+                    ? "As of \(asOf): no used row is dated after it."
+                    : "As of \(asOf): \(rows) used \(rows == 1 ? "row" : "rows") from \(patients) "
+                        + "\(patients == 1 ? "patient is" : "patients are") dated after it; "
+                        + "a review as of that date leaves them out of every figure.")
+        }
         for input in imported.inputs {
             lines.append("")
             let dialect = input.dialect.map { ", " + $0 } ?? ""

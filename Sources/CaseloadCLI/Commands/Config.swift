@@ -8,10 +8,10 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config",
         abstract: "Write a commented caseload.toml, or show the thresholds in force.",
         discussion: """
-            --init writes caseload.toml (or --output FILE) listing every threshold with its meaning, \\
-            clinical source, unit, valid range and default. Edit the values you want to change; \\
-            review, check and patient then read caseload.toml from the working folder (or the file \\
-            given with --config). Without --init, prints each threshold's value in force and where \\
+            --init writes caseload.toml (or --output FILE) listing every threshold with its meaning, \
+            clinical source, unit, valid range and default. Edit the values you want to change; \
+            review, check and patient then read caseload.toml from the working folder (or the file \
+            given with --config). Without --init, prints each threshold's value in force and where \
             it came from, after validating the file.
 
             Examples:

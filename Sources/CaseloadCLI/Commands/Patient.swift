@@ -9,10 +9,10 @@ struct Patient: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain one patient: adherence, pain chart, trend, flares, plateau, follow-up evidence.",
         discussion: """
-            Reads the same inputs as `review` (and the same caseload.toml), analyses the caseload as of \\
-            the same date and prints one patient's programme window, weekly adherence, daily pain as \\
-            a text chart (one line per ISO week, Monday first; ▁ is 0 and █ is 10; · a day without a \\
-            pain score; ! after a value marks a flare day), the pain trend with its statistics, \\
+            Reads the same inputs as `review` (and the same caseload.toml), analyses the caseload as of \
+            the same date and prints one patient's programme window, weekly adherence, daily pain as \
+            a text chart (one line per ISO week, Monday first; ▁ is 0 and █ is 10; · a day without a \
+            pain score; ! after a value marks a flare day), the pain trend with its statistics, \
             flares, the plateau assessment, and each follow-up reason with its evidence. Nothing is written.
 
             Examples:
