@@ -46,6 +46,7 @@ public enum ReportWriter {
             throw ExportError(path: parent.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
         try? fm.removeItem(atPath: staging)
+        removeAbandonedStaging(in: parent.path, name: name)
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
             let report = try writeContents(
@@ -71,6 +72,23 @@ public enum ReportWriter {
         } catch {
             try? fm.removeItem(atPath: staging)
             throw ExportError(path: target.path, reason: "cannot write the report: \(error.localizedDescription)")
+        }
+    }
+
+    /// Removes the staging folders (`.NAME.tmp-PID`) that runs writing this report left behind
+    /// when they were killed (SIGKILL, a power cut) before they could clean up: those whose
+    /// process no longer exists. A staging folder of a run still going is left alone, and so is
+    /// a `.NAME.old-PID` folder, which may hold the only copy of the previous report.
+    static func removeAbandonedStaging(in parent: String, name: String) {
+        let prefix = ".\(name).tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid > 0,
+                  pid != ProcessInfo.processInfo.processIdentifier
+            else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: parent + "/" + entry)
+            }
         }
     }
 

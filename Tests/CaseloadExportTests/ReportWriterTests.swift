@@ -56,6 +56,27 @@ import Testing
         #expect(entry["bytes"] as? Int == patientsCSV.count)
     }
 
+    /// A staging folder left by a run that was killed is removed by the next run; one of a run
+    /// still going (here this test's parent process) is left alone.
+    @Test func stagingFoldersOfKilledRunsAreRemoved() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()  // its pid now belongs to no process
+        let dead = root.path + "/.report.tmp-\(finished.processIdentifier)"
+        let alive = root.path + "/.report.tmp-\(getppid())"
+        let other = root.path + "/.other.tmp-\(finished.processIdentifier)"
+        for folder in [dead, alive, other] {
+            try FileManager.default.createDirectory(atPath: folder + "/caseloads", withIntermediateDirectories: true)
+        }
+        _ = try ReportWriter.write(
+            analysis: ReportFixtures.analysis, context: ReportFixtures.context, to: root.path + "/report")
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
+        #expect(left == ["report", ".report.tmp-\(getppid())", ".other.tmp-\(finished.processIdentifier)"])
+    }
+
     @Test func failedWriteLeavesThePreviousReportUntouchedAndNoPartialFiles() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
