@@ -12,15 +12,12 @@ struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         var merged = metadata
-        if let extra { merged.merge(extra) { $1 } }
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
         let details = merged.isEmpty ? "" : " (" + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: " ") + ")"
-        FileHandle.standardError.write(Data("caseload: \(level): \(message)\(details)\n".utf8))
+        FileHandle.standardError.write(Data("caseload: \(event.level): \(event.message)\(details)\n".utf8))
     }
 }
 
