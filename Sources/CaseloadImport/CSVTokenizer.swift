@@ -19,7 +19,7 @@ public struct CSVRecord: Sendable {
     /// The byte range of field `index` in ``bytes``.
     public func range(of index: Int) -> Range<Int> {
         precondition(index >= 0 && index < ends.count, "field index out of range")
-        return (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
+        return fieldRange(index, ends: ends)
     }
 
     /// Calls `body` with the bytes of field `index`.
@@ -37,6 +37,13 @@ public struct CSVRecord: Sendable {
 
     /// Every field decoded as UTF-8.
     public var strings: [String] { (0..<count).map { string(at: $0) } }
+}
+
+/// The byte range of field `index` in a record as the tokenizer lays it out: the fields one after
+/// the other, one separator byte between two fields, `ends[i]` the end of field `i`.
+@inline(__always)
+func fieldRange<Ends: RandomAccessCollection<Int>>(_ index: Int, ends: Ends) -> Range<Int> where Ends.Index == Int {
+    (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
 }
 
 /// A CSV record seen in place: its bytes and field ends borrowed from a buffer that outlives
@@ -57,7 +64,7 @@ struct RecordView {
 
     /// The byte range of field `index` in `bytes`.
     func range(of index: Int) -> Range<Int> {
-        (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
+        fieldRange(index, ends: ends)
     }
 
     /// The bytes of field `index`.

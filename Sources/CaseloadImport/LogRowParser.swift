@@ -167,11 +167,6 @@ struct LogRowParser {
         return notes
     }
 
-    /// Validates one record.
-    mutating func parse(_ record: CSVRecord) -> RowOutcome {
-        record.withView { parse($0) }
-    }
-
     /// Validates one record, read in place.
     mutating func parse(_ record: RecordView) -> RowOutcome {
         switch columns.shape(of: record, file: file, patientID: { patientIDGuess($0) }) {

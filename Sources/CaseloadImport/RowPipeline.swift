@@ -4,7 +4,6 @@ import Synchronization
 /// A batch that can go round a ``BatchChannel``: emptied and reused rather than reallocated.
 protocol PipelineBatch {
     init()
-    var isEmpty: Bool { get }
     /// Drops the contents, keeping the buffers.
     mutating func clear()
 }
@@ -202,8 +201,6 @@ struct ParsedBatch: PipelineBatch {
     var notes = ReadNotes()
 
     init() {}
-
-    var isEmpty: Bool { rows.isEmpty }
 
     mutating func clear() {
         rows.removeAll(keepingCapacity: true)
