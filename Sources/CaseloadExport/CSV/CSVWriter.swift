@@ -27,11 +27,21 @@ public enum CSVCell: Sendable, Hashable {
 
     /// The cell as it appears in the file, before RFC 4180 quoting.
     public var rendered: String {
+        var bytes: [UInt8] = []
+        render(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the cell as it appears in the file, before RFC 4180 quoting, to `bytes`
+    /// (what ``rendered`` returns, without building a `String`).
+    func render(into bytes: inout [UInt8]) {
         switch self {
-        case .empty: return ""
-        case .text(let text): return CSVCell.neutralised(text)
-        case .integer(let value): return String(value)
-        case .decimal(let value, let decimals): return CSVCell.fixed(value, decimals: decimals)
+        case .empty: return
+        case .text(let text):
+            if CSVCell.needsNeutralising(text) { bytes.append(UInt8(ascii: "'")) }
+            bytes.append(contentsOf: text.utf8)
+        case .integer(let value): CSVCell.appendInteger(value, to: &bytes)
+        case .decimal(let value, let decimals): CSVCell.appendFixed(value, decimals: decimals, to: &bytes)
         }
     }
 
@@ -40,32 +50,59 @@ public enum CSVCell: Sendable, Hashable {
     /// Follows the OWASP CSV-injection guidance: a cell starting with `=`, `+`, `-`, `@`,
     /// tab or carriage return is prefixed, so Excel and LibreOffice show it as text.
     public static func neutralised(_ text: String) -> String {
-        guard let first = text.utf8.first else { return text }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + text
-        default:
-            return text
+        needsNeutralising(text) ? "'" + text : text
+    }
+
+    /// Whether ``neutralised(_:)`` prefixes `text`.
+    static func needsNeutralising(_ text: String) -> Bool {
+        switch text.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
         }
     }
 
     /// `value` with exactly `decimals` digits after the point, rounded half away from zero,
     /// independent of locale; never `-0`.
     public static func fixed(_ value: Double, decimals: Int) -> String {
+        var bytes: [UInt8] = []
+        appendFixed(value, decimals: decimals, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``fixed(_:decimals:)`` of `value` to `bytes`.
+    static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
         precondition((0...9).contains(decimals), "decimals must be 0...9")
-        var scale = 1.0
+        var scale = 1
         for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9.0e15 else { return String(value) }
-        let units = Int(scaled)
-        let negative = value < 0 && units != 0
-        let integerPart = units / Int(scale)
-        var text = (negative ? "-" : "") + String(integerPart)
-        if decimals > 0 {
-            let fraction = String(units % Int(scale))
-            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9.0e15 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
         }
-        return text
+        let units = Int(scaled)
+        if value < 0 && units != 0 { bytes.append(UInt8(ascii: "-")) }
+        appendInteger(units / scale, to: &bytes)
+        guard decimals > 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var fraction = units % scale
+        let start = bytes.count
+        for _ in 0..<decimals {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+            fraction /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// Appends the decimal digits of `value` (with a leading `-` when negative) to `bytes`.
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 }
 
@@ -96,18 +133,28 @@ public final class CSVWriter {
 
     /// Appends one record.
     public func writeRow(_ cells: [CSVCell]) {
-        writeFields(cells.map(\.rendered))
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            switch cell {
+            case .empty:
+                break
+            case .text(let text):
+                append(text, neutralising: true)
+            case .integer, .decimal:
+                // Digits, `-` and `.` never need quotes.
+                cell.render(into: &buffer)
+            }
+        }
+        endRecord()
     }
 
     /// Appends one record of already-rendered fields (quoted as needed).
     public func writeFields(_ fields: [String]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            append(field)
+            append(field, neutralising: false)
         }
-        buffer.append(0x0D)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+        endRecord()
     }
 
     /// Flushes and closes the file.
@@ -122,18 +169,32 @@ public final class CSVWriter {
         }
     }
 
-    private func append(_ field: String) {
-        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
-            buffer.append(contentsOf: field.utf8)
-            return
+    private func endRecord() {
+        buffer.append(0x0D)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Appends `field`, with a leading `'` when `neutralising` and ``CSVCell/neutralised(_:)``
+    /// would add one, in quotes (inner quotes doubled) when it holds `,`, `"`, LF or CR.
+    private func append(_ field: String, neutralising: Bool) {
+        var field = field
+        let needsQuotes = field.withUTF8 { bytes in
+            bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         }
-        buffer.append(UInt8(ascii: "\""))
-        for byte in field.utf8 {
-            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
-            buffer.append(byte)
+        if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
+        if neutralising && CSVCell.needsNeutralising(field) { buffer.append(UInt8(ascii: "'")) }
+        field.withUTF8 { bytes in
+            guard needsQuotes else {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+                buffer.append(byte)
+            }
         }
-        buffer.append(UInt8(ascii: "\""))
+        if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
     }
 
     private func flush() {

@@ -124,7 +124,6 @@ struct Layout {
         try sheet.writeBlank(row: row, col: 1, style: .section)
         row += 1
         try sheet.writeHeader(row: row, ["Reason", "Patients"])
-        let reasonHeader = row
         row += 1
         let reasonFirst = row
         for reason in FollowUpReason.allCases {
