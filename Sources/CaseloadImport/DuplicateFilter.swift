@@ -1,4 +1,5 @@
 import CaseloadModel
+import Foundation
 
 /// A set of 64-bit fingerprints: open addressing with linear probing, indexed by the
 /// fingerprint's own (already uniformly random) low bits, so no second hash is needed.
@@ -67,12 +68,12 @@ struct FingerprintSet: Sendable {
 /// equals `2.5`, `-0` equals `0`).
 ///
 /// Rows are compared only with rows of the same patient: each patient has its own table of
-/// 64-bit fingerprints (one keyed SipHash pass, see ``fingerprint(_:)``), small enough to stay
-/// in cache while that patient's rows stream in (a single table for a whole 10 M-row run was
-/// a cache miss per row and 270 MB). Two different rows of one patient share a fingerprint
-/// with probability about n² / 2⁶⁵ for a patient with n rows; over a run of R rows whose
-/// patients have at most m rows each, at most R·m / 2⁶⁵ (under 10⁻⁹ for R = 10⁹ rows and
-/// m = 10⁴). The key is random per process, so colliding rows cannot be crafted in advance.
+/// 64-bit fingerprints (one keyed pass, see ``fingerprint(_:)``), small enough to stay in cache
+/// while that patient's rows stream in (a single table for a whole 10 M-row run was a cache miss
+/// per row and 270 MB). Two different rows of one patient share a fingerprint with probability
+/// about n² / 2⁶⁵ for a patient with n rows; over a run of R rows whose patients have at most m
+/// rows each, at most R·m / 2⁶⁵ (under 10⁻⁹ for R = 10⁹ rows and m = 10⁴). The key is random per
+/// process, so the fingerprints of a run cannot be predicted from its rows.
 struct DuplicateFilter: Sendable {
     /// Patient ID to index in `tables`.
     private var patients: [String: Int] = [:]
@@ -80,6 +81,7 @@ struct DuplicateFilter: Sendable {
     /// The last patient seen: a patient's rows usually come together.
     private var lastID: String?
     private var lastTable = -1
+    private let key = DuplicateFilter.processKey
 
     init() {}
 
@@ -100,28 +102,33 @@ struct DuplicateFilter: Sendable {
         }
         lastID = entry.patientID
         lastTable = t
-        return tables[t].insert(DuplicateFilter.fingerprint(entry))
+        return tables[t].insert(DuplicateFilter.fingerprint(entry, key: key))
     }
 
-    /// The row's 64-bit fingerprint within its patient: one keyed SipHash pass (Swift's
-    /// `Hasher`, seeded at random per process) over an encoding of every field but the patient.
+    /// The key of every fingerprint this process takes: random, drawn once.
+    static let processKey = FingerprintKey(
+        a: UInt64.random(in: .min ... .max) | 1, b: UInt64.random(in: .min ... .max) | 1)
+
+    /// The row's 64-bit fingerprint within its patient, keyed with `key`, over an encoding of every
+    /// field but the patient.
     ///
     /// The encoding is a fixed block of the numeric fields (each optional with a presence bit,
-    /// numbers as IEEE bit patterns with −0 read as 0, the value's `==`), hashed as one run of
-    /// bytes, followed by the strings through `String`'s own hashing (Unicode canonical
-    /// equivalence, the same as `==`; each string terminated, absent ones marked by the presence
-    /// bits). So rows that are `==` always share a fingerprint, and every field counts.
+    /// numbers as IEEE bit patterns with −0 read as 0, the value's `==`), then each present
+    /// string's UTF-8 bytes in Unicode normalisation form C followed by its length (canonically
+    /// equivalent strings are `==` in Swift and have the same NFC bytes; ASCII text is its own NFC
+    /// and is hashed as it stands, anything else is normalised first). So rows that are `==`
+    /// always share a fingerprint, and every field counts. The mixing step is wyhash's: 16 bytes
+    /// at a time, the 128-bit product of the two keyed halves folded to 64 bits (the hashing takes
+    /// about 2.7× fewer instructions than SipHash through `Hasher` did, measured in BENCHMARKS.md).
     /// ``encodedFieldCount`` must match `LogEntry`'s stored properties (a test checks it).
-    static func fingerprint(_ entry: LogEntry) -> UInt64 {
+    static func fingerprint(_ entry: LogEntry, key: FingerprintKey) -> UInt64 {
         var block = NumericBlock(entry)
-        return withUnsafeBytes(of: &block) { bytes in
-            var hasher = Hasher()
-            hasher.combine(bytes: bytes)
-            if let s = entry.sessionID { hasher.combine(s) }
-            if let s = entry.exercise { hasher.combine(s) }
-            if let s = entry.notes { hasher.combine(s) }
-            return UInt64(truncatingIfNeeded: hasher.finalize())
-        }
+        var mixer = FingerprintMixer(key: key)
+        withUnsafeBytes(of: &block) { _ = mixer.add(bytes: $0) }
+        if let s = entry.sessionID { mixer.add(canonical: s) }
+        if let s = entry.exercise { mixer.add(canonical: s) }
+        if let s = entry.notes { mixer.add(canonical: s) }
+        return mixer.finalize()
     }
 
     /// Fields of `LogEntry` the fingerprint encodes: the patient (by table), 3 strings and the 14 in
@@ -159,5 +166,76 @@ struct DuplicateFilter: Sendable {
             let night: UInt64 = e.nightPain.map { $0 ? 2 : 1 } ?? 0
             small = category | readiness << 8 | swelling << 16 | night << 24
         }
+    }
+}
+
+/// The two secret words of a fingerprint (both odd, so neither is 0).
+struct FingerprintKey: Sendable, Equatable {
+    var a: UInt64
+    var b: UInt64
+}
+
+/// A keyed 64-bit hash over runs of bytes, 16 bytes a step (wyhash's mixing: the keyed halves
+/// multiplied to 128 bits and folded).
+struct FingerprintMixer {
+    private let key: FingerprintKey
+    private var state: UInt64
+    private var length: UInt64 = 0
+
+    init(key: FingerprintKey) {
+        self.key = key
+        state = key.b
+    }
+
+    @inline(__always)
+    private static func fold(_ x: UInt64, _ y: UInt64) -> UInt64 {
+        let product = x.multipliedFullWidth(by: y)
+        return product.high ^ product.low
+    }
+
+    @inline(__always)
+    private mutating func step(_ x: UInt64, _ y: UInt64) {
+        state = FingerprintMixer.fold(x ^ key.a, y ^ state)
+    }
+
+    /// Mixes `bytes` in, then their count (so runs that split differently differ).
+    /// - Returns: the OR of every word read, whose high bits tell whether any byte was ≥ 0x80.
+    @discardableResult
+    mutating func add(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var any: UInt64 = 0
+        var i = 0
+        let n = bytes.count
+        while i + 16 <= n {
+            let x = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let y = bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            any |= x | y
+            step(x, y)
+            i += 16
+        }
+        if i < n {
+            var tail: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i...])) }
+            any |= tail.0 | tail.1
+            step(tail.0, tail.1)
+        }
+        step(UInt64(n), 0x9E37_79B9_7F4A_7C15)
+        length &+= UInt64(n)
+        return any
+    }
+
+    /// Mixes in `text`'s UTF-8 bytes in normalisation form C (ASCII as it stands).
+    mutating func add(canonical text: String) {
+        let before = self
+        var text = text
+        let any = text.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+        guard any & 0x8080_8080_8080_8080 != 0 else { return }
+        self = before
+        var normalised = text.precomposedStringWithCanonicalMapping
+        normalised.withUTF8 { _ = add(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of everything added.
+    func finalize() -> UInt64 {
+        FingerprintMixer.fold(state ^ key.a, length ^ key.b)
     }
 }

@@ -109,4 +109,63 @@ import Testing
         #expect(first)
         #expect(!second)
     }
+
+    /// Notes of every length from 0 to 40 bytes (both sides of each 16-byte step and its tail),
+    /// each also with its last byte changed and with a byte appended: all distinct rows, none
+    /// taken for a duplicate; the same notes again are all duplicates.
+    @Test func everyByteOfEveryLengthCounts() {
+        var filter = DuplicateFilter()
+        var fresh = 0
+        for length in 0...40 {
+            let text = String(repeating: "a", count: length)
+            for notes in [text, String(text.dropLast()) + (length > 0 ? "b" : ""), text + "\u{0}"] {
+                var entry = DuplicateFilterTests.base
+                entry.notes = notes
+                if filter.insert(entry) { fresh += 1 }
+            }
+        }
+        // length 0: "" twice (the second is a duplicate) and "\0"; then three distinct per length.
+        #expect(fresh == 2 + 40 * 3)
+        for length in 0...40 {
+            var entry = DuplicateFilterTests.base
+            entry.notes = String(repeating: "a", count: length)
+            let inserted = filter.insert(entry)
+            #expect(!inserted, "length \(length)")
+        }
+    }
+
+    /// 200,000 distinct rows of one patient (random numbers and notes, some non-ASCII) give
+    /// 200,000 distinct fingerprints: at 64 bits a collision here has odds of about 10⁻⁹.
+    @Test func distinctRowsGetDistinctFingerprints() {
+        var random = SystemRandomNumberGenerator()
+        var seen = Set<LogEntry>()
+        var fingerprints = Set<UInt64>()
+        let key = DuplicateFilter.processKey
+        let words = ["knee", "Knie", "genou", "r\u{F6}ntgen", "\u{00E9}tirement", "stairs", ""]
+        while seen.count < 200_000 {
+            var entry = DuplicateFilterTests.base
+            entry.date = CalendarDate(daysSinceEpoch: 20_000 + Int.random(in: 0..<400, using: &random))
+            entry.reps = Int.random(in: 0..<30, using: &random)
+            entry.pain = Double(Int.random(in: 0...100, using: &random)) / 10
+            entry.notes = words.randomElement(using: &random)! + String(Int.random(in: 0..<50, using: &random))
+            guard seen.insert(entry).inserted else { continue }
+            fingerprints.insert(DuplicateFilter.fingerprint(entry, key: key))
+        }
+        #expect(fingerprints.count == seen.count)
+    }
+
+    /// The fingerprint depends on the key: the same row under two keys differs, and under one
+    /// key it is the same every time; text that needs normalising gives the NFC text's value.
+    @Test func fingerprintIsKeyedAndStable() {
+        let row = DuplicateFilterTests.base
+        let one = FingerprintKey(a: 0x1234_5678_9ABC_DEF1, b: 0x0FED_CBA9_8765_4321)
+        let two = FingerprintKey(a: 0x1234_5678_9ABC_DEF3, b: 0x0FED_CBA9_8765_4321)
+        #expect(DuplicateFilter.fingerprint(row, key: one) == DuplicateFilter.fingerprint(row, key: one))
+        #expect(DuplicateFilter.fingerprint(row, key: one) != DuplicateFilter.fingerprint(row, key: two))
+        var decomposed = row
+        decomposed.notes = "Long enough to span steps: cafe\u{301} au lait"
+        var composed = row
+        composed.notes = "Long enough to span steps: caf\u{E9} au lait"
+        #expect(DuplicateFilter.fingerprint(decomposed, key: one) == DuplicateFilter.fingerprint(composed, key: one))
+    }
 }
