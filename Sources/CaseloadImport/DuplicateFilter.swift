@@ -1,5 +1,4 @@
 import CaseloadModel
-import Foundation
 
 /// A set of 64-bit fingerprints: open addressing with linear probing, indexed by the
 /// fingerprint's own (already uniformly random) low bits, so no second hash is needed.
@@ -68,12 +67,14 @@ struct FingerprintSet: Sendable {
 /// equals `2.5`, `-0` equals `0`).
 ///
 /// Rows are compared only with rows of the same patient: each patient has its own table of
-/// 64-bit fingerprints (one keyed pass, see ``fingerprint(_:)``), small enough to stay in cache
+/// 64-bit fingerprints (one keyed pass, see ``fingerprint(_:key:)``), small enough to stay in cache
 /// while that patient's rows stream in (a single table for a whole 10 M-row run was a cache miss
 /// per row and 270 MB). Two different rows of one patient share a fingerprint with probability
-/// about n² / 2⁶⁵ for a patient with n rows; over a run of R rows whose patients have at most m
-/// rows each, at most R·m / 2⁶⁵ (under 10⁻⁹ for R = 10⁹ rows and m = 10⁴). The key is random per
-/// process, so the fingerprints of a run cannot be predicted from its rows.
+/// about n² / 2⁶⁵ for a patient with n rows if the hash behaves as a random function (a heuristic:
+/// wyhash's steps are not injective, which adds roughly one 2⁻⁶⁴ chance per 16-byte step, about 20
+/// a row); over a run of R rows whose patients have at most m rows each, at most about R·m / 2⁶⁵
+/// (under 10⁻⁹ for R = 10⁹ rows and m = 10⁴, and still under 10⁻⁷ with the steps counted). The key
+/// is random per process, so the fingerprints of a run cannot be predicted from its rows.
 struct DuplicateFilter: Sendable {
     /// Patient ID to index in `tables`.
     private var patients: [String: Int] = [:]
@@ -116,7 +117,8 @@ struct DuplicateFilter: Sendable {
     /// numbers as IEEE bit patterns with −0 read as 0, the value's `==`), then each present
     /// string's UTF-8 bytes in Unicode normalisation form C followed by its length (canonically
     /// equivalent strings are `==` in Swift and have the same NFC bytes; ASCII text is its own NFC
-    /// and is hashed as it stands, anything else is normalised first). So rows that are `==`
+    /// and is hashed as it stands, anything else is normalised first, by the standard library's own
+    /// normaliser). So rows that are `==`
     /// always share a fingerprint, and every field counts. The mixing step is wyhash's: 16 bytes
     /// at a time, the 128-bit product of the two keyed halves folded to 64 bits (the hashing takes
     /// about 2.7× fewer instructions than SipHash through `Hasher` did, measured in BENCHMARKS.md).
@@ -224,14 +226,18 @@ struct FingerprintMixer {
     }
 
     /// Mixes in `text`'s UTF-8 bytes in normalisation form C (ASCII as it stands).
+    ///
+    /// Non-ASCII text is normalised by the standard library (`_nfcCodeUnits`, public though
+    /// underscored), the same normaliser, with the same Unicode data, that `String ==` compares
+    /// with; Foundation's normaliser on Linux (CoreFoundation) carries its own, possibly older,
+    /// Unicode tables and could disagree with `==` on recent characters.
     mutating func add(canonical text: String) {
         let before = self
         var text = text
         let any = text.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
         guard any & 0x8080_8080_8080_8080 != 0 else { return }
         self = before
-        var normalised = text.precomposedStringWithCanonicalMapping
-        normalised.withUTF8 { _ = add(bytes: UnsafeRawBufferPointer($0)) }
+        text._nfcCodeUnits.withUnsafeBytes { _ = add(bytes: $0) }
     }
 
     /// The hash of everything added.

@@ -141,7 +141,7 @@ public final class CSVWriter {
             case .text(let text):
                 append(text, neutralising: true)
             case .integer, .decimal:
-                // Digits, `-` and `.` never need quotes.
+                // Digits, `-`, `.` and the fallback's `e`, `+`, `nan`, `inf` never need quotes.
                 cell.render(into: &buffer)
             }
         }
