@@ -342,8 +342,11 @@ struct Worksheet {
     /// Writes `text` as a string cell: never as a formula, whatever it starts with.
     func write(_ text: String, row: Int, col: Int, style: CellStyle? = nil) throws {
         let (r, c) = try index(row, col, "write string")
-        let fitted = Worksheet.fitted(text)
-        try check(worksheet_write_string(handle, r, c, fitted, workbook.format(style)), "write string", row, col)
+        let format = workbook.format(style)
+        // `withCString` hands a short string over from the stack; passing the String itself as the
+        // `const char *` copied every short string to the heap first.
+        let status = Worksheet.fitted(text).withCString { worksheet_write_string(handle, r, c, $0, format) }
+        try check(status, "write string", row, col)
     }
 
     /// Writes a number; NaN and infinities are written as empty cells (Excel has no such values).
