@@ -6,6 +6,7 @@ usage: bench.py [--sizes small,medium[,large]] [--caseload BIN] [--phases BIN] [
 Writes Benchmarks/.build/results.json (every measurement) and prints a Markdown table.
 """
 import argparse
+import csv
 import html
 import json
 import os
@@ -229,6 +230,15 @@ def main():
                        "workbooks": len(phase_books), "sheets": sum(b[3] for b in phase_books)}
         if phase_cells != r["cells"]:
             print(f"warning: write-workbooks wrote {phase_cells}, review {r['cells']}", flush=True)
+        # Cells written by the single-output phases, for their cells/s: the run workbook's (as read
+        # back) and the run CSVs' (data rows x columns, headers left out).
+        run_book = dump_cells(os.path.join(scratch, "write-xlsx"))
+        r["run_workbook_cells"] = sum(b[1] + b[2] for b in run_book)
+        csv_cells = 0
+        for file in sorted(os.listdir(os.path.join(scratch, "write-csv"))):
+            with open(os.path.join(scratch, "write-csv", file), newline="", encoding="utf-8") as f:
+                csv_cells += sum(len(record) for record in list(csv.reader(f))[1:])
+        r["run_csv_cells"] = csv_cells
         results["sizes"][name] = r
     machine["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
     with open(os.path.join(HERE, ".build", "results.json"), "w") as f:
@@ -270,7 +280,9 @@ def print_report(results):
                            ("write-workbooks", "write all workbooks"), ("write-report", "write whole report")]:
             if key not in r:  # results.json from before the write-workbooks phase existed
                 continue
-            extra = f", {cells / r[key]['inner']['wall']:,.0f} cells/s" if key == "write-workbooks" else ""
+            written = {"write-workbooks": cells, "write-xlsx": r.get("run_workbook_cells"),
+                       "write-csv": r.get("run_csv_cells")}.get(key)
+            extra = f", {written / r[key]['inner']['wall']:,.0f} cells/s" if written else ""
             row(label + " (process incl. import)", r[key], f"{r[key]['inner']['wall']:.3f} s phase only{extra}")
         row("**caseload review**", review, f"{r['cells']['workbooks']} workbooks, {r['cells']['sheets']:,} sheets, "
             f"{cells:,} cells")
