@@ -118,10 +118,10 @@ struct DuplicateFilter: Sendable {
     /// string's UTF-8 bytes in Unicode normalisation form C followed by its length (canonically
     /// equivalent strings are `==` in Swift and have the same NFC bytes; ASCII text is its own NFC
     /// and is hashed as it stands, anything else is normalised first, by the standard library's own
-    /// normaliser). So rows that are `==`
-    /// always share a fingerprint, and every field counts. The mixing step is wyhash's: 16 bytes
-    /// at a time, the 128-bit product of the two keyed halves folded to 64 bits (the hashing takes
-    /// about 2.7× fewer instructions than SipHash through `Hasher` did, measured in BENCHMARKS.md).
+    /// normaliser). So rows that are `==` always share a fingerprint, and every field counts. The
+    /// mixing step is wyhash's: 16 bytes at a time, the 128-bit product of the two keyed halves
+    /// folded to 64 bits (the hashing takes about 2.7× fewer instructions than SipHash through
+    /// `Hasher` did, measured in BENCHMARKS.md).
     /// ``encodedFieldCount`` must match `LogEntry`'s stored properties (a test checks it).
     static func fingerprint(_ entry: LogEntry, key: FingerprintKey) -> UInt64 {
         var block = NumericBlock(entry)
@@ -182,7 +182,6 @@ struct FingerprintKey: Sendable, Equatable {
 struct FingerprintMixer {
     private let key: FingerprintKey
     private var state: UInt64
-    private var length: UInt64 = 0
 
     init(key: FingerprintKey) {
         self.key = key
@@ -221,7 +220,6 @@ struct FingerprintMixer {
             step(tail.0, tail.1)
         }
         step(UInt64(n), 0x9E37_79B9_7F4A_7C15)
-        length &+= UInt64(n)
         return any
     }
 
@@ -242,6 +240,6 @@ struct FingerprintMixer {
 
     /// The hash of everything added.
     func finalize() -> UInt64 {
-        FingerprintMixer.fold(state ^ key.a, length ^ key.b)
+        FingerprintMixer.fold(state ^ key.a, key.b)
     }
 }
