@@ -94,6 +94,7 @@ public enum Manifest {
             ("as_of", .string(analysis.asOf.isoString)),
             ("created", .string(created.isoString + "T" + time + "Z")),
             ("thresholds", .object(thresholdValues(analysis.thresholds))),
+            ("patient_sheets", .string(context.patientSheets.name)),
             ("inputs", .array(context.inputs.map(input))),
             ("totals", .object(counts(context.totals))),
             ("rows_after_as_of", .int(analysis.rowsAfterAsOf)),

@@ -18,10 +18,13 @@ public struct ReportContext: Sendable {
     public var rejected: [RejectedRow]
     /// Duplicate and rejected counts summed over the inputs.
     public var totals: RowCounts
+    /// Which patients get a sheet of their own in each caseload's workbook (`review --patient-sheets`).
+    public var patientSheets: PatientSheetPolicy
 
     public init(
         toolVersion: String, commandLine: String, caseloadName: String, createdEpochSeconds: Int,
-        inputs: [InputSummary], rejected: [RejectedRow], totals: RowCounts
+        inputs: [InputSummary], rejected: [RejectedRow], totals: RowCounts,
+        patientSheets: PatientSheetPolicy = .standard
     ) {
         self.toolVersion = toolVersion
         self.commandLine = commandLine
@@ -30,5 +33,6 @@ public struct ReportContext: Sendable {
         self.inputs = inputs
         self.rejected = rejected
         self.totals = totals
+        self.patientSheets = patientSheets
     }
 }

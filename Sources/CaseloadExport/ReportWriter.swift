@@ -138,7 +138,8 @@ public enum ReportWriter {
         var jobs = [
             WorkbookJob(
                 analysis: analysis, context: context,
-                options: WorkbookOptions(multiCaseload: slices.count > 1, temporaryDirectory: scratch),
+                options: WorkbookOptions(
+                    patientSheets: context.patientSheets, multiCaseload: slices.count > 1, temporaryDirectory: scratch),
                 relativePath: "caseload.xlsx")
         ]
         for slice in slices {
@@ -151,7 +152,7 @@ public enum ReportWriter {
             jobs.append(
                 WorkbookJob(
                     analysis: sliceAnalysis, context: sliceContext,
-                    options: WorkbookOptions(temporaryDirectory: scratch),
+                    options: WorkbookOptions(patientSheets: context.patientSheets, temporaryDirectory: scratch),
                     relativePath: "caseloads/" + slice.slug + "/caseload.xlsx"))
         }
         return jobs

@@ -59,6 +59,42 @@ import Testing
         }
     }
 
+    /// `--patient-sheets`: each caseload's workbook holds one sheet per patient the choice names
+    /// (the samples' caseloads are small, so `auto` and `all` give everyone a sheet and `follow-up`
+    /// only the patients in that caseload's `followup.csv`), and the manifest records the choice.
+    @Test(arguments: [([String](), "auto-200", false), (["--patient-sheets", "all"], "all", false),
+                      (["--patient-sheets", "follow-up"], "follow-up", true)])
+    func patientSheetsChoiceSetsWhoGetsASheet(extra: [String], recorded: String, followUpOnly: Bool) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let out = tmp.appendingPathComponent("report")
+        let result = try review(extra + ["--quiet"], out: out)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                as? [String: Any])
+        #expect(manifest["patient_sheets"] as? String == recorded)
+        let caseloads = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("caseloads").path)
+        #expect(caseloads.count >= 3)
+        var followUps = 0
+        var patients = 0
+        for slug in caseloads {
+            let folder = out.appendingPathComponent("caseloads/\(slug)")
+            func dataRows(_ file: String) throws -> Int {
+                try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                    .split(separator: "\r\n").count - 1
+            }
+            let expected = followUpOnly ? try dataRows("followup.csv") : try dataRows("patients.csv")
+            followUps += try dataRows("followup.csv")
+            patients += try dataRows("patients.csv")
+            let workbook = try XLSXEntries(folder.appendingPathComponent("caseload.xlsx")).text("xl/workbook.xml")
+            let sheets = workbook.components(separatedBy: "<sheet ").count - 1
+            #expect(sheets - 6 == expected, "\(slug): \(sheets) sheets")  // six fixed sheets
+        }
+        // Both kinds of patient, so the choices give different workbooks.
+        #expect(followUps > 0 && followUps < patients, "\(followUps) of \(patients) patients need follow-up")
+    }
+
     @Test func rosterCSVInsideAnInputFolderIsUsedWhenNoRosterIsGiven() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -114,6 +150,7 @@ import Testing
         (["review", "samples", "--as-of", "9999-12-31"], 2, "outside 1900-01-01"),
         (["review", "samples", "--date-format", "YYYY"], 2, "--date-format"),
         (["review", "samples", "--bogus"], 2, "--bogus"),
+        (["review", "samples", "--patient-sheets", "some"], 2, "follow-up"),
         (["frobnicate"], 2, "frobnicate"),
         (["review", "no-such-file.csv"], 1, "no-such-file.csv"),
     ])

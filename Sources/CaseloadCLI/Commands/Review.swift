@@ -54,6 +54,13 @@ struct Review: ParsableCommand {
     @Option(name: .customLong("key-file"), help: "Secret key for --pseudonymize: a file of at least 32 bytes.")
     var keyFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Patients with a sheet of their own in each caseload's workbook: auto (everyone in a caseload of at "
+                + "most 200 patients, else those needing follow-up), all, or follow-up.",
+            valueName: "auto|all|follow-up"))
+    var patientSheets: PatientSheetsChoice = .auto
+
     func validate() throws {
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
         if quiet && global.verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
@@ -74,7 +81,8 @@ struct Review: ParsableCommand {
         }
         let directory = out ?? "reports/" + run.analysis.asOf.isoString
         if out == nil { try OutputFolder.validate(directory) }
-        let context = run.context(caseloadName: "All patients")
+        var context = run.context(caseloadName: "All patients")
+        context.patientSheets = patientSheets.policy
         let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {
@@ -173,5 +181,20 @@ struct ReviewRun {
             return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
         return (["caseload"] + args).joined(separator: " ")
+    }
+}
+
+/// The values of `review --patient-sheets`.
+enum PatientSheetsChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, all
+    case followUp = "follow-up"
+
+    /// The workbook policy the choice stands for.
+    var policy: PatientSheetPolicy {
+        switch self {
+        case .auto: return .standard
+        case .all: return .all
+        case .followUp: return .followUpOnly
+        }
     }
 }

@@ -9,6 +9,18 @@ public enum PatientSheetPolicy: Sendable, Hashable {
     case all
     /// Every patient when the workbook has at most `limit` patients, else only those needing follow-up.
     case auto(limit: Int)
+
+    /// The policy of a report unless the user chose another: ``auto(limit:)`` at 200 patients.
+    public static let standard = PatientSheetPolicy.auto(limit: 200)
+
+    /// How the manifest records the policy: `all`, `follow-up`, or `auto` with its limit (`auto-200`).
+    public var name: String {
+        switch self {
+        case .followUpOnly: return "follow-up"
+        case .all: return "all"
+        case let .auto(limit): return "auto-\(limit)"
+        }
+    }
 }
 
 /// How ``CaseloadWorkbook`` lays out a workbook.
@@ -37,7 +49,7 @@ public struct WorkbookOptions: Sendable, Hashable {
 
     /// Options for one workbook; the defaults suit a single clinician's caseload.
     public init(
-        patientSheets: PatientSheetPolicy = .auto(limit: 200), multiCaseload: Bool = false,
+        patientSheets: PatientSheetPolicy = .standard, multiCaseload: Bool = false,
         temporaryDirectory: String? = nil
     ) {
         self.patientSheets = patientSheets
