@@ -9,7 +9,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let first = try CLIHarness.run(["config", "--init"], in: tmp)
         #expect(first.status == 0)
-        #expect(first.stdout == "Wrote caseload.toml: \(Thresholds.settings.count) thresholds at their defaults.\n")
+        #expect(first.stdout
+            == "Wrote caseload.toml: \(Thresholds.settings.count) thresholds and the report settings at their defaults.\n")
         let file = tmp.appendingPathComponent("caseload.toml")
         let text = try String(contentsOf: file, encoding: .utf8)
         for setting in Thresholds.settings {
@@ -40,10 +41,17 @@ import Testing
         let line = try #require(set.stdout.split(separator: "\n").first { $0.hasPrefix("flare_margin ") })
         #expect(line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             == ["flare_margin", "3", "points", "caseload.toml", "(default", "2)"])
-        // Every other threshold is the default.
-        let rows = set.stdout.split(separator: "\n").dropFirst(2)
-        #expect(rows.count == Thresholds.settings.count)
+        // Every other threshold is the default; the report setting follows the table.
+        let lines = set.stdout.split(separator: "\n")
+        let rows = lines.dropFirst(2).prefix(Thresholds.settings.count)
         #expect(rows.filter { $0.hasSuffix(" default") }.count == Thresholds.settings.count - 1)
+        #expect(lines.count == 2 + Thresholds.settings.count + 1)
+        #expect(lines.last == "Report: patient_sheets = auto (default; review --patient-sheets overrides it)")
+
+        try Data("[report]\npatient_sheets = \"follow-up\"\n".utf8).write(to: tmp.appendingPathComponent("caseload.toml"))
+        let report = try CLIHarness.run(["config"], in: tmp)
+        #expect(report.stdout.hasSuffix(
+            "Report: patient_sheets = follow-up (caseload.toml; review --patient-sheets overrides it)\n"))
     }
 
     @Test(arguments: [

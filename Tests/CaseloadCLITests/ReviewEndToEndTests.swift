@@ -95,6 +95,24 @@ import Testing
         #expect(followUps > 0 && followUps < patients, "\(followUps) of \(patients) patients need follow-up")
     }
 
+    /// `[report] patient_sheets` in the configuration applies when `--patient-sheets` is absent, and
+    /// the option wins over it when given.
+    @Test func patientSheetsComeFromTheConfigurationUnlessTheOptionIsGiven() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let config = tmp.appendingPathComponent("clinic.toml")
+        try Data("[report]\npatient_sheets = \"follow-up\"\n".utf8).write(to: config)
+        for (extra, recorded) in [([String](), "follow-up"), (["--patient-sheets", "all"], "all")] {
+            let out = tmp.appendingPathComponent("report-\(recorded)")
+            let result = try review(["--config", config.path, "--quiet"] + extra, out: out)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let manifest = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                    as? [String: Any])
+            #expect(manifest["patient_sheets"] as? String == recorded)
+        }
+    }
+
     @Test func rosterCSVInsideAnInputFolderIsUsedWhenNoRosterIsGiven() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -51,7 +51,7 @@ struct ConfigCommand: ParsableCommand {
             } catch {
                 throw Failure(description: "\(output): cannot write the configuration file: \(error.localizedDescription)")
             }
-            print("Wrote \(output): \(Thresholds.settings.count) thresholds at their defaults.")
+            print("Wrote \(output): \(Thresholds.settings.count) thresholds and the report settings at their defaults.")
             return
         }
         let file = try ConfigFile.resolve(explicit: config, directory: FileManager.default.currentDirectoryPath)
@@ -72,6 +72,9 @@ struct ConfigCommand: ParsableCommand {
                 : value == fallback ? "\(name) (= default)" : "\(name) (default \(fallback))"
             return [s.key, value, s.unit, origin]
         }
-        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows)).joined(separator: "\n")
+        let sheetsOrigin = file.reportKeysSet.contains("patient_sheets") ? name : "default"
+        let report = "Report: patient_sheets = \(file.patientSheets.rawValue) (\(sheetsOrigin); review --patient-sheets overrides it)"
+        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows) + ["", report])
+            .joined(separator: "\n")
     }
 }

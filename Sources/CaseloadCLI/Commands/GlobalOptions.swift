@@ -8,7 +8,7 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Thresholds file (default: caseload.toml in the working folder, when there is one).",
+            "Configuration file: thresholds and report settings (default: caseload.toml in the working folder, when there is one).",
             valueName: "file"))
     var config: String?
 

@@ -57,9 +57,10 @@ struct Review: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Patients with a sheet of their own in each caseload's workbook: auto (everyone in a caseload of at "
-                + "most 200 patients, else those needing follow-up), all, or follow-up.",
+                + "most 200 patients, else those needing follow-up), all, or follow-up (default: [report] "
+                + "patient_sheets in caseload.toml, else auto).",
             valueName: "auto|all|follow-up"))
-    var patientSheets: PatientSheetsChoice = .auto
+    var patientSheets: PatientSheetsChoice?
 
     func validate() throws {
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
@@ -82,7 +83,7 @@ struct Review: ParsableCommand {
         let directory = out ?? "reports/" + run.analysis.asOf.isoString
         if out == nil { try OutputFolder.validate(directory) }
         var context = run.context(caseloadName: "All patients")
-        context.patientSheets = patientSheets.policy
+        context.patientSheets = (patientSheets ?? configuration.config.patientSheets).policy
         let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {

@@ -28,7 +28,8 @@ enum ConfigValue: Equatable {
     case bool(Bool)
 }
 
-/// `caseload.toml`: threshold overrides read from a small, strict subset of TOML.
+/// `caseload.toml`: threshold overrides (`[thresholds]`) and report settings (`[report]`) read from
+/// a small, strict subset of TOML.
 ///
 /// The subset: `[table]` headers, `key = value` lines where the value is a number, a
 /// double-quoted string or `true`/`false`, `#` comments and blank lines. Anything else
@@ -39,7 +40,9 @@ struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds"]
+    static let tables = ["thresholds", "report"]
+    /// The keys of the `[report]` table.
+    static let reportKeys = ["patient_sheets"]
 
     /// Where the configuration came from; `nil` for the built-in defaults.
     var path: String?
@@ -47,12 +50,18 @@ struct ConfigFile: Equatable {
     var thresholds: Thresholds
     /// The threshold keys the file set, in file order.
     var overriddenKeys: [String]
+    /// Who gets a patient sheet unless `review --patient-sheets` says otherwise (`[report]`
+    /// `patient_sheets`; default `auto`).
+    var patientSheets: PatientSheetsChoice = .auto
+    /// The `[report]` keys the file set, in file order.
+    var reportKeysSet: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
 
     static func == (lhs: ConfigFile, rhs: ConfigFile) -> Bool {
-        lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys
+        lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
+            && lhs.reportKeysSet == rhs.reportKeysSet
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -99,6 +108,8 @@ struct ConfigFile: Equatable {
         var seenTables: Set<String> = []
         var seenKeys: [String: Int] = [:]
         var overridden: [String] = []
+        var patientSheets = PatientSheetsChoice.auto
+        var reportKeysSet: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -118,7 +129,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds] and [report]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -141,7 +152,20 @@ struct ConfigFile: Equatable {
                 throw fail("set twice (first on line \(previous))", key: key)
             }
             seenKeys[key] = lineNumber
-            precondition(table == "thresholds", "only [thresholds] is accepted above")
+            if table == "report" {
+                guard reportKeys.contains(key) else {
+                    let hint = closestKey(to: key, in: reportKeys).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown report setting\(hint) ([report] holds \(reportKeys.joined(separator: ", ")))", key: key)
+                }
+                let choices = PatientSheetsChoice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                guard case .string(let text) = value, let choice = PatientSheetsChoice(rawValue: text) else {
+                    throw fail("takes one of \(choices)", key: key)
+                }
+                patientSheets = choice
+                reportKeysSet.append(key)
+                continue
+            }
+            precondition(table == "thresholds", "only [thresholds] and [report] are accepted above")
             guard let setting = settings[key] else {
                 let hint = closestKey(to: key, in: Array(settings.keys)).map { "; did you mean \($0)?" } ?? ""
                 throw fail("unknown threshold\(hint) (`caseload config --init` lists every key)", key: key)
@@ -162,7 +186,9 @@ struct ConfigFile: Equatable {
             lineOfKey[key] = lineNumber
         }
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
-        return ConfigFile(path: path, thresholds: thresholds, overriddenKeys: overridden)
+        return ConfigFile(
+            path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
+            reportKeysSet: reportKeysSet)
     }
 
     /// Pairs of thresholds where the first may not exceed the second (else the check could never run).
@@ -327,6 +353,16 @@ struct ConfigFile: Equatable {
                     + " default \(format(setting.value(in: defaults)))")
             lines.append("\(setting.key) = \(format(setting.value(in: defaults)))")
         }
+        lines += [
+            "",
+            "[report]",
+            "",
+            "# Who gets a sheet of their own (daily table and pain chart) in each caseload's workbook:",
+            "# \"auto\" (everyone in a caseload of at most 200 patients, else those needing follow-up),",
+            "# \"all\" or \"follow-up\"; at most 250 sheets a workbook, the most urgent first.",
+            "# `review --patient-sheets` overrides it for one run. Default \"auto\".",
+            "patient_sheets = \"\(PatientSheetsChoice.auto.rawValue)\"",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -90,7 +90,13 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[report]\n", 1, nil, "unknown table [report]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds] and [report]"),
+        ("[report]\npatient_sheets = \"some\"\n", 2, "patient_sheets", "takes one of \"auto\", \"all\", \"follow-up\""),
+        ("[report]\npatient_sheets = 3\n", 2, "patient_sheets", "takes one of"),
+        ("[report]\npatient_sheet = \"all\"\n", 2, "patient_sheet", "did you mean patient_sheets?"),
+        ("[report]\nflare_margin = 2\n", 2, "flare_margin", "unknown report setting"),
+        ("[report]\npatient_sheets = \"all\"\npatient_sheets = \"auto\"\n", 3, "patient_sheets", "set twice"),
+        ("[thresholds]\npatient_sheets = \"all\"\n", 2, "patient_sheets", "unknown threshold"),
         ("[thresholds]\n[thresholds]\n", 2, nil, "appears twice"),
         ("[[thresholds]]\n", 1, nil, "arrays of tables"),
         ("[thresholds\n", 1, nil, "table header"),
@@ -108,6 +114,18 @@ import Testing
         #expect(error.reason.contains(reason), "\(error)")
         // The printed message carries all of it.
         #expect(error.description.hasPrefix("test.toml:\(line): " + (key.map { "\($0): " } ?? "")))
+    }
+
+    /// `[report]` sets who gets a patient sheet; the template writes the default, which parses back.
+    @Test func reportTableSetsThePatientSheets() throws {
+        let file = try Self.parse("[thresholds]\nflare_margin = 2\n\n[report]\npatient_sheets = \"follow-up\"  # busy clinic\n")
+        #expect(file.patientSheets == .followUp)
+        #expect(file.reportKeysSet == ["patient_sheets"])
+        #expect(file.overriddenKeys == ["flare_margin"])
+        #expect(try Self.parse("[thresholds]\n").patientSheets == .auto)
+        let template = try Self.parse(ConfigFile.template())
+        #expect(template.patientSheets == .auto)
+        #expect(template.reportKeysSet == ["patient_sheets"])
     }
 
     @Test func hashInsideAStringIsNotAComment() throws {
