@@ -18,7 +18,8 @@ public struct ReportContext: Sendable {
     public var rejected: [RejectedRow]
     /// Duplicate and rejected counts summed over the inputs.
     public var totals: RowCounts
-    /// Which patients get a sheet of their own in each caseload's workbook (`review --patient-sheets`).
+    /// Which patients get a sheet of their own in each workbook of the report (`review --patient-sheets`,
+    /// else `[report]` `patient_sheets` in `caseload.toml`, else ``PatientSheetPolicy/standard``).
     public var patientSheets: PatientSheetPolicy
 
     public init(

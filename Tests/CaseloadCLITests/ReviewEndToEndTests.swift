@@ -78,15 +78,19 @@ import Testing
         #expect(caseloads.count >= 3)
         var followUps = 0
         var patients = 0
-        for slug in caseloads {
-            let folder = out.appendingPathComponent("caseloads/\(slug)")
+        // Every workbook of the report: each caseload's, and the run's (the samples' run has 30
+        // patients, so it carries patient sheets too).
+        for slug in caseloads.map({ "caseloads/" + $0 }) + [""] {
+            let folder = slug.isEmpty ? out : out.appendingPathComponent(slug)
             func dataRows(_ file: String) throws -> Int {
                 try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
                     .split(separator: "\r\n").count - 1
             }
             let expected = followUpOnly ? try dataRows("followup.csv") : try dataRows("patients.csv")
-            followUps += try dataRows("followup.csv")
-            patients += try dataRows("patients.csv")
+            if !slug.isEmpty {
+                followUps += try dataRows("followup.csv")
+                patients += try dataRows("patients.csv")
+            }
             let workbook = try XLSXEntries(folder.appendingPathComponent("caseload.xlsx")).text("xl/workbook.xml")
             let sheets = workbook.components(separatedBy: "<sheet ").count - 1
             #expect(sheets - 6 == expected, "\(slug): \(sheets) sheets")  // six fixed sheets
@@ -168,7 +172,7 @@ import Testing
         (["review", "samples", "--as-of", "9999-12-31"], 2, "outside 1900-01-01"),
         (["review", "samples", "--date-format", "YYYY"], 2, "--date-format"),
         (["review", "samples", "--bogus"], 2, "--bogus"),
-        (["review", "samples", "--patient-sheets", "some"], 2, "follow-up"),
+        (["review", "samples", "--patient-sheets", "some"], 2, "'some'"),
         (["frobnicate"], 2, "frobnicate"),
         (["review", "no-such-file.csv"], 1, "no-such-file.csv"),
     ])

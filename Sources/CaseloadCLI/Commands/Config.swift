@@ -2,17 +2,19 @@ import ArgumentParser
 import CaseloadAnalytics
 import Foundation
 
-/// `caseload config`: write the commented configuration file, or show the thresholds in force.
+/// `caseload config`: write the commented configuration file, or show the thresholds and report
+/// settings in force.
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Write a commented caseload.toml, or show the thresholds in force.",
+        abstract: "Write a commented caseload.toml, or show the thresholds and report settings in force.",
         discussion: """
             --init writes caseload.toml (or --output FILE) listing every threshold with its meaning, \
-            clinical source, unit, valid range and default. Edit the values you want to change; \
+            clinical source, unit, valid range and default, and the [report] setting patient_sheets \
+            (who gets a sheet of their own in the workbooks). Edit the values you want to change; \
             review, check and patient then read caseload.toml from the working folder (or the file \
-            given with --config). Without --init, prints each threshold's value in force and where \
-            it came from, after validating the file.
+            given with --config). Without --init, prints each value in force and where it came from, \
+            after validating the file.
 
             Examples:
               caseload config --init
@@ -58,7 +60,8 @@ struct ConfigCommand: ParsableCommand {
         print(Self.show(file))
     }
 
-    /// Each threshold's value in force, its unit, and whether it is the default or set by the file.
+    /// Each threshold's value in force, its unit, and whether it is the default or set by the file;
+    /// then the report's `patient_sheets` the same way.
     static func show(_ file: ConfigFile) -> String {
         let overridden = Set(file.overriddenKeys)
         let name = file.path.map { ($0 as NSString).lastPathComponent } ?? ""
@@ -72,7 +75,9 @@ struct ConfigCommand: ParsableCommand {
                 : value == fallback ? "\(name) (= default)" : "\(name) (default \(fallback))"
             return [s.key, value, s.unit, origin]
         }
-        let sheetsOrigin = file.reportKeysSet.contains("patient_sheets") ? name : "default"
+        let sheetsOrigin =
+            !file.reportKeysSet.contains("patient_sheets") ? "default"
+            : file.patientSheets == .auto ? "\(name) (= default)" : name
         let report = "Report: patient_sheets = \(file.patientSheets.rawValue) (\(sheetsOrigin); review --patient-sheets overrides it)"
         return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows) + ["", report])
             .joined(separator: "\n")

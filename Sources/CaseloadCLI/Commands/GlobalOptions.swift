@@ -44,8 +44,11 @@ struct RunConfiguration {
             explicit: global.config, directory: FileManager.default.currentDirectoryPath)
         if let path = config.path {
             Log.logger.info(
-                "thresholds from \(path)",
-                metadata: ["overridden": .string(config.overriddenKeys.joined(separator: ","))])
+                "configuration from \(path)",
+                metadata: [
+                    "overridden": .string(config.overriddenKeys.joined(separator: ",")),
+                    "patient_sheets": .string(config.patientSheets.rawValue),
+                ])
         }
         let roster = input.roster ?? impliedRoster(in: input.inputs)
         if input.roster == nil, let roster {

@@ -58,7 +58,8 @@ struct Review: ParsableCommand {
         help: ArgumentHelp(
             "Patients with a sheet of their own in each caseload's workbook: auto (everyone in a caseload of at "
                 + "most 200 patients, else those needing follow-up), all, or follow-up (default: [report] "
-                + "patient_sheets in caseload.toml, else auto).",
+                + "patient_sheets in caseload.toml, else auto). At most 250 a workbook; the all-patients "
+                + "workbook of a run of several caseloads has none above 200 patients.",
             valueName: "auto|all|follow-up"))
     var patientSheets: PatientSheetsChoice?
 
@@ -82,8 +83,8 @@ struct Review: ParsableCommand {
         }
         let directory = out ?? "reports/" + run.analysis.asOf.isoString
         if out == nil { try OutputFolder.validate(directory) }
-        var context = run.context(caseloadName: "All patients")
-        context.patientSheets = (patientSheets ?? configuration.config.patientSheets).policy
+        let context = run.context(
+            caseloadName: "All patients", patientSheets: (patientSheets ?? configuration.config.patientSheets).policy)
         let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {
@@ -155,8 +156,8 @@ struct ReviewRun {
         return imported
     }
 
-    /// The report context: provenance for the manifest and the About sheet.
-    func context(caseloadName: String) -> ReportContext {
+    /// The report context: provenance for the manifest and the About sheet, and who gets a patient sheet.
+    func context(caseloadName: String, patientSheets: PatientSheetPolicy = .standard) -> ReportContext {
         ReportContext(
             toolVersion: CaseloadCommand.version,
             commandLine: ReviewRun.commandLine(),
@@ -164,7 +165,8 @@ struct ReviewRun {
             createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: analysis.asOf),
             inputs: imported.inputs,
             rejected: imported.rejected,
-            totals: imported.totals)
+            totals: imported.totals,
+            patientSheets: patientSheets)
     }
 
     /// `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else midnight UTC of the as-of date.
@@ -182,20 +184,5 @@ struct ReviewRun {
             return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
         return (["caseload"] + args).joined(separator: " ")
-    }
-}
-
-/// The values of `review --patient-sheets`.
-enum PatientSheetsChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, all
-    case followUp = "follow-up"
-
-    /// The workbook policy the choice stands for.
-    var policy: PatientSheetPolicy {
-        switch self {
-        case .auto: return .standard
-        case .all: return .all
-        case .followUp: return .followUpOnly
-        }
     }
 }

@@ -144,28 +144,34 @@ struct ConfigFile: Equatable {
             else {
                 throw fail("'\(key)' is not a bare key (letters, digits, _ and - only; dotted and quoted keys are not supported)")
             }
-            let value = try parseValue(rawValue) { fail($0, key: key) }
             guard let table else {
-                throw fail("the key is outside any table; put thresholds under [thresholds]", key: key)
+                let home = reportKeys.contains(key) ? "[report]" : "[thresholds]"
+                throw fail("the key is outside any table; put it under \(home)", key: key)
             }
-            if let previous = seenKeys[key] {
+            if let previous = seenKeys[table + "." + key] {
                 throw fail("set twice (first on line \(previous))", key: key)
             }
-            seenKeys[key] = lineNumber
+            seenKeys[table + "." + key] = lineNumber
             if table == "report" {
                 guard reportKeys.contains(key) else {
+                    if settings[key] != nil { throw fail("is a threshold; put it under [thresholds]", key: key) }
                     let hint = closestKey(to: key, in: reportKeys).map { "; did you mean \($0)?" } ?? ""
                     throw fail("unknown report setting\(hint) ([report] holds \(reportKeys.joined(separator: ", ")))", key: key)
                 }
                 let choices = PatientSheetsChoice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                guard case .string(let text) = value, let choice = PatientSheetsChoice(rawValue: text) else {
-                    throw fail("takes one of \(choices)", key: key)
+                // Checked before the value is parsed: a bare `all` would otherwise read as a bad number.
+                guard rawValue.hasPrefix("\""), case .string(let text) = try parseValue(rawValue, fail: { fail($0, key: key) }),
+                    let choice = PatientSheetsChoice(rawValue: text)
+                else {
+                    throw fail("takes one of \(choices) (in double quotes), not \(rawValue)", key: key)
                 }
                 patientSheets = choice
                 reportKeysSet.append(key)
                 continue
             }
             precondition(table == "thresholds", "only [thresholds] and [report] are accepted above")
+            if reportKeys.contains(key) { throw fail("is a report setting; put it under [report]", key: key) }
+            let value = try parseValue(rawValue) { fail($0, key: key) }
             guard let setting = settings[key] else {
                 let hint = closestKey(to: key, in: Array(settings.keys)).map { "; did you mean \($0)?" } ?? ""
                 throw fail("unknown threshold\(hint) (`caseload config --init` lists every key)", key: key)
@@ -329,11 +335,11 @@ struct ConfigFile: Equatable {
     }
 
     /// The commented `caseload.toml` that `caseload config --init` writes: every threshold
-    /// with its meaning, unit, valid range and default value.
+    /// with its meaning, unit, valid range and default value, then the `[report]` settings.
     static func template() -> String {
         let defaults = Thresholds()
         var lines = [
-            "# caseload.toml: thresholds for the weekly review (caseload \(CaseloadCommand.version)).",
+            "# caseload.toml: thresholds and report settings for the weekly review (caseload \(CaseloadCommand.version)).",
             "#",
             "# caseload reads this file from the working folder, or the file named by --config.",
             "# Every value below is the built-in default; change a line to override it, or delete",

@@ -94,9 +94,15 @@ import Testing
         ("[report]\npatient_sheets = \"some\"\n", 2, "patient_sheets", "takes one of \"auto\", \"all\", \"follow-up\""),
         ("[report]\npatient_sheets = 3\n", 2, "patient_sheets", "takes one of"),
         ("[report]\npatient_sheet = \"all\"\n", 2, "patient_sheet", "did you mean patient_sheets?"),
-        ("[report]\nflare_margin = 2\n", 2, "flare_margin", "unknown report setting"),
+        ("[report]\nflare_margin = 2\n", 2, "flare_margin", "is a threshold; put it under [thresholds]"),
+        ("[report]\nsheets = \"all\"\n", 2, "sheets", "unknown report setting ([report] holds patient_sheets)"),
         ("[report]\npatient_sheets = \"all\"\npatient_sheets = \"auto\"\n", 3, "patient_sheets", "set twice"),
-        ("[thresholds]\npatient_sheets = \"all\"\n", 2, "patient_sheets", "unknown threshold"),
+        ("[thresholds]\npatient_sheets = \"all\"\n", 2, "patient_sheets", "is a report setting; put it under [report]"),
+        ("[report]\npatient_sheets = all\n", 2, "patient_sheets", "(in double quotes), not all"),
+        ("[report]\npatient_sheets = 'all'\n", 2, "patient_sheets", "(in double quotes), not 'all'"),
+        ("[report]\npatient_sheets = \"Auto\"\n", 2, "patient_sheets", "not \"Auto\""),
+        ("patient_sheets = \"all\"\n[report]\n", 1, "patient_sheets", "outside any table; put it under [report]"),
+        ("flare_margin = 2\n", 1, "flare_margin", "outside any table; put it under [thresholds]"),
         ("[thresholds]\n[thresholds]\n", 2, nil, "appears twice"),
         ("[[thresholds]]\n", 1, nil, "arrays of tables"),
         ("[thresholds\n", 1, nil, "table header"),
@@ -123,6 +129,8 @@ import Testing
         #expect(file.reportKeysSet == ["patient_sheets"])
         #expect(file.overriddenKeys == ["flare_margin"])
         #expect(try Self.parse("[thresholds]\n").patientSheets == .auto)
+        // A key of one table does not clash with the same word in the other (TOML keys are per table).
+        #expect(try Self.parse("[report]\npatient_sheets = \"all\"\n[thresholds]\nflare_margin = 3\n").patientSheets == .all)
         let template = try Self.parse(ConfigFile.template())
         #expect(template.patientSheets == .auto)
         #expect(template.reportKeysSet == ["patient_sheets"])
