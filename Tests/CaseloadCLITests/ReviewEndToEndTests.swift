@@ -108,8 +108,11 @@ import Testing
         try Data("[report]\npatient_sheets = \"follow-up\"\n".utf8).write(to: config)
         for (extra, recorded) in [([String](), "follow-up"), (["--patient-sheets", "all"], "all")] {
             let out = tmp.appendingPathComponent("report-\(recorded)")
-            let result = try review(["--config", config.path, "--quiet"] + extra, out: out)
+            let result = try review(["--config", config.path, "--verbose", "--json"] + extra, out: out)
             #expect(result.status == 0, "stderr: \(result.stderr)")
+            // --verbose names the configuration file and the setting it holds (README, --verbose).
+            #expect(result.stderr.contains("configuration from \(config.path)"), "\(result.stderr)")
+            #expect(result.stderr.contains("patient_sheets=follow-up"), "\(result.stderr)")
             let manifest = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
                     as? [String: Any])

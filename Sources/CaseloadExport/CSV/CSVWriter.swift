@@ -178,13 +178,14 @@ public final class CSVWriter {
     /// Appends `field`, with a leading `'` when `neutralising` and ``CSVCell/neutralised(_:)``
     /// would add one, in quotes (inner quotes doubled) when it holds `,`, `"`, LF or CR.
     private func append(_ field: String, neutralising: Bool) {
+        let prefix = neutralising && CSVCell.needsNeutralising(field)
         var field = field
-        let needsQuotes = field.withUTF8 { bytes in
-            bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        }
-        if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
-        if neutralising && CSVCell.needsNeutralising(field) { buffer.append(UInt8(ascii: "'")) }
         field.withUTF8 { bytes in
+            let needsQuotes = bytes.contains {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            }
+            if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
+            if prefix { buffer.append(UInt8(ascii: "'")) }
             guard needsQuotes else {
                 buffer.append(contentsOf: bytes)
                 return
@@ -193,8 +194,8 @@ public final class CSVWriter {
                 if byte == UInt8(ascii: "\"") { buffer.append(byte) }
                 buffer.append(byte)
             }
+            buffer.append(UInt8(ascii: "\""))
         }
-        if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
     }
 
     private func flush() {
