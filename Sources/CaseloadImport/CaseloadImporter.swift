@@ -63,7 +63,9 @@ public struct CaseloadImporter: Sendable {
         try run(logs: logs, roster: roster, onAccepted: nil)
     }
 
-    /// As ``run(logs:roster:)``, also handing every accepted row to `onAccepted` (for tests).
+    /// As ``run(logs:roster:)``, also handing every accepted row to `onAccepted` (for tests). With
+    /// a hook, CSV rows are all read the general way (`LogRowParser.parse`, every row a
+    /// ``CaseloadModel/LogEntry``), so that the tests can compare that way with the usual one.
     func run(logs: [String], roster: String?, onAccepted: ((LogEntry) -> Void)?) throws -> ImportResult {
         var state = ImportState()
         state.onAccepted = onAccepted
@@ -176,7 +178,7 @@ public struct CaseloadImporter: Sendable {
         // on the medium caseload, against 0.52 s with two; BENCHMARKS.md).
         let lanes = 2
         let records = (0..<lanes).map { _ in BatchChannel<RecordBatch>(capacity: 3) }
-        let outcomes = (0..<lanes).map { _ in BatchChannel<ParsedBatch>(capacity: 3) }
+        let outcomes = (0..<lanes).map { _ in BatchChannel<FoldedBatch>(capacity: 3) }
         let dialect = HandOff<CSVDialect>()
         let accounted = SharedCount()
         let reading = HandOff<Result<ReadInfo, any Error>>()
@@ -184,6 +186,7 @@ public struct CaseloadImporter: Sendable {
         let stagesDone = DispatchSemaphore(value: 0)
         let importer = self
         let batchSize = CaseloadImporter.pipelineBatchSize
+        let keepEntries = state.onAccepted != nil
 
         let reader = Thread {
             reading.value = Result {
@@ -228,9 +231,13 @@ public struct CaseloadImporter: Sendable {
                     records[lane].recycle(&first)
                     var parser = try LogRowParser(
                         header: header, file: path, cells: importer.cellParser(for: dialect.value?.delimiter))
-                    var parsed = ParsedBatch()
+                    var parsed = FoldedBatch()
+                    var patients = PatientNumbering()
+                    let key = DuplicateFilter.processKey
                     while var batch = records[lane].receive() {
-                        batch.forEachView { _, view in parsed.rows.append(parser.parse(view)) }  // read where it lies
+                        batch.forEachView { _, view in  // read where it lies
+                            parser.fold(view, into: &parsed, patients: &patients, key: key, keepEntries: keepEntries)
+                        }
                         records[lane].recycle(&batch)
                         parsed.notes = parser.takeNotes()
                         outcomes[lane].send(&parsed)
@@ -247,14 +254,11 @@ public struct CaseloadImporter: Sendable {
         var counts = RowCounts()
         var notes = ReadNotes()
         var lane = 0
+        // Per lane, the builder's patient slot of each of the lane's patient numbers.
+        var patientSlots = [[Int]](repeating: [], count: lanes)
         while var parsed = outcomes[lane].receive() {
             let before = counts.rowsRead
-            for index in parsed.rows.indices {
-                // Moved out (a blank left behind), not copied: no retain and release per string.
-                var outcome = RowOutcome.blank
-                swap(&outcome, &parsed.rows[index])
-                state.account(outcome, counts: &counts)
-            }
+            state.account(parsed, patientSlots: &patientSlots[lane], counts: &counts)
             notes.append(parsed.notes)
             accounted.add(counts.rowsRead - before)
             outcomes[lane].recycle(&parsed)
@@ -421,6 +425,7 @@ struct ImportState {
     var duplicates = DuplicateFilter()
     var rejected: [RejectedRow] = []
     var latestDate: CalendarDate?
+    /// Called with every accepted row that is not a duplicate (tests only).
     var onAccepted: ((LogEntry) -> Void)?
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
@@ -429,19 +434,46 @@ struct ImportState {
         case .blank:
             return
         case .accepted(let entry):
-            if duplicates.insert(entry) {
-                builder.add(entry)
-                onAccepted?(entry)
-                counts.rowsAccepted += 1
-                if latestDate.map({ entry.date > $0 }) ?? true { latestDate = entry.date }
-            } else {
-                counts.rowsDuplicate += 1
-            }
+            let isNew = accept(
+                DuplicateFilter.fingerprint(entry, key: DuplicateFilter.processKey), DayContribution(entry),
+                patientSlot: builder.patientSlot(for: entry.patientID), counts: &counts)
+            if isNew { onAccepted?(entry) }
         case .rejected(let row):
             rejected.append(row)
             counts.rowsRejected += 1
         }
         counts.rowsRead += 1
+    }
+
+    /// Counts a parsing thread's batch into its file's counts and folds its accepted rows in, in
+    /// order. `patientSlots` maps the thread's patient numbers to the builder's slots; the batch's
+    /// new patients are added to it first.
+    mutating func account(_ batch: FoldedBatch, patientSlots: inout [Int], counts: inout RowCounts) {
+        for id in batch.newPatients { patientSlots.append(builder.patientSlot(for: id)) }
+        for (index, row) in batch.accepted.enumerated() {
+            let isNew = accept(row.fingerprint, row.contribution, patientSlot: patientSlots[row.patient], counts: &counts)
+            if isNew, let onAccepted { onAccepted(batch.entries[index]) }
+            counts.rowsRead += 1
+        }
+        rejected.append(contentsOf: batch.rejected)
+        counts.rowsRejected += batch.rejected.count
+        counts.rowsRead += batch.rejected.count
+    }
+
+    /// Folds in an accepted row unless its patient had one with the same fingerprint (then it is a
+    /// duplicate); does not count it as read.
+    /// - Returns: `false` for a duplicate.
+    private mutating func accept(
+        _ fingerprint: UInt64, _ contribution: DayContribution, patientSlot: Int, counts: inout RowCounts
+    ) -> Bool {
+        guard duplicates.insert(fingerprint, patientSlot: patientSlot) else {
+            counts.rowsDuplicate += 1
+            return false
+        }
+        builder.add(contribution, patientSlot: patientSlot)
+        counts.rowsAccepted += 1
+        if latestDate.map({ contribution.date > $0 }) ?? true { latestDate = contribution.date }
+        return true
     }
 }
 

@@ -76,34 +76,21 @@ struct FingerprintSet: Sendable {
 /// (under 10⁻⁹ for R = 10⁹ rows and m = 10⁴, and still under 10⁻⁷ with the steps counted). The key
 /// is random per process, so the fingerprints of a run cannot be predicted from its rows.
 struct DuplicateFilter: Sendable {
-    /// Patient ID to index in `tables`.
-    private var patients: [String: Int] = [:]
+    /// One table per patient, indexed by the patient's slot (``CaseloadModel/CaseloadBuilder/patientSlot(for:)``).
     private var tables: [FingerprintSet] = []
-    /// The last patient seen: a patient's rows usually come together.
-    private var lastID: String?
-    private var lastTable = -1
-    private let key = DuplicateFilter.processKey
 
     init() {}
 
     /// Number of distinct rows seen.
     var count: Int { tables.reduce(0) { $0 + $1.count } }
 
-    /// Records `entry`; returns `false` when an identical row was seen before.
-    mutating func insert(_ entry: LogEntry) -> Bool {
-        let t: Int
-        if let lastID, lastID == entry.patientID {
-            t = lastTable
-        } else if let known = patients[entry.patientID] {
-            t = known
-        } else {
-            t = tables.count
-            tables.append(FingerprintSet())
-            patients[entry.patientID] = t
-        }
-        lastID = entry.patientID
-        lastTable = t
-        return tables[t].insert(DuplicateFilter.fingerprint(entry, key: key))
+    /// Records a row of the patient at `patientSlot` by its ``fingerprint(_:key:)`` (taken with
+    /// ``processKey``); returns `false` when that patient had a row with this fingerprint before.
+    /// Slots are small dense integers, one per patient for the whole run.
+    mutating func insert(_ fingerprint: UInt64, patientSlot: Int) -> Bool {
+        precondition(patientSlot >= 0, "a patient slot is never negative")
+        while tables.count <= patientSlot { tables.append(FingerprintSet()) }
+        return tables[patientSlot].insert(fingerprint)
     }
 
     /// The key of every fingerprint this process takes: random, drawn once.
@@ -124,12 +111,37 @@ struct DuplicateFilter: Sendable {
     /// `Hasher` did, measured in BENCHMARKS.md).
     /// ``encodedFieldCount`` must match `LogEntry`'s stored properties (a test checks it).
     static func fingerprint(_ entry: LogEntry, key: FingerprintKey) -> UInt64 {
-        var block = NumericBlock(entry)
+        var block = NumericBlock(
+            RowNumbers(entry), hasSession: entry.sessionID != nil, hasExercise: entry.exercise != nil,
+            hasNotes: entry.notes != nil)
         var mixer = FingerprintMixer(key: key)
         withUnsafeBytes(of: &block) { _ = mixer.add(bytes: $0) }
         if let s = entry.sessionID { mixer.add(canonical: s) }
         if let s = entry.exercise { mixer.add(canonical: s) }
         if let s = entry.notes { mixer.add(canonical: s) }
+        return mixer.finalize()
+    }
+
+    /// The same fingerprint as ``fingerprint(_:key:)`` for the row whose non-string fields are
+    /// `numbers` and whose session, exercise and notes are the given ASCII bytes (`nil` when
+    /// absent). ASCII text is its own normal form, so a row read this way and the same row read
+    /// into a ``CaseloadModel/LogEntry`` agree.
+    /// - Precondition: every byte of the three texts is below 0x80 (checked in debug builds).
+    static func fingerprint(
+        numbers: RowNumbers, asciiSession session: UnsafeBufferPointer<UInt8>?,
+        exercise: UnsafeBufferPointer<UInt8>?, notes: UnsafeBufferPointer<UInt8>?, key: FingerprintKey
+    ) -> UInt64 {
+        var block = NumericBlock(numbers, hasSession: session != nil, hasExercise: exercise != nil, hasNotes: notes != nil)
+        var mixer = FingerprintMixer(key: key)
+        withUnsafeBytes(of: &block) { _ = mixer.add(bytes: $0) }
+        func add(_ text: UnsafeBufferPointer<UInt8>?) {
+            guard let text else { return }
+            let any = mixer.add(bytes: UnsafeRawBufferPointer(text))
+            assert(any & 0x8080_8080_8080_8080 == 0, "text given as ASCII is not")
+        }
+        add(session)  // in the order of fingerprint(_:key:)
+        add(exercise)
+        add(notes)
         return mixer.finalize()
     }
 
@@ -146,7 +158,7 @@ struct DuplicateFilter: Sendable {
         /// Category (8 bits), readiness (8), swelling (8), night pain (8), each 0 when absent.
         var small: UInt64 = 0
 
-        init(_ e: LogEntry) {
+        init(_ e: RowNumbers, hasSession: Bool, hasExercise: Bool, hasNotes: Bool) {
             date = e.date.daysSinceEpoch
             func bit(_ i: Int, _ isPresent: Bool) { if isPresent { present |= 1 << UInt64(i) } }
             func number(_ x: Double?) -> UInt64 { x.map { $0 == 0 ? 0 : $0.bitPattern } ?? 0 }
@@ -159,15 +171,53 @@ struct DuplicateFilter: Sendable {
             bit(6, e.durationMin != nil); durationMin = number(e.durationMin)
             bit(7, e.painDuring != nil); painDuring = number(e.painDuring)
             bit(8, e.pain != nil); pain = number(e.pain)
-            bit(9, e.sessionID != nil)
-            bit(10, e.exercise != nil)
-            bit(11, e.notes != nil)
+            bit(9, hasSession)
+            bit(10, hasExercise)
+            bit(11, hasNotes)
             let category = e.category.map { UInt64(CategorySet($0).rawValue) } ?? 0  // one bit each, never 0
             let readiness: UInt64 = e.readiness.map { $0 == .pass ? 1 : 2 } ?? 0
             let swelling: UInt64 = e.swelling.map { $0 ? 2 : 1 } ?? 0
             let night: UInt64 = e.nightPain.map { $0 ? 2 : 1 } ?? 0
             small = category | readiness << 8 | swelling << 16 | night << 24
         }
+    }
+}
+
+/// Every field of a log row but the patient and the text: what the fingerprint's fixed block
+/// encodes, without a string to copy or release.
+struct RowNumbers {
+    var date = CalendarDate(daysSinceEpoch: 0)
+    var secondsOfDay: Int?
+    var utcOffsetMinutes: Int?
+    var category: ExerciseCategory?
+    var level: Int?
+    var sets: Int?
+    var reps: Int?
+    var loadKg: Double?
+    var durationMin: Double?
+    var painDuring: Double?
+    var pain: Double?
+    var swelling: Bool?
+    var nightPain: Bool?
+    var readiness: ReadinessResult?
+
+    init() {}
+
+    init(_ e: LogEntry) {
+        date = e.date
+        secondsOfDay = e.secondsOfDay
+        utcOffsetMinutes = e.utcOffsetMinutes
+        category = e.category
+        level = e.level
+        sets = e.sets
+        reps = e.reps
+        loadKg = e.loadKg
+        durationMin = e.durationMin
+        painDuring = e.painDuring
+        pain = e.pain
+        swelling = e.swelling
+        nightPain = e.nightPain
+        readiness = e.readiness
     }
 }
 

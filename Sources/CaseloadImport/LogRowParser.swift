@@ -203,25 +203,161 @@ struct LogRowParser {
 
     /// Reads a date cell through the one-entry cache (same bytes, same result).
     private mutating func readDate(_ raw: UnsafeBufferPointer<UInt8>, into draft: inout LogDraft, ambiguous: inout Bool) {
+        let read = cachedDate(raw)
+        ambiguous = read.ambiguous
+        draft.readDate(read.cell, raw, column: LogField.date.name)
+    }
+
+    /// What `CellParser.date` makes of `raw` (a cell that is not blank), through a one-entry cache:
+    /// a session's rows carry the same date, so most rows skip the parsing.
+    private mutating func cachedDate(_ raw: UnsafeBufferPointer<UInt8>) -> (cell: Cell<DateCell>, ambiguous: Bool) {
         let same = lastDateBytes.count == raw.count && lastDateBytes.withUnsafeBufferPointer { last in
             guard let a = last.baseAddress, let b = raw.baseAddress else { return true }  // both empty
             return memcmp(a, b, raw.count) == 0
         }
-        if let lastDate, same {
-            ambiguous = lastDate.ambiguous
-            draft.readDate(lastDate.cell, raw, column: LogField.date.name)
-            return
-        }
+        if let lastDate, same { return lastDate }
+        var ambiguous = false
         let cell = cells.date(raw, name: LogField.date.name, ambiguous: &ambiguous)
         lastDateBytes.removeAll(keepingCapacity: true)
         lastDateBytes.append(contentsOf: raw)
         lastDate = (cell, ambiguous)
-        draft.readDate(cell, raw, column: LogField.date.name)
+        return (cell, ambiguous)
     }
 
     private func patientIDGuess(_ record: RecordView) -> String? {
         guard let column = fields.firstIndex(of: .patientID), column < record.count else { return nil }
         let id = CellParser.decode(CellParser.trimmed(record.field(column))).text
         return id.isEmpty ? nil : id
+    }
+}
+
+extension LogRowParser {
+    /// Reads one record into `batch`: an accepted row as a ``FoldedRow`` (its patient numbered by
+    /// `patients`, its fingerprint taken with `key`), a rejected row whole, a blank record not at all.
+    ///
+    /// Most rows take a short way (``quickRow(_:patients:newPatients:key:)``): cells read straight
+    /// from their bytes into the fingerprint and the day's contribution, with no ``LogEntry`` and
+    /// no string. Any row it does not take (a cell to reject, a short or long row, an ambiguous
+    /// date, text that is not ASCII) goes through ``parse(_:)``, so every rejection, note and
+    /// decoded text is exactly the general path's; the tests check that the two ways agree.
+    /// - Parameter keepEntries: read every row the general way and keep each accepted row in
+    ///   `batch.entries` too (for tests).
+    mutating func fold(
+        _ record: RecordView, into batch: inout FoldedBatch, patients: inout PatientNumbering, key: FingerprintKey,
+        keepEntries: Bool = false
+    ) {
+        if !keepEntries, let row = quickRow(record, patients: &patients, newPatients: &batch.newPatients, key: key) {
+            batch.accepted.append(row)
+            return
+        }
+        switch parse(record) {
+        case .blank: return
+        case .rejected(let row): batch.rejected.append(row)
+        case .accepted(let entry):
+            if keepEntries { batch.entries.append(entry) }
+            batch.accepted.append(
+                FoldedRow(
+                    patient: patients.number(entry.patientID, newInto: &batch.newPatients),
+                    fingerprint: DuplicateFilter.fingerprint(entry, key: key), contribution: DayContribution(entry)))
+        }
+    }
+
+    /// The row, when it has exactly the header's fields, every cell is valid, its date is not
+    /// ambiguous and all its text (patient, session, exercise, notes) is ASCII; `nil` otherwise,
+    /// having changed nothing but the parser's caches.
+    mutating func quickRow(
+        _ record: RecordView, patients: inout PatientNumbering, newPatients: inout [String], key: FingerprintKey
+    ) -> FoldedRow? {
+        guard !record.isUnterminated, record.count == columns.count else { return nil }
+        /// The value of a cell that is valid (`.some(nil)` when missing), `nil` when it is not.
+        func valid<T>(_ cell: Cell<T>) -> T?? {
+            switch cell {
+            case .missing: .some(nil)
+            case .value(let v): .some(v)
+            case .invalid: nil
+            }
+        }
+        var numbers = RowNumbers()
+        var date: DateCell?
+        var patient: UnsafeBufferPointer<UInt8>?
+        var session: UnsafeBufferPointer<UInt8>?
+        var exercise: UnsafeBufferPointer<UInt8>?
+        var notes: UnsafeBufferPointer<UInt8>?
+        var textBits: UInt8 = 0
+        func text(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            for byte in b { textBits |= byte }
+            return b
+        }
+        for column in 0..<record.count {
+            guard let field = fields[column] else { continue }
+            let raw = record.field(column)
+            switch field {
+            case .patientID:
+                let b = CellParser.trimmed(raw)
+                if b.isEmpty { return nil }
+                patient = text(b)
+            case .date:
+                if CellParser.isBlank(raw) { return nil }
+                let read = cachedDate(raw)
+                guard !read.ambiguous, case .value(let d) = read.cell else { return nil }
+                date = d
+            case .sessionID:
+                let b = CellParser.trimmed(raw)
+                if !b.isEmpty { session = text(b) }
+            case .exercise:
+                let b = CellParser.trimmed(raw)
+                if !b.isEmpty { exercise = text(b) }
+            case .notes:
+                if !CellParser.isBlank(raw) { notes = text(raw) }
+            case .category:
+                guard let v = valid(cells.category(raw, name: field.name)) else { return nil }
+                numbers.category = v
+            case .level:
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                numbers.level = v
+            case .sets:
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                numbers.sets = v
+            case .reps:
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                numbers.reps = v
+            case .loadKg:
+                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name)) else { return nil }
+                numbers.loadKg = v
+            case .durationMin:
+                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name)) else { return nil }
+                numbers.durationMin = v
+            case .painDuring:
+                guard let v = valid(cells.rating(raw, name: field.name)) else { return nil }
+                numbers.painDuring = v
+            case .pain:
+                guard let v = valid(cells.rating(raw, name: field.name)) else { return nil }
+                numbers.pain = v
+            case .swelling:
+                guard let v = valid(cells.boolean(raw, name: field.name)) else { return nil }
+                numbers.swelling = v
+            case .nightPain:
+                guard let v = valid(cells.boolean(raw, name: field.name)) else { return nil }
+                numbers.nightPain = v
+            case .readiness:
+                guard let v = valid(cells.readiness(raw, name: field.name)) else { return nil }
+                numbers.readiness = v
+            }
+        }
+        guard textBits < 0x80, let patient, let date else { return nil }
+        numbers.date = date.date
+        numbers.secondsOfDay = date.secondsOfDay
+        numbers.utcOffsetMinutes = date.utcOffsetMinutes
+        let sessionHash = numbers.readiness == nil
+            ? 0 : DayContribution.sessionHash(session.map { String(decoding: $0, as: UTF8.self) } ?? "")
+        return FoldedRow(
+            patient: patients.number(ascii: patient, newInto: &newPatients),
+            fingerprint: DuplicateFilter.fingerprint(
+                numbers: numbers, asciiSession: session, exercise: exercise, notes: notes, key: key),
+            contribution: DayContribution(
+                date: date.date, isCheckIn: exercise == nil, durationMin: numbers.durationMin,
+                category: numbers.category, level: numbers.level, painDuring: numbers.painDuring, pain: numbers.pain,
+                swelling: numbers.swelling, nightPain: numbers.nightPain, readiness: numbers.readiness,
+                sessionHash: sessionHash))
     }
 }

@@ -194,16 +194,3 @@ struct RecordBatch: PipelineBatch {
         }
     }
 }
-
-/// One batch of rows validated by a parsing thread, with the file notes they gave.
-struct ParsedBatch: PipelineBatch {
-    var rows: [RowOutcome] = []
-    var notes = ReadNotes()
-
-    init() {}
-
-    mutating func clear() {
-        rows.removeAll(keepingCapacity: true)
-        notes = ReadNotes()
-    }
-}

@@ -13,9 +13,8 @@ public struct CaseloadBuilder: Sendable {
     private struct ReadinessOutcome: Hashable, Sendable {
         let key: UInt64
 
-        init(slot: Int, result: ReadinessResult, session: String) {
-            let hash = UInt64(truncatingIfNeeded: session.hashValue) & ((1 << 39) - 1)
-            key = UInt64(slot) << 40 | (result == .fail ? 1 << 39 : 0) | hash
+        init(slot: Int, result: ReadinessResult, sessionHash: UInt64) {
+            key = UInt64(slot) << 40 | (result == .fail ? 1 << 39 : 0) | sessionHash & ((1 << 39) - 1)
         }
 
         /// The same outcome for the day at index `slot`.
@@ -97,6 +96,14 @@ public struct CaseloadBuilder: Sendable {
     /// Number of distinct patients seen so far.
     public var patientCount: Int { patients.count }
 
+    /// The slot of patient `id`, adding the patient (with no days) when new: a small integer, the
+    /// same for the builder's lifetime, to pass to ``add(_:patientSlot:)``. Slots are dense, from 0
+    /// in the order patients were first seen.
+    /// - Complexity: O(1) amortised (a dictionary lookup; none when `id` was the last one asked).
+    public mutating func patientSlot(for id: String) -> Int {
+        patientIndex(id)
+    }
+
     /// The index in `patients` of `id`, adding the patient when new.
     private mutating func patientIndex(_ id: String) -> Int {
         if let lastID, lastID == id { return lastPatient }
@@ -117,11 +124,19 @@ public struct CaseloadBuilder: Sendable {
     /// Folds one row into its patient's day.
     /// - Complexity: O(1) amortised; rows of the same patient and day in a row skip every lookup.
     public mutating func add(_ entry: LogEntry) {
-        let p = patientIndex(entry.patientID)
-        let slot = patients[p].slot(for: entry.date.daysSinceEpoch, date: entry.date)
-        CaseloadBuilder.fold(entry, into: &patients[p].days[slot])
-        if let readiness = entry.readiness {
-            count(ReadinessOutcome(slot: slot, result: readiness, session: entry.sessionID ?? ""), patient: p)
+        add(DayContribution(entry), patientSlot: patientIndex(entry.patientID))
+    }
+
+    /// Folds one row's contribution into its day, for the patient at `patientSlot` (from
+    /// ``patientSlot(for:)``): the same as ``add(_:)`` with the row, when `contribution` was made
+    /// from it.
+    /// - Complexity: O(1) amortised; rows of the same patient and day in a row skip every lookup.
+    public mutating func add(_ contribution: DayContribution, patientSlot p: Int) {
+        precondition(patients.indices.contains(p), "not a slot of this builder")
+        let slot = patients[p].slot(for: contribution.date.daysSinceEpoch, date: contribution.date)
+        CaseloadBuilder.fold(contribution, into: &patients[p].days[slot])
+        if let readiness = contribution.readiness {
+            count(ReadinessOutcome(slot: slot, result: readiness, sessionHash: contribution.sessionHash), patient: p)
         }
     }
 
@@ -168,7 +183,7 @@ public struct CaseloadBuilder: Sendable {
         }
     }
 
-    static func fold(_ entry: LogEntry, into record: inout DailyRecord) {
+    static func fold(_ entry: DayContribution, into record: inout DailyRecord) {
         if entry.isCheckIn {
             record.checkInRows += 1
         } else {

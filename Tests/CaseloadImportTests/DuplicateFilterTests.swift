@@ -10,7 +10,7 @@ import Testing
         durationMin: 5, painDuring: 2, pain: 3, swelling: false, nightPain: true, readiness: .pass, notes: "n")
 
     @Test func sameRowIsADuplicate() {
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         let first = filter.insert(DuplicateFilterTests.base)
         let second = filter.insert(DuplicateFilterTests.base)
         #expect(first)
@@ -31,7 +31,7 @@ import Testing
     ]
 
     @Test func everyFieldIsPartOfTheIdentity() {
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         let first = filter.insert(DuplicateFilterTests.base)
         #expect(first)
         for (name, change) in DuplicateFilterTests.variants {
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func negativeZeroEqualsZero() {
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         var a = DuplicateFilterTests.base
         a.loadKg = 0
         var b = a
@@ -75,7 +75,7 @@ import Testing
 
     /// Each patient has a table of its own; going back to an earlier patient finds its table.
     @Test func patientsInterleavedStillFindTheirDuplicates() {
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         var results: [Bool] = []
         for id in ["P1", "P2", "P1", "P3", "P2"] {
             var entry = DuplicateFilterTests.base
@@ -91,6 +91,8 @@ import Testing
         let stored = Mirror(reflecting: DuplicateFilterTests.base).children.count
         #expect(stored == DuplicateFilter.encodedFieldCount)
         #expect(stored == DuplicateFilterTests.variants.count - 1)  // one variant per field, plus the boundary one
+        // The fixed block's fields: all of them but the patient, session, exercise and notes.
+        #expect(Mirror(reflecting: RowNumbers(DuplicateFilterTests.base)).children.count == stored - 4)
     }
 
     /// Rows that are `==` are duplicates, so strings compare by Unicode canonical equivalence
@@ -111,7 +113,7 @@ import Testing
         b.notes = pair.1
         #expect(a == b)
         #expect(Array(pair.0.utf8) != Array(pair.1.utf8))
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         let first = filter.insert(a)
         let second = filter.insert(b)
         #expect(first)
@@ -122,7 +124,7 @@ import Testing
     /// each also with one byte changed, at every position in turn, and with a byte appended: all
     /// distinct rows, none taken for a duplicate; the plain notes again are all duplicates.
     @Test func everyByteOfEveryLengthCounts() {
-        var filter = DuplicateFilter()
+        var filter = PatientRowFilter()
         var fresh = 0
         var distinct = Set<String>()
         for length in 0...40 {
@@ -180,5 +182,20 @@ import Testing
         let two = FingerprintKey(a: 0x1234_5678_9ABC_DEF3, b: 0x0FED_CBA9_8765_4321)
         #expect(DuplicateFilter.fingerprint(row, key: Self.oneKey) == DuplicateFilter.fingerprint(row, key: Self.oneKey))
         #expect(DuplicateFilter.fingerprint(row, key: Self.oneKey) != DuplicateFilter.fingerprint(row, key: two))
+    }
+}
+
+/// A ``DuplicateFilter`` used as the importer uses it: each patient ID given a slot in order of
+/// first sight (as the builder numbers patients), each row checked by its fingerprint.
+struct PatientRowFilter {
+    private var filter = DuplicateFilter()
+    private var slots: [String: Int] = [:]
+
+    var count: Int { filter.count }
+
+    mutating func insert(_ entry: LogEntry) -> Bool {
+        let slot = slots[entry.patientID] ?? slots.count
+        slots[entry.patientID] = slot
+        return filter.insert(DuplicateFilter.fingerprint(entry, key: DuplicateFilter.processKey), patientSlot: slot)
     }
 }

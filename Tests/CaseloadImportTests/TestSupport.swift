@@ -42,11 +42,27 @@ final class TemporaryFolder {
 }
 
 /// Runs the importer and collects the accepted entries too.
+///
+/// Collecting the entries reads every CSV row the general way (a `LogEntry` each); the import is
+/// also run the usual way, where most rows take the short way (`LogRowParser.quickRow`), and the
+/// two runs must agree on everything they produce: the patients' days, the rejected rows, the
+/// per-file summaries and counts, the latest date and the roster.
 func importLogs(
-    _ logs: [String], roster: String? = nil, options: ImportOptions = ImportOptions()
+    _ logs: [String], roster: String? = nil, options: ImportOptions = ImportOptions(),
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> (result: ImportResult, entries: [LogEntry]) {
     var entries: [LogEntry] = []
-    let result = try CaseloadImporter(options: options).run(logs: logs, roster: roster) { entries.append($0) }
+    let importer = CaseloadImporter(options: options)
+    let result = try importer.run(logs: logs, roster: roster) { entries.append($0) }
+    let usual = try importer.run(logs: logs, roster: roster)
+    let (usualRecords, records) = (usual.builder.records(roster: usual.roster), result.builder.records(roster: result.roster))
+    #expect(usualRecords.map(\.patientID) == records.map(\.patientID), sourceLocation: sourceLocation)
+    #expect(usualRecords.map(\.days) == records.map(\.days), "the usual import folds other days", sourceLocation: sourceLocation)
+    #expect(usual.rejected == result.rejected, sourceLocation: sourceLocation)
+    #expect(usual.inputs == result.inputs, sourceLocation: sourceLocation)
+    #expect(usual.totals == result.totals, sourceLocation: sourceLocation)
+    #expect(usual.latestDate == result.latestDate, sourceLocation: sourceLocation)
+    #expect(usual.roster == result.roster, sourceLocation: sourceLocation)
     return (result, entries)
 }
 

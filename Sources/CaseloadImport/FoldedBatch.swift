@@ -1,0 +1,75 @@
+import Foundation
+import CaseloadModel
+
+/// An accepted row as a parsing thread hands it to the accounting: no strings, only what the
+/// duplicate check and the fold need.
+struct FoldedRow: Sendable {
+    /// The patient's number in the parsing thread's ``PatientNumbering``.
+    var patient: Int
+    /// ``DuplicateFilter/fingerprint(_:key:)`` of the row, with ``DuplicateFilter/processKey``.
+    var fingerprint: UInt64
+    var contribution: DayContribution
+}
+
+/// One batch of rows read by a parsing thread, in file order: accepted rows reduced to
+/// ``FoldedRow``s, rejected rows whole, with the patient IDs the batch numbered first and the
+/// file notes its rows gave. Blank records are not rows and leave nothing.
+struct FoldedBatch: PipelineBatch {
+    var accepted: [FoldedRow] = []
+    var rejected: [RejectedRow] = []
+    /// Patient IDs numbered for the first time in this batch, in number order (the parsing
+    /// thread's numbers continue from batch to batch).
+    var newPatients: [String] = []
+    var notes = ReadNotes()
+    /// The rows of `accepted` as read the general way, one each, when the importer keeps them
+    /// (tests only; empty otherwise).
+    var entries: [LogEntry] = []
+
+    init() {}
+
+    mutating func clear() {
+        accepted.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        rejected.removeAll(keepingCapacity: true)
+        newPatients.removeAll(keepingCapacity: true)
+        notes = ReadNotes()
+    }
+}
+
+/// A parsing thread's numbering of patient IDs: 0, 1, 2… in the order first met, so that rows can
+/// cross to the accounting thread with a number instead of a string. The accounting thread maps
+/// each thread's numbers to the builder's patient slots as the new IDs arrive.
+struct PatientNumbering {
+    private var numbers: [String: Int] = [:]
+    /// The UTF-8 bytes of the last ID numbered, and its number: a patient's rows come together.
+    private var lastBytes: [UInt8] = []
+    private var lastNumber = -1
+
+    init() {}
+
+    /// The number of the patient whose ID is the ASCII `bytes`; a new ID is appended to `new`.
+    mutating func number(ascii bytes: UnsafeBufferPointer<UInt8>, newInto new: inout [String]) -> Int {
+        let same = lastNumber >= 0 && lastBytes.count == bytes.count && lastBytes.withUnsafeBufferPointer { last in
+            guard let a = last.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
+            return memcmp(a, b, bytes.count) == 0
+        }
+        if same { return lastNumber }
+        return number(String(decoding: bytes, as: UTF8.self), newInto: &new)
+    }
+
+    /// The number of patient `id`; a new ID is appended to `new`.
+    mutating func number(_ id: String, newInto new: inout [String]) -> Int {
+        let found: Int
+        if let known = numbers[id] {
+            found = known
+        } else {
+            found = numbers.count
+            numbers[id] = found
+            new.append(id)
+        }
+        lastBytes.removeAll(keepingCapacity: true)
+        lastBytes.append(contentsOf: id.utf8)
+        lastNumber = found
+        return found
+    }
+}
