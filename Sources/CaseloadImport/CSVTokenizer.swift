@@ -128,6 +128,14 @@ public struct CSVTokenizer: Sendable {
     public mutating func consume(
         _ chunk: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) throws -> Void
     ) rethrows {
+        try consumeInPlace(chunk, { try emit($0) })
+    }
+
+    /// Tokenizes `chunk`, handing every record completed in it to `take`, which may keep the
+    /// record's buffers by swapping in a record of its own (emptied here before the next record).
+    mutating func consumeInPlace(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ emit: (inout CSVRecord) throws -> Void
+    ) rethrows {
         guard let p = chunk.baseAddress, chunk.count > 0 else { return }
         let n = chunk.count
         var i = 0
@@ -222,6 +230,11 @@ public struct CSVTokenizer: Sendable {
 
     /// Ends the input: emits the last record if the file did not end with a line break.
     public mutating func finish(_ emit: (CSVRecord) throws -> Void) rethrows {
+        try finishInPlace({ try emit($0) })
+    }
+
+    /// Ends the input as ``finish(_:)`` does, handing the last record over as ``consumeInPlace(_:_:)`` does.
+    mutating func finishInPlace(_ emit: (inout CSVRecord) throws -> Void) rethrows {
         pending = .none
         switch state {
         case .quoted:
@@ -251,11 +264,11 @@ public struct CSVTokenizer: Sendable {
         return i
     }
 
-    private mutating func endRecord(_ emit: (CSVRecord) throws -> Void) rethrows {
+    private mutating func endRecord(_ emit: (inout CSVRecord) throws -> Void) rethrows {
         let blank = state == .fieldStart && record.ends.isEmpty && record.bytes.isEmpty
         if !blank {
             record.ends.append(record.bytes.count)
-            try emit(record)
+            try emit(&record)
         }
         record.bytes.removeAll(keepingCapacity: true)
         record.ends.removeAll(keepingCapacity: true)

@@ -116,7 +116,7 @@ public struct CaseloadImporter: Sendable {
     /// With `reportsDone` false the caller sends the last progress report (with its own row count).
     private func streamCSV(
         _ path: String, rowsSoFar: () -> Int = { 0 }, reportsDone: Bool = true,
-        _ onRecord: (CSVRecord, CSVDialect) throws -> Void
+        _ onRecord: (inout CSVRecord, CSVDialect) throws -> Void
     ) throws -> (dialect: CSVDialect, sha256: String, bytes: Int) {
         var reader = try FileChunkReader(path: path)
         var chunk = try reader.next()
@@ -135,15 +135,15 @@ public struct CaseloadImporter: Sendable {
         if InputFormat(path: path) == .tsv { dialect.delimiter = UInt8(ascii: "\t") }
         var tokenizer = CSVTokenizer(delimiter: dialect.delimiter)
         let found = dialect
-        func emit(_ record: CSVRecord) throws { try onRecord(record, found) }
-        try tokenizer.consume(chunk, emit)
+        func emit(_ record: inout CSVRecord) throws { try onRecord(&record, found) }
+        try tokenizer.consumeInPlace(chunk, emit)
         while true {
             progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: rowsSoFar(), isDone: false))
             let next = try reader.next()
             if next.isEmpty { break }
-            try tokenizer.consume(next, emit)
+            try tokenizer.consumeInPlace(next, emit)
         }
-        try tokenizer.finish(emit)
+        try tokenizer.finishInPlace(emit)
         if reportsDone {
             progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: rowsSoFar(), isDone: true))
         }
@@ -206,7 +206,7 @@ public struct CaseloadImporter: Sendable {
                         }
                         return
                     }
-                    batch.append(record)
+                    batch.take(&record)
                     if batch.count == batchSize {
                         records[lane].send(&batch)
                         if records[lane].wasAbandoned { throw PipelineAbandoned() }

@@ -127,70 +127,44 @@ final class SharedCount: Sendable {
     func add(_ n: Int) { atomic.add(n, ordering: .relaxed) }
 }
 
-/// Tokenized CSV records packed back to back, to cross from the reading thread to the parsing
-/// thread in one piece (one buffer per batch, not two arrays per record).
+/// Tokenized CSV records, to cross from the reading thread to a parsing thread in one batch.
+///
+/// Records are taken over from the tokenizer, not copied: ``take(_:)`` swaps the tokenizer's record
+/// with one of the batch's spare ones (emptied by the tokenizer before it reads on), so the same
+/// few thousand record buffers go round the pipeline with no copy and no allocation per record.
 struct RecordBatch: PipelineBatch {
-    private struct Packed {
-        var byteStart: Int
-        var fieldStart: Int
-        var fieldCount: Int
-        var line: Int
-        var isUnterminated: Bool
-    }
-
-    private var bytes: [UInt8] = []
-    /// Field end offsets, each relative to its record's first byte (as in ``CSVRecord``).
-    private var ends: [Int] = []
-    private var records: [Packed] = []
+    /// The first `count` are the batch's records; any after them are spare buffers.
+    private var records: [CSVRecord] = []
+    private(set) var count = 0
 
     init() {}
 
-    var count: Int { records.count }
-    var isEmpty: Bool { records.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
-    mutating func clear() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        records.removeAll(keepingCapacity: true)
+    mutating func clear() { count = 0 }
+
+    /// Takes `record` into the batch, leaving in its place a spare record (holding old contents
+    /// the caller must empty before reuse, as the tokenizer does).
+    mutating func take(_ record: inout CSVRecord) {
+        if count == records.count { records.append(CSVRecord()) }
+        swap(&record, &records[count])
+        count += 1
     }
 
     /// Appends a copy of `record`.
     mutating func append(_ record: CSVRecord) {
-        records.append(
-            Packed(
-                byteStart: bytes.count, fieldStart: ends.count, fieldCount: record.ends.count, line: record.line,
-                isUnterminated: record.isUnterminated))
-        bytes.append(contentsOf: record.bytes)
-        ends.append(contentsOf: record.ends)
+        var copy = record
+        take(&copy)
     }
 
-    /// Copies record `index` into `record`, reusing its buffers.
+    /// Copies record `index` into `record`.
     func unpack(_ index: Int, into record: inout CSVRecord) {
-        let packed = records[index]
-        let byteEnd = index + 1 < records.count ? records[index + 1].byteStart : bytes.count
-        record.bytes.removeAll(keepingCapacity: true)
-        record.bytes.append(contentsOf: bytes[packed.byteStart..<byteEnd])
-        record.ends.removeAll(keepingCapacity: true)
-        record.ends.append(contentsOf: ends[packed.fieldStart..<(packed.fieldStart + packed.fieldCount)])
-        record.line = packed.line
-        record.isUnterminated = packed.isUnterminated
+        precondition(index < count, "record index out of range")
+        record = records[index]
     }
 
     /// Calls `body` with each record's index and a view of it, in order, where it lies.
     func forEachView(_ body: (Int, RecordView) throws -> Void) rethrows {
-        try bytes.withUnsafeBufferPointer { allBytes in
-            try ends.withUnsafeBufferPointer { allEnds in
-                for (index, packed) in records.enumerated() {
-                    let byteEnd = index + 1 < records.count ? records[index + 1].byteStart : allBytes.count
-                    try body(
-                        index,
-                        RecordView(
-                            bytes: UnsafeBufferPointer(rebasing: allBytes[packed.byteStart..<byteEnd]),
-                            ends: UnsafeBufferPointer(
-                                rebasing: allEnds[packed.fieldStart..<(packed.fieldStart + packed.fieldCount)]),
-                            line: packed.line, isUnterminated: packed.isUnterminated))
-                }
-            }
-        }
+        for index in 0..<count { try records[index].withView { try body(index, $0) } }
     }
 }

@@ -46,6 +46,39 @@ import Testing
         }
     }
 
+    /// The importer's way of taking records (`consumeInPlace`, swapping in a used record each time,
+    /// as `RecordBatch.take` does) gives the same records, lines and flags as `consume`, whatever the
+    /// swapped-in record still holds.
+    @Test(arguments: cases)
+    func recordsTakenInPlaceAreTheSame(_ testCase: Case) {
+        for chunkSize in [1, 3, 4096] {
+            var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","))
+            var taken: [CSVRecord] = []
+            var stale = tokenize(Array("left,over,\"from\nbefore\"".utf8), chunkSize: 64)[0]
+            stale.isUnterminated = true
+            stale.line = 99
+            func take(_ record: inout CSVRecord) {
+                var spare = stale
+                swap(&record, &spare)
+                taken.append(spare)
+            }
+            let bytes = Array(testCase.input.utf8)
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                while start < all.count {
+                    let end = min(start + chunkSize, all.count)
+                    tokenizer.consumeInPlace(UnsafeBufferPointer(rebasing: all[start..<end]), take)
+                    start = end
+                }
+            }
+            tokenizer.finishInPlace(take)
+            let plain = tokenize(bytes, chunkSize: chunkSize)
+            #expect(taken.map(\.strings) == plain.map(\.strings), "chunk size \(chunkSize)")
+            #expect(taken.map(\.line) == plain.map(\.line), "chunk size \(chunkSize)")
+            #expect(taken.map(\.isUnterminated) == plain.map(\.isUnterminated), "chunk size \(chunkSize)")
+        }
+    }
+
     @Test func semicolonAndTabDelimiters() {
         #expect(tokenize(Array("a;b,c\n".utf8), delimiter: UInt8(ascii: ";"), chunkSize: 64).map(\.strings) == [["a", "b,c"]])
         #expect(tokenize(Array("a\tb;c\n".utf8), delimiter: UInt8(ascii: "\t"), chunkSize: 64).map(\.strings) == [["a", "b;c"]])
