@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// One CSV record: its fields' bytes stored one after the other, and where it starts.
 ///
 /// Field bytes are unquoted and unescaped (`"a ""b"""` is stored as `a "b"`) and not
@@ -153,6 +156,12 @@ public struct CSVTokenizer: Sendable {
             while i < n {
                 switch state {
                 case .fieldStart, .unquoted:
+                    if state == .fieldStart && record.bytes.isEmpty && record.ends.isEmpty,
+                        let next = try plainLine(p, from: i, count: n, emit)
+                    {
+                        i = next
+                        continue
+                    }
                     // Unquoted text is copied lazily, a run of whole fields (delimiters kept as the
                     // separator bytes) at a time: one copy per line in the usual case.
                     var runStart = i
@@ -185,8 +194,7 @@ public struct CSVTokenizer: Sendable {
                             line += 1
                             if b == CSVTokenizer.cr { i = skipLF(after: i, p, n, inQuotes: false) }
                             try endRecord(emit)
-                            runStart = i
-                            fieldBegin = i
+                            break scan  // the next record may be a plain line
                         }
                     }
                 case .quoted:
@@ -244,6 +252,59 @@ public struct CSVTokenizer: Sendable {
             break
         default:
             try endRecord(emit)
+        }
+    }
+
+    /// Tokenizes the line starting at `i`, at the start of a record, in one go when it is plain: it
+    /// ends with LF or CRLF inside the chunk, is not empty, and holds no quote and no other CR.
+    /// Such a line is one record whose fields are the text between delimiters, exactly as the
+    /// byte-by-byte loop would read it; finding the line end and checking for quotes and CRs is done
+    /// by `memchr` (vectorised in the C library) and the delimiters are found 8 bytes at a time.
+    /// - Returns: the index after the line, or `nil` (nothing done) when the line is not plain.
+    private mutating func plainLine(
+        _ p: UnsafePointer<UInt8>, from i: Int, count n: Int, _ emit: (inout CSVRecord) throws -> Void
+    ) rethrows -> Int? {
+        guard let found = memchr(p + i, Int32(CSVTokenizer.lf), n - i) else { return nil }
+        let lf = UnsafeRawPointer(found) - UnsafeRawPointer(p)
+        var end = lf
+        if end > i && p[end - 1] == CSVTokenizer.cr { end -= 1 }
+        let length = end - i
+        guard length > 0, memchr(p + i, Int32(CSVTokenizer.quote), length) == nil,
+            memchr(p + i, Int32(CSVTokenizer.cr), length) == nil
+        else { return nil }
+        let maxFields = 64  // 512 bytes: small enough for the stack (a larger buffer is a malloc per line)
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: maxFields) { ends -> Int? in
+            let line = UnsafeRawPointer(p + i)
+            var k = 0
+            var j = 0
+            // A byte equal to the delimiter is a zero byte of `word ^ pattern`; the exact zero-byte
+            // test below sets the high bit of each such byte and of no other.
+            let pattern = UInt64(delimiter) &* 0x0101_0101_0101_0101
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            while j + 8 <= length {
+                let x = UInt64(littleEndian: line.loadUnaligned(fromByteOffset: j, as: UInt64.self)) ^ pattern
+                var zeros = ~(((x & low7) &+ low7) | x | low7)
+                while zeros != 0 {
+                    guard k < maxFields else { return nil }
+                    ends[k] = j + zeros.trailingZeroBitCount / 8
+                    k += 1
+                    zeros &= zeros &- 1
+                }
+                j += 8
+            }
+            while j < length {
+                if line.load(fromByteOffset: j, as: UInt8.self) == delimiter {
+                    guard k < maxFields else { return nil }
+                    ends[k] = j
+                    k += 1
+                }
+                j += 1
+            }
+            record.bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: length))
+            record.ends.append(contentsOf: UnsafeBufferPointer(rebasing: ends[0..<k]))
+            self.line += 1
+            try endRecord(emit)
+            return lf + 1
         }
     }
 

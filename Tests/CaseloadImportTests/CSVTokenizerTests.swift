@@ -79,6 +79,42 @@ import Testing
         }
     }
 
+    /// Plain lines are read in one go (`plainLine`) when a whole line lies in the chunk, and byte by
+    /// byte otherwise (fed one byte at a time, no line is ever whole): seeded random files whose
+    /// lines mix empty fields, spaces, quotes, CRs, CRLF and LF endings, blank lines, a missing final
+    /// newline and up to 100 fields (more than the one-go reader's 64) read the same both ways.
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")])
+    func plainLinesReadInOneGoAsByteByByte(_ delimiter: UInt8) {
+        var rng = AccountingPropertyTests.SplitMix(state: 4_096 + UInt64(delimiter))
+        let pieces = ["a", "bb", "", " ", "0123456789abcdef", "x y", "\"q\"", "\"a,b;c\td\"", "\"\"\"\"", "e\"f", "\r", "é"]
+        let endings = ["\n", "\r\n", "\n", "\r", "\n\n"]
+        var text = ""
+        for _ in 0..<400 {
+            let fields = Int.random(in: 1...100, using: &rng) > 90 ? Int.random(in: 60...100, using: &rng)
+                : Int.random(in: 1...20, using: &rng)
+            let cells = (0..<fields).map { _ -> String in
+                // Mostly plain text, now and then a quote, a CR or non-ASCII.
+                let plain = Int.random(in: 0..<10, using: &rng) < 8
+                return pieces[Int.random(in: 0..<(plain ? 6 : pieces.count), using: &rng)]
+            }
+            text += cells.joined(separator: String(Character(Unicode.Scalar(delimiter))))
+            text += endings[Int.random(in: 0..<endings.count, using: &rng)]
+        }
+        text += "last,line"
+        let bytes = Array(text.utf8)
+        let whole = tokenize(bytes, delimiter: delimiter, chunkSize: 1 << 20)
+        let byByte = tokenize(bytes, delimiter: delimiter, chunkSize: 1)
+        #expect(whole.count > 300)
+        #expect(whole.map(\.strings) == byByte.map(\.strings))
+        #expect(whole.map(\.line) == byByte.map(\.line))
+        #expect(whole.map(\.isUnterminated) == byByte.map(\.isUnterminated))
+        for chunkSize in [7, 64, 1000] {
+            let chunked = tokenize(bytes, delimiter: delimiter, chunkSize: chunkSize)
+            #expect(chunked.map(\.strings) == byByte.map(\.strings), "chunk size \(chunkSize)")
+            #expect(chunked.map(\.line) == byByte.map(\.line), "chunk size \(chunkSize)")
+        }
+    }
+
     @Test func semicolonAndTabDelimiters() {
         #expect(tokenize(Array("a;b,c\n".utf8), delimiter: UInt8(ascii: ";"), chunkSize: 64).map(\.strings) == [["a", "b,c"]])
         #expect(tokenize(Array("a\tb;c\n".utf8), delimiter: UInt8(ascii: "\t"), chunkSize: 64).map(\.strings) == [["a", "b;c"]])
