@@ -4,8 +4,11 @@
 // taken from the input, and the records must be identical: chunk boundaries must never
 // change what is read. Then the bytes are written to a temporary `.csv` file and run
 // through `CaseloadImporter`, which must either throw an `ImportError` or return counts
-// that balance (rows read = accepted + rejected + duplicate). Any other outcome traps.
-import CaseloadImport
+// that balance (rows read = accepted + rejected + duplicate). Last, the file is imported both
+// ways a CSV row can be read (every row the general way, `LogRowParser.parse`, and the usual
+// way, where plain rows take `LogRowParser.quickRow`): the two must agree on every patient's
+// days, every rejected row, the file's summary and the latest date. Any other outcome traps.
+@testable import CaseloadImport
 import CaseloadModel
 import Foundation
 
@@ -41,5 +44,30 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard whole == parts else { fatalError("records differ when the input is split at \(split)") }
 
     importMustBalance(Data(bytes), at: scratch)
+    bothWaysMustAgree(Data(bytes), at: scratch)
     return 0
+}
+
+/// Imports `bytes` (written to `path`) reading every row the general way, then the usual way, and
+/// traps unless both refuse the file alike or give the same result.
+private func bothWaysMustAgree(_ bytes: Data, at path: String) {
+    guard FileManager.default.createFile(atPath: path, contents: bytes) else { return }
+    defer { unlink(path) }
+    let importer = CaseloadImporter()
+    let general = Result { try importer.run(logs: [path], roster: nil, onAccepted: { _ in }) }
+    let usual = Result { try importer.run(logs: [path], roster: nil) }
+    switch (general, usual) {
+    case (.failure(let a), .failure(let b)):
+        guard "\(a)" == "\(b)" else { fatalError("the two ways refuse differently: \(a) / \(b)") }
+    case (.success(let a), .success(let b)):
+        let (daysA, daysB) = (a.builder.records(roster: a.roster), b.builder.records(roster: b.roster))
+        guard daysA.map(\.patientID) == daysB.map(\.patientID), daysA.map(\.days) == daysB.map(\.days) else {
+            fatalError("the two ways fold different days")
+        }
+        guard a.rejected == b.rejected, a.inputs == b.inputs, a.latestDate == b.latestDate else {
+            fatalError("the two ways account differently: \(a.inputs) / \(b.inputs)")
+        }
+    default:
+        fatalError("one way refuses the file and the other reads it")
+    }
 }

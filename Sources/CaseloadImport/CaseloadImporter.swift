@@ -16,6 +16,8 @@ public struct ImportResult: Sendable {
     public var totals: RowCounts
     /// The latest accepted log date (the default as-of date), `nil` when none was accepted.
     public var latestDate: CalendarDate?
+    /// How many CSV rows were read the short way (`LogRowParser.quickRow`), for tests and benchmarks.
+    var shortWayRows = 0
 
     /// Creates a result; the importer fills one in, tests and tools may build their own.
     public init(
@@ -92,6 +94,7 @@ public struct CaseloadImporter: Sendable {
         result.builder = state.builder
         result.rejected = state.rejected
         result.latestDate = state.latestDate
+        result.shortWayRows = state.shortWayRows
         result.totals = result.inputs.reduce(RowCounts()) { $0 + $1.counts }
         state = ImportState()
         releaseFreedMemory()
@@ -164,10 +167,15 @@ public struct CaseloadImporter: Sendable {
 
     /// Reads a CSV log in stages on their own threads, joined by bounded ``BatchChannel``s:
     /// a reading thread (file, SHA-256, tokenizer) hands batches of records alternately to two
-    /// parsing threads (row validation), and the calling thread takes their rows back in the
-    /// same alternation (so in file order) for the accounting (duplicates, folding). Validation
-    /// is the costliest stage (BENCHMARKS.md), so it runs twice over; every row is still
-    /// accounted one by one in file order, exactly as a single thread would.
+    /// parsing threads, and the calling thread takes their batches back in the same alternation
+    /// (so batch by batch in file order) for the accounting. A parsing thread validates each row
+    /// (`LogRowParser.fold`: plain rows the short way, the rest through `parse`) and reduces an
+    /// accepted one to a ``FoldedRow``: its patient numbered by the thread, its duplicate
+    /// fingerprint, its day's contribution. The calling thread maps the numbers to the builder's
+    /// patient slots, keeps or drops each accepted row by its fingerprint (in file order, so the
+    /// first copy of a duplicate is the one kept) and folds it in, then files the batch's
+    /// rejected rows (in file order among themselves). Validation is the costliest stage
+    /// (BENCHMARKS.md), so it runs twice over; the result is the same as one thread's.
     ///
     /// Both parsers read the header (the reader sends it to each first); each batch's file
     /// notes (Windows-1252 fields, short rows, ambiguous dates) travel with its rows and are
@@ -427,6 +435,8 @@ struct ImportState {
     var latestDate: CalendarDate?
     /// Called with every accepted row that is not a duplicate (tests only).
     var onAccepted: ((LogEntry) -> Void)?
+    /// CSV rows read the short way so far.
+    var shortWayRows = 0
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {
@@ -450,6 +460,7 @@ struct ImportState {
     /// new patients are added to it first.
     mutating func account(_ batch: FoldedBatch, patientSlots: inout [Int], counts: inout RowCounts) {
         for id in batch.newPatients { patientSlots.append(builder.patientSlot(for: id)) }
+        shortWayRows += batch.shortWayRows
         for (index, row) in batch.accepted.enumerated() {
             let isNew = accept(row.fingerprint, row.contribution, patientSlot: patientSlots[row.patient], counts: &counts)
             if isNew, let onAccepted { onAccepted(batch.entries[index]) }

@@ -11,9 +11,10 @@ struct FoldedRow: Sendable {
     var contribution: DayContribution
 }
 
-/// One batch of rows read by a parsing thread, in file order: accepted rows reduced to
-/// ``FoldedRow``s, rejected rows whole, with the patient IDs the batch numbered first and the
-/// file notes its rows gave. Blank records are not rows and leave nothing.
+/// One batch of rows read by a parsing thread: accepted rows reduced to ``FoldedRow``s and
+/// rejected rows whole, each list in file order (how the two interleave is not kept: the
+/// accounting does not need it), with the patient IDs the batch numbered first and the file
+/// notes its rows gave. Blank records are not rows and leave nothing.
 struct FoldedBatch: PipelineBatch {
     var accepted: [FoldedRow] = []
     var rejected: [RejectedRow] = []
@@ -24,10 +25,13 @@ struct FoldedBatch: PipelineBatch {
     /// The rows of `accepted` as read the general way, one each, when the importer keeps them
     /// (tests only; empty otherwise).
     var entries: [LogEntry] = []
+    /// How many of `accepted` took the short way (`LogRowParser.quickRow`), for tests and benchmarks.
+    var shortWayRows = 0
 
     init() {}
 
     mutating func clear() {
+        shortWayRows = 0
         accepted.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
         rejected.removeAll(keepingCapacity: true)

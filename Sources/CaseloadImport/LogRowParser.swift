@@ -236,10 +236,13 @@ extension LogRowParser {
     /// `patients`, its fingerprint taken with `key`), a rejected row whole, a blank record not at all.
     ///
     /// Most rows take a short way (``quickRow(_:patients:newPatients:key:)``): cells read straight
-    /// from their bytes into the fingerprint and the day's contribution, with no ``LogEntry`` and
-    /// no string. Any row it does not take (a cell to reject, a short or long row, an ambiguous
+    /// from their bytes into the fingerprint and the day's contribution, with no ``LogEntry`` (a
+    /// `String` is made only for a new patient ID and, to hash it, for the session of a row with a
+    /// readiness result). Any row it does not take (a cell to reject, a short or long row, an ambiguous
     /// date, text that is not ASCII) goes through ``parse(_:)``, so every rejection, note and
     /// decoded text is exactly the general path's; the tests check that the two ways agree.
+    /// A declined row is read twice (up to the cell that stopped the short way, then whole), which
+    /// costs little while such rows are rare, as in every export measured (BENCHMARKS.md).
     /// - Parameter keepEntries: read every row the general way and keep each accepted row in
     ///   `batch.entries` too (for tests).
     mutating func fold(
@@ -248,6 +251,7 @@ extension LogRowParser {
     ) {
         if !keepEntries, let row = quickRow(record, patients: &patients, newPatients: &batch.newPatients, key: key) {
             batch.accepted.append(row)
+            batch.shortWayRows += 1
             return
         }
         switch parse(record) {
@@ -299,6 +303,8 @@ extension LogRowParser {
             case .date:
                 if CellParser.isBlank(raw) { return nil }
                 let read = cachedDate(raw)
+                // An ambiguous date is invalid today; were it ever accepted with a warning, the
+                // general way must still note it.
                 guard !read.ambiguous, case .value(let d) = read.cell else { return nil }
                 date = d
             case .sessionID:

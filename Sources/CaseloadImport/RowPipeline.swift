@@ -15,9 +15,10 @@ extension Array: PipelineBatch {
 /// A bounded hand-off of batches from one producer thread to one consumer thread.
 ///
 /// The CSV importer runs its stages joined by channels: a reading thread tokenizes, two
-/// parsing threads validate rows (each fed every other batch through a channel of its own),
-/// and the calling thread does the row accounting (duplicates, folding into the builder) in
-/// file order, exactly as a single thread would.
+/// parsing threads validate rows and take their duplicate fingerprints (each fed every other
+/// batch through a channel of its own), and the calling thread does the row accounting (keeping
+/// or dropping each row as a duplicate, folding it into the builder) batch by batch in file
+/// order, with the same result as a single thread.
 /// At most `capacity` batches wait in each channel, so memory stays bounded, and emptied
 /// batches go back to the producer (``recycle(_:)``), so the same few buffers go round.
 final class BatchChannel<Batch: PipelineBatch>: @unchecked Sendable {

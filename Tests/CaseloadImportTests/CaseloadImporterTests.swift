@@ -5,6 +5,23 @@ import Testing
 @testable import CaseloadModel
 
 @Suite struct CaseloadImporterTests {
+    /// A plain file (valid cells, ASCII text, ISO dates) is read the short way, every row of it.
+    @Test func plainRowsTakeTheShortWay() throws {
+        let folder = try TemporaryFolder()
+        var text = "patient_id,date,session_id,exercise,category,pain,readiness_test,notes\n"
+        for day in 1...28 {
+            let date = "2026-03-\(day < 10 ? "0" : "")\(day)"
+            text += "P\(day % 3),\(date),s\(day),Glute bridge,strength,\(day % 7),pass,ok\n"
+            text += "P\(day % 3),\(date),s\(day),Clamshell,mobility,,,\n"
+        }
+        text += "P1,2026-03-01,s1,Glute bridge,strength,1,pass,ok\n"  // a duplicate of day 1's first row
+        let path = try folder.write("plain.csv", text)
+        let (result, _) = try importLogs([path])
+        let usual = try CaseloadImporter().run(logs: [path], roster: nil)
+        #expect(result.totals == RowCounts(rowsRead: 57, rowsAccepted: 56, rowsDuplicate: 1))
+        #expect(usual.shortWayRows == 57)
+    }
+
     @Test func commaFileWithUnknownColumnHeaderCaseAndQuotedNotes() throws {
         let path = try Fixture.path("log_comma.csv")
         let (result, entries) = try importLogs([path])

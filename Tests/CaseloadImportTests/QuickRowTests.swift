@@ -148,3 +148,156 @@ import Testing
         #expect(taken > readings.count / 4, "\(taken) of \(readings.count) rows took the short way")
     }
 }
+
+/// `LogRowParser.fold` as the importer runs it (one parser, the short way first, the general way for
+/// what it declines, the date cache shared) against a parser that reads every row the general way.
+@Suite struct FoldTests {
+    /// One batch's result with patient numbers replaced by IDs, for comparison across numberings.
+    struct Reading: Equatable {
+        var accepted: [String] = []
+        var rejected: [RejectedRow] = []
+        var notes: [String] = []
+        var shortWay = 0
+    }
+
+    /// Folds `bytes` (a whole CSV file, header first) in batches of `batchSize` records.
+    static func fold(
+        _ bytes: [UInt8], dateOrder: DateOrder, delimiter: UInt8, generalOnly: Bool, batchSize: Int = 37
+    ) throws -> [Reading] {
+        let records = tokenize(bytes, delimiter: delimiter, chunkSize: 1 << 16)
+        let cells = CellParser(dateOrder: dateOrder, decimalComma: delimiter == UInt8(ascii: ";"))
+        var parser = try LogRowParser(header: records[0], file: "t.csv", cells: cells)
+        var patients = PatientNumbering()
+        var names: [String] = []
+        var readings: [Reading] = []
+        for start in stride(from: 1, to: records.count, by: batchSize) {
+            var batch = FoldedBatch()
+            for record in records[start..<min(start + batchSize, records.count)] {
+                record.withView {
+                    parser.fold($0, into: &batch, patients: &patients, key: QuickRowTests.key, keepEntries: generalOnly)
+                }
+            }
+            names.append(contentsOf: batch.newPatients)
+            let notes = parser.takeNotes()
+            readings.append(Reading(
+                accepted: batch.accepted.map { "\(names[$0.patient]) \($0.fingerprint) \($0.contribution)" },
+                rejected: batch.rejected,
+                notes: [
+                    "\(notes.nonUTF8Fields) \(notes.firstNonUTF8Line) \(notes.shortRows) \(notes.ambiguousDates)",
+                    "\(notes.firstAmbiguousDate) \(notes.firstAmbiguousLine)",
+                ],
+                shortWay: batch.shortWayRows))
+        }
+        return readings
+    }
+
+    /// Seeded random files, as raw bytes: valid rows mostly, with Windows-1252 bytes, doubled quotes,
+    /// short and long rows, dates that are ambiguous or day-first or month-first, text that is `==` to
+    /// ASCII without being ASCII (the Kelvin sign), blank lines and rows of empty cells.
+    @Test(arguments: [
+        (DateOrder.iso, UInt8(ascii: ",")), (.dayMonthYear, UInt8(ascii: ";")), (.monthDayYear, UInt8(ascii: ",")),
+        (.dayMonthYear, UInt8(ascii: "\t")),
+    ])
+    func foldReadsAsTheGeneralWay(_ dateOrder: DateOrder, _ delimiter: UInt8) throws {
+        var rng = AccountingPropertyTests.SplitMix(state: 7_000 + UInt64(delimiter))
+        let d = [delimiter]
+        func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+        let header = [
+            "patient_id", "date", "session_id", "exercise", "category", "pain", "pain_during", "readiness_test", "notes",
+            "extra",
+        ]
+        let pools: [[[UInt8]]] = [
+            [text("P1"), text("P2"), text("K1"), text("\u{212A}1"), [0x50, 0xE9], text(" P3 ")],
+            [text("2026-03-02"), text("2026-03-03"), text("03/04/2026"), text("13/04/2026"), text("04/13/2026"),
+             text("2026-03-02T09:00:00+02:00"), text("")],
+            [text("s1"), text("s2"), text(""), [0x73, 0xE9], text("\u{212A}")],
+            [text("Glute bridge"), text("Clamshell"), text(""), text("\"Step \"\"down\"\"\""), [0x42, 0xE9]],
+            [text("strength"), text("mobility"), text(""), text("bad")],
+            [text("2"), text("4.5"), text(""), text("11")],
+            [text("3"), text("-0"), text(""), text("x")],
+            [text("pass"), text("fail"), text(""), text("maybe")],
+            [text(""), text("ok"), text("\"a, b; c\""), [0xE9, 0x74, 0xE9], text("\u{212A}nee")],
+            [text(""), text("z")],
+        ]
+        var bytes = Array(header.joined(separator: String(Character(Unicode.Scalar(delimiter)))).utf8) + [0x0A]
+        for _ in 0..<2_500 {
+            var cells = pools.map { pool -> [UInt8] in
+                let plain = Int.random(in: 0..<10, using: &rng) < 7
+                return pool[Int.random(in: 0..<(plain ? min(2, pool.count) : pool.count), using: &rng)]
+            }
+            switch Int.random(in: 0..<40, using: &rng) {
+            case 0: cells.removeLast(3)  // short
+            case 1: cells.append(text("more"))  // long
+            case 2: cells = cells.map { _ in [] }  // all empty
+            case 3: cells = []  // blank line
+            default: break
+            }
+            bytes += Array(cells.joined(separator: d)) + [0x0A]
+        }
+        let usual = try FoldTests.fold(bytes, dateOrder: dateOrder, delimiter: delimiter, generalOnly: false)
+        let general = try FoldTests.fold(bytes, dateOrder: dateOrder, delimiter: delimiter, generalOnly: true)
+        #expect(usual.count == general.count)
+        for (index, (a, b)) in zip(usual, general).enumerated() {
+            #expect(a.accepted == b.accepted, "batch \(index)")
+            #expect(a.rejected == b.rejected, "batch \(index)")
+            #expect(a.notes == b.notes, "batch \(index)")
+        }
+        let shortWay = usual.reduce(0) { $0 + $1.shortWay }
+        #expect(shortWay > 500, "\(shortWay) rows took the short way")
+        #expect(general.allSatisfy { $0.shortWay == 0 })
+        #expect(general.reduce(0) { $0 + $1.rejected.count } > 100)
+    }
+
+    /// Patient numbers: first come, first numbered; an ID `==` to one numbered before (the Kelvin sign
+    /// is canonically a K) has its number, whichever way it arrives.
+    @Test func patientNumbersFollowStringEquality() {
+        var numbering = PatientNumbering()
+        var new: [String] = []
+        func ascii(_ s: String) -> Int {
+            Array(s.utf8).withUnsafeBufferPointer { numbering.number(ascii: $0, newInto: &new) }
+        }
+        #expect(ascii("K1") == 0)
+        #expect(ascii("K1") == 0)
+        #expect(numbering.number("\u{212A}1", newInto: &new) == 0)
+        #expect(ascii("P2") == 1)
+        #expect(numbering.number("K1", newInto: &new) == 0)
+        #expect(ascii("K1") == 0)
+        #expect(numbering.number("P\u{0301}", newInto: &new) == 2)
+        #expect(numbering.number("\u{00D3}", newInto: &new) == 3)
+        #expect(numbering.number("O\u{0301}", newInto: &new) == 3)
+        #expect(new == ["K1", "P2", "P\u{0301}", "\u{00D3}"])
+    }
+
+    /// Two lanes number the same patients differently; the accounting maps both to the builder's
+    /// slots, so a row seen on each lane is one row and one duplicate, and the same fingerprint for
+    /// another patient is not a duplicate.
+    @Test func lanesNumberingPatientsDifferentlyShareSlotsAndDuplicates() {
+        var state = ImportState()
+        var counts = RowCounts()
+        func row(_ patient: Int, _ fingerprint: UInt64, day: Int) -> FoldedRow {
+            FoldedRow(
+                patient: patient, fingerprint: fingerprint,
+                contribution: DayContribution(date: CalendarDate(daysSinceEpoch: day), isCheckIn: false, pain: 3))
+        }
+        var laneA = FoldedBatch()
+        laneA.newPatients = ["P1", "P2"]
+        laneA.accepted = [row(0, 11, day: 100), row(1, 22, day: 101)]
+        var laneB = FoldedBatch()
+        laneB.newPatients = ["P2", "P1"]
+        laneB.accepted = [row(1, 11, day: 100), row(0, 22, day: 101), row(0, 33, day: 102), row(1, 22, day: 101)]
+        laneB.rejected = [RejectedRow(file: "t.csv", line: 9, patientID: "P1", column: "pain", value: "11", reason: "r")]
+        var slotsA: [Int] = []
+        var slotsB: [Int] = []
+        state.account(laneA, patientSlots: &slotsA, counts: &counts)
+        state.account(laneB, patientSlots: &slotsB, counts: &counts)
+        #expect(slotsA == [0, 1])
+        #expect(slotsB == [1, 0])
+        #expect(counts == RowCounts(rowsRead: 7, rowsAccepted: 4, rowsRejected: 1, rowsDuplicate: 2))
+        let records = state.builder.records()
+        #expect(records.map(\.patientID) == ["P1", "P2"])
+        // P1's fingerprint 22 is not a duplicate of P2's: tables are per patient.
+        #expect(records.map { $0.days.map(\.date.daysSinceEpoch) } == [[100, 101], [101, 102]])
+        #expect(state.rejected.count == 1)
+        #expect(state.latestDate == CalendarDate(daysSinceEpoch: 102))
+    }
+}

@@ -63,6 +63,7 @@ func importLogs(
     #expect(usual.totals == result.totals, sourceLocation: sourceLocation)
     #expect(usual.latestDate == result.latestDate, sourceLocation: sourceLocation)
     #expect(usual.roster == result.roster, sourceLocation: sourceLocation)
+    #expect(result.shortWayRows == 0, "with a hook every row is read the general way", sourceLocation: sourceLocation)
     return (result, entries)
 }
 
