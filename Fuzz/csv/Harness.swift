@@ -1,7 +1,8 @@
 // libFuzzer target: the CSV reader (tokenizer, dialect sniffing, the log importer).
 //
-// Each input is read twice by the tokenizer, whole and split into two chunks at a point
-// taken from the input, and the records must be identical: chunk boundaries must never
+// Each input is read three times by the tokenizer, whole, split into two chunks at a point
+// taken from the input, and one byte at a time (so that the byte loop reads every line that the
+// others may read in one go), and the records must be identical: chunk boundaries must never
 // change what is read. Then the bytes are written to a temporary `.csv` file and run
 // through `CaseloadImporter`, which must either throw an `ImportError` or return counts
 // that balance (rows read = accepted + rejected + duplicate). Last, the file is imported both
@@ -32,6 +33,20 @@ private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, splitAt split: Int, d
     return out
 }
 
+/// The records read one byte at a time: no line is ever whole in a chunk, so the byte loop reads
+/// everything (the other readings let plain lines be read in one go).
+private func tokenizeByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [Flat] {
+    var tokenizer = CSVTokenizer(delimiter: delimiter)
+    var out: [Flat] = []
+    let emit: (CSVRecord) -> Void = { record in
+        let fields = (0..<record.count).map { Array(record.bytes[record.range(of: $0)]) }
+        out.append(Flat(fields: fields, line: record.line, unterminated: record.isUnterminated))
+    }
+    for i in bytes.indices { tokenizer.consume(UnsafeBufferPointer(rebasing: bytes[i...i]), emit) }
+    tokenizer.finish(emit)
+    return out
+}
+
 private let scratch = fuzzScratchPath("csv") + ".csv"
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -42,6 +57,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let split = size == 0 ? 0 : Int(data[0]) % (size + 1)
     let parts = tokenize(bytes, splitAt: split, delimiter: dialect.delimiter)
     guard whole == parts else { fatalError("records differ when the input is split at \(split)") }
+    guard whole == tokenizeByteByByte(bytes, delimiter: dialect.delimiter) else {
+        fatalError("records differ when the input is read one byte at a time")
+    }
 
     importMustBalance(Data(bytes), at: scratch)
     bothWaysMustAgree(Data(bytes), at: scratch)

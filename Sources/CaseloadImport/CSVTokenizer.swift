@@ -1,5 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 /// One CSV record: its fields' bytes stored one after the other, and where it starts.
 ///
@@ -51,7 +55,7 @@ func fieldRange<Ends: RandomAccessCollection<Int>>(_ index: Int, ends: Ends) -> 
 
 /// A CSV record seen in place: its bytes and field ends borrowed from a buffer that outlives
 /// the view, laid out as in ``CSVRecord``. The row parsers read records through views, so a
-/// batch of records packed by the reading thread is parsed where it lies, never copied out.
+/// record handed over by the reading thread is parsed where it lies, never copied out.
 struct RecordView {
     /// All fields' bytes, each but the last followed by one separator byte.
     let bytes: UnsafeBufferPointer<UInt8>
@@ -96,7 +100,10 @@ extension CSVRecord {
 /// - A file ending inside a quoted field yields a last record with ``CSVRecord/isUnterminated``.
 ///
 /// The tokenizer holds only the record being built, never the file.
-/// - Complexity: O(n) in the bytes fed; each byte is looked at once and copied at most once.
+/// - Complexity: O(n) in the bytes fed. A plain line (see `plainLine`) is read a few times over
+///   by vectorised scans (line end, quotes and CRs, delimiters) and copied once; any other byte is
+///   looked at once by the byte loop and copied at most once. Where a line is not plain, the scans
+///   are not tried again before its end, so no byte is scanned by them twice.
 public struct CSVTokenizer: Sendable {
     private enum State: Sendable { case fieldStart, unquoted, quoted, quoteInQuoted }
     private enum Pending: Sendable { case none, crInQuotes, crEndedRecord }
@@ -108,6 +115,9 @@ public struct CSVTokenizer: Sendable {
     private var state = State.fieldStart
     private var pending = Pending.none
     private var record = CSVRecord()
+    /// Bytes the plain-line scans have started from so far (each counted once per attempt), for the
+    /// tests to check that no byte is scanned from twice.
+    private(set) var plainScanned = 0
     /// Per byte: bit 0 = ends an unquoted run, bit 1 = ends a quoted run.
     private let classes: [UInt8]
 
@@ -134,7 +144,7 @@ public struct CSVTokenizer: Sendable {
         try consumeInPlace(chunk, { try emit($0) })
     }
 
-    /// Tokenizes `chunk`, handing every record completed in it to `take`, which may keep the
+    /// Tokenizes `chunk`, handing every record completed in it to `emit`, which may keep the
     /// record's buffers by swapping in a record of its own (emptied here before the next record).
     mutating func consumeInPlace(
         _ chunk: UnsafeBufferPointer<UInt8>, _ emit: (inout CSVRecord) throws -> Void
@@ -152,15 +162,20 @@ public struct CSVTokenizer: Sendable {
             if p[0] == CSVTokenizer.lf { i = 1 }
         }
         let table = classes
+        // Where the next plain-line attempt may start: after a line found not plain (or the chunk's
+        // end when it holds no more LF), so that a file of lone-CR line ends, or a quoted field
+        // spanning lines, is not scanned again from every record start.
+        var plainFrom = i
         try table.withUnsafeBufferPointer { cls in
             while i < n {
                 switch state {
                 case .fieldStart, .unquoted:
-                    if state == .fieldStart && record.bytes.isEmpty && record.ends.isEmpty,
-                        let next = try plainLine(p, from: i, count: n, emit)
-                    {
-                        i = next
-                        continue
+                    if i >= plainFrom && state == .fieldStart && record.bytes.isEmpty && record.ends.isEmpty {
+                        if let next = try plainLine(p, from: i, count: n, retryFrom: &plainFrom, emit) {
+                            i = next
+                            plainFrom = next
+                            continue
+                        }
                     }
                     // Unquoted text is copied lazily, a run of whole fields (delimiters kept as the
                     // separator bytes) at a time: one copy per line in the usual case.
@@ -260,17 +275,26 @@ public struct CSVTokenizer: Sendable {
     /// Such a line is one record whose fields are the text between delimiters, exactly as the
     /// byte-by-byte loop would read it; finding the line end and checking for quotes and CRs is done
     /// by `memchr` (vectorised in the C library) and the delimiters are found 8 bytes at a time.
+    /// - Parameter retryFrom: set, when the line is not plain, to where the next attempt may start
+    ///   (after this line's LF, or `n` when the chunk has no LF left).
     /// - Returns: the index after the line, or `nil` (nothing done) when the line is not plain.
     private mutating func plainLine(
-        _ p: UnsafePointer<UInt8>, from i: Int, count n: Int, _ emit: (inout CSVRecord) throws -> Void
+        _ p: UnsafePointer<UInt8>, from i: Int, count n: Int, retryFrom: inout Int,
+        _ emit: (inout CSVRecord) throws -> Void
     ) rethrows -> Int? {
-        guard let found = memchr(p + i, Int32(CSVTokenizer.lf), n - i) else { return nil }
+        guard let found = memchr(p + i, Int32(CSVTokenizer.lf), n - i) else {
+            plainScanned += n - i
+            retryFrom = n
+            return nil
+        }
         let lf = UnsafeRawPointer(found) - UnsafeRawPointer(p)
+        plainScanned += lf + 1 - i
+        retryFrom = lf + 1
         var end = lf
         if end > i && p[end - 1] == CSVTokenizer.cr { end -= 1 }
         let length = end - i
-        guard length > 0, memchr(p + i, Int32(CSVTokenizer.quote), length) == nil,
-            memchr(p + i, Int32(CSVTokenizer.cr), length) == nil
+        guard length > 0, memchr(p + i, Int32(CSVTokenizer.cr), length) == nil,
+            memchr(p + i, Int32(CSVTokenizer.quote), length) == nil
         else { return nil }
         let maxFields = 64  // 512 bytes: small enough for the stack (a larger buffer is a malloc per line)
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: maxFields) { ends -> Int? in

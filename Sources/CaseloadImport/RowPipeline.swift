@@ -132,7 +132,10 @@ final class SharedCount: Sendable {
 ///
 /// Records are taken over from the tokenizer, not copied: ``take(_:)`` swaps the tokenizer's record
 /// with one of the batch's spare ones (emptied by the tokenizer before it reads on), so the same
-/// few thousand record buffers go round the pipeline with no copy and no allocation per record.
+/// record buffers (two arrays per record, some 20,000–40,000 records over the batches in flight
+/// and recycled) go round the pipeline with no copy and no allocation per record. A spare whose
+/// buffers grew past ``keptBytes`` (a record with long notes) is dropped rather than handed back,
+/// so a few long records do not leave every slot holding a large buffer.
 struct RecordBatch: PipelineBatch {
     /// The first `count` are the batch's records; any after them are spare buffers.
     private var records: [CSVRecord] = []
@@ -150,7 +153,14 @@ struct RecordBatch: PipelineBatch {
         if count == records.count { records.append(CSVRecord()) }
         swap(&record, &records[count])
         count += 1
+        if record.bytes.capacity > RecordBatch.keptBytes || record.ends.capacity > RecordBatch.keptFields {
+            record = CSVRecord()
+        }
     }
+
+    /// The largest record buffers a spare keeps (bytes, and field ends): several times a usual row.
+    static let keptBytes = 1024
+    static let keptFields = 128
 
     /// Appends a copy of `record`.
     mutating func append(_ record: CSVRecord) {

@@ -54,11 +54,14 @@ import Testing
         for chunkSize in [1, 3, 4096] {
             var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","))
             var taken: [CSVRecord] = []
-            var stale = tokenize(Array("left,over,\"from\nbefore\"".utf8), chunkSize: 64)[0]
-            stale.isUnterminated = true
-            stale.line = 99
             func take(_ record: inout CSVRecord) {
-                var spare = stale
+                // A stale record of its own each time (buffers not shared), so the tokenizer empties
+                // it in place, as it does a batch's spare.
+                var spare = CSVRecord()
+                spare.bytes = Array("left,over,from\nbefore".utf8)
+                spare.ends = [4, 9, 22]
+                spare.isUnterminated = true
+                spare.line = 99
                 swap(&record, &spare)
                 taken.append(spare)
             }
@@ -82,7 +85,7 @@ import Testing
     /// Plain lines are read in one go (`plainLine`) when a whole line lies in the chunk, and byte by
     /// byte otherwise (fed one byte at a time, no line is ever whole): seeded random files whose
     /// lines mix empty fields, spaces, quotes, CRs, CRLF and LF endings, blank lines, a missing final
-    /// newline and up to 100 fields (more than the one-go reader's 64) read the same both ways.
+    /// newline and up to 100 fields (more than the one-go reader's 65) read the same both ways.
     @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")])
     func plainLinesReadInOneGoAsByteByByte(_ delimiter: UInt8) {
         var rng = AccountingPropertyTests.SplitMix(state: 4_096 + UInt64(delimiter))
@@ -102,7 +105,8 @@ import Testing
         }
         text += "last,line"
         let bytes = Array(text.utf8)
-        let whole = tokenize(bytes, delimiter: delimiter, chunkSize: 1 << 20)
+        let (whole, scanned) = CSVTokenizerTests.tokenizeCounting(bytes, delimiter: delimiter, chunkSize: 1 << 20)
+        #expect(scanned <= bytes.count)
         let byByte = tokenize(bytes, delimiter: delimiter, chunkSize: 1)
         #expect(whole.count > 300)
         #expect(whole.map(\.strings) == byByte.map(\.strings))
@@ -113,6 +117,61 @@ import Testing
             #expect(chunked.map(\.strings) == byByte.map(\.strings), "chunk size \(chunkSize)")
             #expect(chunked.map(\.line) == byByte.map(\.line), "chunk size \(chunkSize)")
         }
+    }
+
+    /// Tokenizes `bytes` in chunks of `chunkSize` with a tokenizer of its own, returning the records
+    /// and how many bytes the plain-line scans started from.
+    static func tokenizeCounting(_ bytes: [UInt8], delimiter: UInt8, chunkSize: Int) -> ([CSVRecord], Int) {
+        var tokenizer = CSVTokenizer(delimiter: delimiter)
+        var records: [CSVRecord] = []
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let end = min(start + chunkSize, all.count)
+                tokenizer.consume(UnsafeBufferPointer(rebasing: all[start..<end])) { records.append($0) }
+                start = end
+            }
+        }
+        tokenizer.finish { records.append($0) }
+        return (records, tokenizer.plainScanned)
+    }
+
+    /// Lone-CR line ends (no LF anywhere) and quoted fields spanning lines: the plain-line scans
+    /// never start from a byte twice (once tried per line at most, or once per chunk when no LF is
+    /// left), so the work stays linear; and the records are the byte loop's.
+    @Test(arguments: [
+        ("lone CR", String(repeating: "P1,2026-03-02,s1,Bridge,3,10,no\r", count: 40_000)),
+        ("quoted line breaks", String(repeating: "P1,\"two\nlines\",x\n\"a\"\"b\",c\n", count: 20_000)),
+        ("CRLF", String(repeating: "P1,2026-03-02,s1,Bridge,3,10,no\r\n", count: 40_000)),
+    ])
+    func plainLineScansStayLinear(_ name: String, _ text: String) {
+        let bytes = Array(text.utf8)
+        let (records, scanned) = CSVTokenizerTests.tokenizeCounting(bytes, delimiter: UInt8(ascii: ","), chunkSize: 1 << 20)
+        #expect(scanned <= bytes.count, "\(name): \(scanned) bytes scanned from, of \(bytes.count)")
+        #expect(scanned > 0, "\(name)")
+        let byByte = tokenize(bytes, chunkSize: 1)
+        #expect(records.map(\.strings) == byByte.map(\.strings), "\(name)")
+        #expect(records.map(\.line) == byByte.map(\.line), "\(name)")
+    }
+
+    /// The one-go reader's limit of 64 delimiters a line (63 to 66 tried, the last delimiter in the
+    /// 8-byte loop or in the tail), and a delimiter byte above 0x7F (0xE9) among bytes next to it.
+    @Test func delimiterCountsAroundTheLimitAndAHighDelimiter() {
+        for fields in 63...67 {
+            for pad in ["", "x", "xyz1234"] {
+                let line = (0..<fields).map { "\(pad)\($0 % 10)" }.joined(separator: ",")
+                let bytes = Array((line + "\n" + line + "\r\n").utf8)
+                let whole = tokenize(bytes, chunkSize: 1 << 16)
+                #expect(whole.map(\.strings) == tokenize(bytes, chunkSize: 1).map(\.strings), "\(fields) fields")
+                #expect(whole.count == 2 && whole.allSatisfy { $0.count == fields }, "\(fields) fields")
+            }
+        }
+        let high: UInt8 = 0xE9
+        let row: [UInt8] = [0xC3, 0xA9, high, 0xE8, 0xEA, high, high, 0x41, 0xE9, 0x7F, 0x80, 0xFF, high, 0x0A]
+        let bytes = row + row + [0x61, high, 0x62, 0x0A]
+        let whole = tokenize(bytes, delimiter: high, chunkSize: 1 << 16)
+        #expect(whole.map(\.bytes) == tokenize(bytes, delimiter: high, chunkSize: 1).map(\.bytes))
+        #expect(whole.map(\.count) == [6, 6, 2])
     }
 
     @Test func semicolonAndTabDelimiters() {
