@@ -105,7 +105,7 @@ import Testing
         }
         text += "last,line"
         let bytes = Array(text.utf8)
-        let (whole, scanned) = CSVTokenizerTests.tokenizeCounting(bytes, delimiter: delimiter, chunkSize: 1 << 20)
+        let (whole, scanned) = tokenizeCounting(bytes, delimiter: delimiter, chunkSize: 1 << 20)
         #expect(scanned <= bytes.count)
         let byByte = tokenize(bytes, delimiter: delimiter, chunkSize: 1)
         #expect(whole.count > 300)
@@ -119,23 +119,6 @@ import Testing
         }
     }
 
-    /// Tokenizes `bytes` in chunks of `chunkSize` with a tokenizer of its own, returning the records
-    /// and how many bytes the plain-line scans started from.
-    static func tokenizeCounting(_ bytes: [UInt8], delimiter: UInt8, chunkSize: Int) -> ([CSVRecord], Int) {
-        var tokenizer = CSVTokenizer(delimiter: delimiter)
-        var records: [CSVRecord] = []
-        bytes.withUnsafeBufferPointer { all in
-            var start = 0
-            while start < all.count {
-                let end = min(start + chunkSize, all.count)
-                tokenizer.consume(UnsafeBufferPointer(rebasing: all[start..<end])) { records.append($0) }
-                start = end
-            }
-        }
-        tokenizer.finish { records.append($0) }
-        return (records, tokenizer.plainScanned)
-    }
-
     /// Lone-CR line ends (no LF anywhere) and quoted fields spanning lines: the plain-line scans
     /// never start from a byte twice (once tried per line at most, or once per chunk when no LF is
     /// left), so the work stays linear; and the records are the byte loop's.
@@ -146,7 +129,7 @@ import Testing
     ])
     func plainLineScansStayLinear(_ name: String, _ text: String) {
         let bytes = Array(text.utf8)
-        let (records, scanned) = CSVTokenizerTests.tokenizeCounting(bytes, delimiter: UInt8(ascii: ","), chunkSize: 1 << 20)
+        let (records, scanned) = tokenizeCounting(bytes, delimiter: UInt8(ascii: ","), chunkSize: 1 << 20)
         #expect(scanned <= bytes.count, "\(name): \(scanned) bytes scanned from, of \(bytes.count)")
         #expect(scanned > 0, "\(name)")
         let byByte = tokenize(bytes, chunkSize: 1)

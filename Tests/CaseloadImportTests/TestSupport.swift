@@ -78,6 +78,14 @@ func day(_ iso: String) -> CalendarDate {
 
 /// Tokenizes `bytes` fed in chunks of `chunkSize`.
 func tokenize(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), chunkSize: Int) -> [CSVRecord] {
+    tokenizeCounting(bytes, delimiter: delimiter, chunkSize: chunkSize).records
+}
+
+/// Tokenizes `bytes` fed in chunks of `chunkSize`, also returning how many bytes the tokenizer's
+/// plain-line scans started from (`CSVTokenizer.plainScanned`).
+func tokenizeCounting(
+    _ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), chunkSize: Int
+) -> (records: [CSVRecord], scanned: Int) {
     var tokenizer = CSVTokenizer(delimiter: delimiter)
     var records: [CSVRecord] = []
     bytes.withUnsafeBufferPointer { all in
@@ -89,5 +97,5 @@ func tokenize(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), chunkSize:
         }
     }
     tokenizer.finish { records.append($0) }
-    return records
+    return (records, tokenizer.plainScanned)
 }
