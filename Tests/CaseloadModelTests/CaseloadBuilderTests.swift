@@ -16,6 +16,28 @@ import Testing
             readiness: readiness)
     }
 
+    /// Patient slots are dense from 0 in first-seen order and stable; folding a row's contribution
+    /// at its patient's slot gives the same days as adding the row.
+    @Test func contributionsAtSlotsFoldAsRows() {
+        let rows = [
+            entry("P2", pain: 4, readiness: .pass), entry("P1", offset: 1, minutes: 5, during: 3),
+            entry("P2", session: "am", readiness: .fail), entry("P2", session: "am", readiness: .fail),
+            entry("P2", exercise: nil, category: nil, pain: 6, swelling: true), entry("P1", offset: 3, level: 2),
+        ]
+        var byRow = CaseloadBuilder()
+        for row in rows { byRow.add(row) }
+        var bySlot = CaseloadBuilder()
+        #expect(bySlot.patientSlot(for: "P2") == 0)
+        #expect(bySlot.patientSlot(for: "P1") == 1)
+        #expect(bySlot.patientSlot(for: "P2") == 0)
+        for row in rows { bySlot.add(DayContribution(row), patientSlot: bySlot.patientSlot(for: row.patientID)) }
+        let (a, b) = (byRow.records(), bySlot.records())
+        #expect(a.map(\.patientID) == b.map(\.patientID))
+        #expect(a.map(\.days) == b.map(\.days))
+        #expect(b.first { $0.patientID == "P2" }?.days.first?.readinessFailures == 1)
+        #expect(b.first { $0.patientID == "P2" }?.days.first?.readinessPasses == 1)
+    }
+
     @Test func foldsADayFromItsRows() throws {
         var builder = CaseloadBuilder()
         builder.add(entry(level: 2, minutes: 5, during: 3, pain: 4, swelling: false, readiness: .pass))
