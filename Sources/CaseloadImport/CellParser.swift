@@ -115,9 +115,11 @@ struct CellParser: Sendable {
         var mantissa: UInt64 = 0
         var digits = 0, fractionDigits = 0
         var seenSeparator = false
+        var hasDigit = false
         while i < n {
             let c = b[i]
             if c >= 48 && c <= 57 {
+                hasDigit = true
                 if digits < 18 {
                     mantissa = mantissa * 10 + UInt64(c - 48)
                     if seenSeparator { fractionDigits += 1 }
@@ -132,7 +134,6 @@ struct CellParser: Sendable {
             }
             i += 1
         }
-        let hasDigit = b.contains { $0 >= 48 && $0 <= 57 }
         guard hasDigit, fractionDigits < CellParser.powersOfTen.count else { return nil }
         let value = Double(mantissa) / CellParser.powersOfTen[fractionDigits]
         return negative && value != 0 ? -value : value
@@ -202,28 +203,43 @@ struct CellParser: Sendable {
         }
     }
 
-    private static let trueWords: [StaticString] = ["yes", "true", "y", "1"]
-    private static let falseWords: [StaticString] = ["no", "false", "n", "0"]
-    private static let categoryWords: [(StaticString, ExerciseCategory)] = [
-        ("strength", .strength), ("mobility", .mobility), ("activation", .activation), ("massage", .massage),
-        ("run", .run), ("test", .test), ("other", .other),
-    ]
-
     /// yes/no, true/false, y/n, 1/0 in any case.
     func boolean(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Bool> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        for word in CellParser.trueWords where CellParser.equalsIgnoringCase(b, word) { return .value(true) }
-        for word in CellParser.falseWords where CellParser.equalsIgnoringCase(b, word) { return .value(false) }
+        // Only the words of the cell's length are compared (the words differ in length but for
+        // the one-letter ones).
+        let word: (text: StaticString, value: Bool)? =
+            switch b.count {
+            case 1: b[0] | 0x20 == UInt8(ascii: "y") || b[0] == UInt8(ascii: "1") ? ("y", true)
+                : b[0] | 0x20 == UInt8(ascii: "n") || b[0] == UInt8(ascii: "0") ? ("n", false) : nil
+            case 2: ("no", false)
+            case 3: ("yes", true)
+            case 4: ("true", true)
+            case 5: ("false", false)
+            default: nil
+            }
+        if let word, b.count == 1 || CellParser.equalsIgnoringCase(b, word.text) { return .value(word.value) }
         return .invalid("\(name) \(CellParser.show(b)) is not yes/no")
     }
 
     func category(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<ExerciseCategory> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        for (word, category) in CellParser.categoryWords where CellParser.equalsIgnoringCase(b, word) {
-            return .value(category)
-        }
+        // Only the words of the cell's length are compared.
+        let found: ExerciseCategory? =
+            switch b.count {
+            case 3: CellParser.equalsIgnoringCase(b, "run") ? .run : nil
+            case 4: CellParser.equalsIgnoringCase(b, "test") ? .test : nil
+            case 5: CellParser.equalsIgnoringCase(b, "other") ? .other : nil
+            case 7: CellParser.equalsIgnoringCase(b, "massage") ? .massage : nil
+            case 8:
+                CellParser.equalsIgnoringCase(b, "strength") ? .strength
+                    : CellParser.equalsIgnoringCase(b, "mobility") ? .mobility : nil
+            case 10: CellParser.equalsIgnoringCase(b, "activation") ? .activation : nil
+            default: nil
+            }
+        if let found { return .value(found) }
         let allowed = ExerciseCategory.allCases.map(\.rawValue).joined(separator: ", ")
         return .invalid("\(name) \(CellParser.show(b)) is not one of \(allowed)")
     }

@@ -220,3 +220,66 @@ import Testing
         }
     }
 }
+
+/// The word cells (booleans, categories, readiness) against a reference that lower-cases ASCII and
+/// looks the word up in the documented lists: every single byte, every word in mixed case, every
+/// word with one byte changed, cut short or lengthened, and words padded with spaces or tabs.
+@Suite struct WordCellTests {
+    static let trueWords: Set<String> = ["yes", "true", "y", "1"]
+    static let falseWords: Set<String> = ["no", "false", "n", "0"]
+
+    static func lowered(_ bytes: [UInt8]) -> String {
+        let trimmed = bytes.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
+        return String(decoding: trimmed.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    static var inputs: [[UInt8]] {
+        var rng = AccountingPropertyTests.SplitMix(state: 77)
+        var all: [[UInt8]] = (0...255).map { [UInt8($0)] }
+        let words = Array(trueWords) + Array(falseWords) + ExerciseCategory.allCases.map(\.rawValue) + ["pass", "fail"]
+        for word in words {
+            let w = Array(word.utf8)
+            for _ in 0..<8 { all.append(w.map { Bool.random(using: &rng) && $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }) }
+            for k in w.indices {
+                for replacement: UInt8 in [w[k] ^ 0x20, w[k] &+ 1, 0x40, 0x7B, 0xE9] {
+                    var v = w
+                    v[k] = replacement
+                    all.append(v)
+                }
+            }
+            all.append(Array(w.dropLast()))
+            all.append(w + [w.last ?? 0x61])
+            all.append([32] + w + [9, 32])
+        }
+        return all
+    }
+
+    @Test func wordCellsReadAsTheReference() {
+        let parser = CellParser(dateOrder: .iso, decimalComma: false)
+        for bytes in WordCellTests.inputs {
+            let lower = WordCellTests.lowered(bytes)
+            let shown = bytes.map { String($0) }.joined(separator: " ")
+            bytes.withUnsafeBufferPointer { b in
+                let expectedBool: Bool? = WordCellTests.trueWords.contains(lower) ? true
+                    : WordCellTests.falseWords.contains(lower) ? false : nil
+                switch parser.boolean(b, name: "swelling") {
+                case .value(let v): #expect(v == expectedBool, "boolean \(shown)")
+                case .missing: #expect(lower.isEmpty, "boolean \(shown)")
+                case .invalid: #expect(expectedBool == nil && !lower.isEmpty, "boolean \(shown)")
+                }
+                let expectedCategory = ExerciseCategory(rawValue: lower)
+                switch parser.category(b, name: "category") {
+                case .value(let v): #expect(v == expectedCategory, "category \(shown)")
+                case .missing: #expect(lower.isEmpty, "category \(shown)")
+                case .invalid: #expect(expectedCategory == nil && !lower.isEmpty, "category \(shown)")
+                }
+                let expectedReadiness = ReadinessResult(rawValue: lower)
+                switch parser.readiness(b, name: "readiness_test") {
+                case .value(let v): #expect(v == expectedReadiness, "readiness \(shown)")
+                case .missing: #expect(lower.isEmpty, "readiness \(shown)")
+                case .invalid: #expect(expectedReadiness == nil && !lower.isEmpty, "readiness \(shown)")
+                }
+            }
+        }
+    }
+}
