@@ -444,10 +444,9 @@ struct ImportState {
         case .blank:
             return
         case .accepted(let entry):
-            let isNew = accept(
-                DuplicateFilter.fingerprint(entry, key: DuplicateFilter.processKey), DayContribution(entry),
-                patientSlot: builder.patientSlot(for: entry.patientID), counts: &counts)
-            if isNew { onAccepted?(entry) }
+            let slot = builder.patientSlot(for: entry.patientID)
+            let row = FoldedRow(entry, patient: slot, key: DuplicateFilter.processKey)
+            if accept(row.fingerprint, row.contribution, patientSlot: slot, counts: &counts) { onAccepted?(entry) }
         case .rejected(let row):
             rejected.append(row)
             counts.rowsRejected += 1

@@ -177,11 +177,17 @@ struct TextCache {
 
     /// True when entry `slot` holds exactly the bytes `b`.
     private func matches(_ slot: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        entries[slot].isFilled && entries[slot].bytes.count == b.count
-            && entries[slot].bytes.withUnsafeBufferPointer { cached in
-                guard let mine = cached.baseAddress, let theirs = b.baseAddress else { return true }  // both empty
-                return memcmp(mine, theirs, b.count) == 0
-            }
+        entries[slot].isFilled && entries[slot].bytes.hasSameBytes(as: b)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// True when the array holds exactly the bytes `b` (the one-entry caches' check).
+    func hasSameBytes(as b: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == b.count && withUnsafeBufferPointer { mine in
+            guard let x = mine.baseAddress, let y = b.baseAddress else { return true }  // both empty
+            return memcmp(x, y, b.count) == 0
+        }
     }
 }
 

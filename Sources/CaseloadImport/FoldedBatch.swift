@@ -1,4 +1,3 @@
-import Foundation
 import CaseloadModel
 
 /// An accepted row as a parsing thread hands it to the accounting: no strings, only what the
@@ -9,6 +8,15 @@ struct FoldedRow: Sendable {
     /// ``DuplicateFilter/fingerprint(_:key:)`` of the row, with ``DuplicateFilter/processKey``.
     var fingerprint: UInt64
     var contribution: DayContribution
+}
+
+extension FoldedRow {
+    /// The row `entry` (read the general way) for the patient numbered `patient`.
+    init(_ entry: LogEntry, patient: Int, key: FingerprintKey) {
+        self.init(
+            patient: patient, fingerprint: DuplicateFilter.fingerprint(entry, key: key),
+            contribution: DayContribution(entry))
+    }
 }
 
 /// One batch of rows read by a parsing thread: accepted rows reduced to ``FoldedRow``s and
@@ -53,11 +61,7 @@ struct PatientNumbering {
 
     /// The number of the patient whose ID is the ASCII `bytes`; a new ID is appended to `new`.
     mutating func number(ascii bytes: UnsafeBufferPointer<UInt8>, newInto new: inout [String]) -> Int {
-        let same = lastNumber >= 0 && lastBytes.count == bytes.count && lastBytes.withUnsafeBufferPointer { last in
-            guard let a = last.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
-            return memcmp(a, b, bytes.count) == 0
-        }
-        if same { return lastNumber }
+        if lastNumber >= 0 && lastBytes.hasSameBytes(as: bytes) { return lastNumber }
         return number(String(decoding: bytes, as: UTF8.self), newInto: &new)
     }
 

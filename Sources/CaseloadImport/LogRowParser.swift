@@ -211,11 +211,7 @@ struct LogRowParser {
     /// What `CellParser.date` makes of `raw` (a cell that is not blank), through a one-entry cache:
     /// a session's rows carry the same date, so most rows skip the parsing.
     private mutating func cachedDate(_ raw: UnsafeBufferPointer<UInt8>) -> (cell: Cell<DateCell>, ambiguous: Bool) {
-        let same = lastDateBytes.count == raw.count && lastDateBytes.withUnsafeBufferPointer { last in
-            guard let a = last.baseAddress, let b = raw.baseAddress else { return true }  // both empty
-            return memcmp(a, b, raw.count) == 0
-        }
-        if let lastDate, same { return lastDate }
+        if let lastDate, lastDateBytes.hasSameBytes(as: raw) { return lastDate }
         var ambiguous = false
         let cell = cells.date(raw, name: LogField.date.name, ambiguous: &ambiguous)
         lastDateBytes.removeAll(keepingCapacity: true)
@@ -260,9 +256,7 @@ extension LogRowParser {
         case .accepted(let entry):
             if keepEntries { batch.entries.append(entry) }
             batch.accepted.append(
-                FoldedRow(
-                    patient: patients.number(entry.patientID, newInto: &batch.newPatients),
-                    fingerprint: DuplicateFilter.fingerprint(entry, key: key), contribution: DayContribution(entry)))
+                FoldedRow(entry, patient: patients.number(entry.patientID, newInto: &batch.newPatients), key: key))
         }
     }
 
