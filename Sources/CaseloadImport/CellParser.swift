@@ -7,6 +7,14 @@ enum Cell<Value> {
     case value(Value)
     /// The cell held something unusable; the reason is a short sentence.
     case invalid(String)
+
+    /// `.invalid(reason)`, or `.invalid("")` without building the reason when `explain` is false:
+    /// the CSV short way only asks whether a cell is usable, and hands any row with a bad cell to
+    /// the general way, which words the reason. A reason costs a few thousand instructions.
+    @inline(__always)
+    static func invalid(explaining explain: Bool, _ reason: @autoclosure () -> String) -> Cell {
+        .invalid(explain ? reason() : "")
+    }
 }
 
 /// A date, with the time and offset when the cell carried them.
@@ -140,16 +148,18 @@ struct CellParser: Sendable {
     }
 
     /// A decimal ≥ 0.
-    func nonNegativeDecimal(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Double> {
+    func nonNegativeDecimal(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Double> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        guard let value = number(b) else { return .invalid("\(name) \(CellParser.show(b)) is not a number") }
-        if value < 0 { return .invalid("\(name) \(CellParser.show(b)) is negative") }
+        guard let value = number(b) else {
+            return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not a number")
+        }
+        if value < 0 { return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is negative") }
         return .value(value)
     }
 
     /// A whole number ≥ 0 (`3.0` counts as 3).
-    func nonNegativeInteger(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Int> {
+    func nonNegativeInteger(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Int> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
         if b.count <= 9 {
@@ -162,20 +172,26 @@ struct CellParser: Sendable {
             }
             if allDigits { return .value(value) }
         }
-        guard let value = number(b) else { return .invalid("\(name) \(CellParser.show(b)) is not a number") }
-        if value < 0 { return .invalid("\(name) \(CellParser.show(b)) is negative") }
+        guard let value = number(b) else {
+            return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not a number")
+        }
+        if value < 0 { return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is negative") }
         guard value == value.rounded(.towardZero), value < 1e12 else {
-            return .invalid("\(name) \(CellParser.show(b)) is not a whole number")
+            return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not a whole number")
         }
         return .value(Int(value))
     }
 
     /// A 0–10 rating (decimals allowed).
-    func rating(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Double> {
+    func rating(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Double> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
-        guard let value = number(b) else { return .invalid("\(name) \(CellParser.show(b)) is not a number") }
-        guard value >= 0 && value <= 10 else { return .invalid("\(name) \(CellParser.show(b)) is outside 0–10") }
+        guard let value = number(b) else {
+            return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not a number")
+        }
+        guard value >= 0 && value <= 10 else {
+            return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is outside 0–10")
+        }
         return .value(value)
     }
 
@@ -204,7 +220,7 @@ struct CellParser: Sendable {
     }
 
     /// yes/no, true/false, y/n, 1/0 in any case.
-    func boolean(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<Bool> {
+    func boolean(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Bool> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
         // Only the words of the cell's length are compared (the words differ in length but for
@@ -220,10 +236,10 @@ struct CellParser: Sendable {
             default: nil
             }
         if let word, b.count == 1 || CellParser.equalsIgnoringCase(b, word.text) { return .value(word.value) }
-        return .invalid("\(name) \(CellParser.show(b)) is not yes/no")
+        return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not yes/no")
     }
 
-    func category(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<ExerciseCategory> {
+    func category(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<ExerciseCategory> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
         // Only the words of the cell's length are compared.
@@ -240,16 +256,18 @@ struct CellParser: Sendable {
             default: nil
             }
         if let found { return .value(found) }
-        let allowed = ExerciseCategory.allCases.map(\.rawValue).joined(separator: ", ")
-        return .invalid("\(name) \(CellParser.show(b)) is not one of \(allowed)")
+        return .invalid(
+            explaining: explain,
+            "\(name) \(CellParser.show(b)) is not one of "
+                + ExerciseCategory.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
-    func readiness(_ raw: UnsafeBufferPointer<UInt8>, name: String) -> Cell<ReadinessResult> {
+    func readiness(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<ReadinessResult> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
         if CellParser.equalsIgnoringCase(b, "pass") { return .value(.pass) }
         if CellParser.equalsIgnoringCase(b, "fail") { return .value(.fail) }
-        return .invalid("\(name) \(CellParser.show(b)) is not pass/fail")
+        return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not pass/fail")
     }
 
     // MARK: Dates

@@ -310,37 +310,37 @@ extension LogRowParser {
             case .notes:
                 if !CellParser.isBlank(raw) { notes = text(raw) }
             case .category:
-                guard let v = valid(cells.category(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.category(raw, name: field.name, explain: false)) else { return nil }
                 numbers.category = v
             case .level:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
                 numbers.level = v
             case .sets:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
                 numbers.sets = v
             case .reps:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
                 numbers.reps = v
             case .loadKg:
-                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name, explain: false)) else { return nil }
                 numbers.loadKg = v
             case .durationMin:
-                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name, explain: false)) else { return nil }
                 numbers.durationMin = v
             case .painDuring:
-                guard let v = valid(cells.rating(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.rating(raw, name: field.name, explain: false)) else { return nil }
                 numbers.painDuring = v
             case .pain:
-                guard let v = valid(cells.rating(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.rating(raw, name: field.name, explain: false)) else { return nil }
                 numbers.pain = v
             case .swelling:
-                guard let v = valid(cells.boolean(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.boolean(raw, name: field.name, explain: false)) else { return nil }
                 numbers.swelling = v
             case .nightPain:
-                guard let v = valid(cells.boolean(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.boolean(raw, name: field.name, explain: false)) else { return nil }
                 numbers.nightPain = v
             case .readiness:
-                guard let v = valid(cells.readiness(raw, name: field.name)) else { return nil }
+                guard let v = valid(cells.readiness(raw, name: field.name, explain: false)) else { return nil }
                 numbers.readiness = v
             }
         }

@@ -283,3 +283,75 @@ import Testing
         }
     }
 }
+
+/// The CSV short way reads cells with `explain: false`: the verdict (missing, the value, or bad)
+/// must not depend on it, and only the general way's reason is worded.
+@Suite struct UnexplainedCellTests {
+    enum Verdict<T: Equatable>: Equatable {
+        case missing, value(T), invalid
+    }
+
+    /// The verdict of both readings, after checking that only the explained one has a reason, and
+    /// that its reason names the column.
+    static func verdicts<T: Equatable>(
+        _ explained: Cell<T>, _ unexplained: Cell<T>, column: String
+    ) -> (Verdict<T>, Verdict<T>) {
+        func verdict(_ cell: Cell<T>, explained: Bool) -> Verdict<T> {
+            switch cell {
+            case .missing: return .missing
+            case .value(let v): return .value(v)
+            case .invalid(let reason):
+                #expect(explained ? reason.hasPrefix(column + " ") : reason.isEmpty, "\(column): \(reason)")
+                return .invalid
+            }
+        }
+        return (verdict(explained, explained: true), verdict(unexplained, explained: false))
+    }
+
+    static let numberInputs: [String] = [
+        "", " ", "0", "3", " 7 ", "2.5", "10", "10.5", "11", "-1", "-0", "3.0", "3.5", "007", "1e3", "abc",
+        "1,5", "12345678901234567890", "999999999", "1000000000000", ".", "-", "+3", "\t4\t",
+    ]
+
+    @Test func verdictsDoNotDependOnTheReason() {
+        for comma in [false, true] {
+            let parser = CellParser(dateOrder: .iso, decimalComma: comma)
+            let inputs = UnexplainedCellTests.numberInputs.map { Array($0.utf8) } + WordCellTests.inputs
+            for bytes in inputs {
+                bytes.withUnsafeBufferPointer { b in
+                    let shown = String(decoding: bytes, as: UTF8.self)
+                    func check<T: Equatable>(_ column: String, _ read: (Bool) -> Cell<T>) {
+                        let (a, b) = UnexplainedCellTests.verdicts(read(true), read(false), column: column)
+                        #expect(a == b, "\(column) '\(shown)'")
+                    }
+                    check("load_kg") { parser.nonNegativeDecimal(b, name: "load_kg", explain: $0) }
+                    check("sets") { parser.nonNegativeInteger(b, name: "sets", explain: $0) }
+                    check("pain") { parser.rating(b, name: "pain", explain: $0) }
+                    check("swelling") { parser.boolean(b, name: "swelling", explain: $0) }
+                    check("category") { parser.category(b, name: "category", explain: $0) }
+                    check("readiness_test") { parser.readiness(b, name: "readiness_test", explain: $0) }
+                }
+            }
+        }
+    }
+
+    /// The inputs reach every kind of bad cell, so the test above compares real reasons.
+    @Test(arguments: [
+        ("abc", "is not a number"), ("-1", "is negative"), ("3.5", "is not a whole number"),
+    ])
+    func integerReasons(_ text: String, _ wording: String) {
+        let parser = CellParser(dateOrder: .iso, decimalComma: false)
+        Array(text.utf8).withUnsafeBufferPointer { b in
+            guard case .invalid(let reason) = parser.nonNegativeInteger(b, name: "sets") else {
+                Issue.record("sets '\(text)' should be bad")
+                return
+            }
+            #expect(reason == "sets \(text) \(wording)")
+            guard case .invalid(let silent) = parser.nonNegativeInteger(b, name: "sets", explain: false) else {
+                Issue.record("sets '\(text)' should be bad unexplained too")
+                return
+            }
+            #expect(silent.isEmpty)
+        }
+    }
+}
