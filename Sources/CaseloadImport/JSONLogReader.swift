@@ -68,9 +68,9 @@ struct JSONLogReader {
         }
         var sessionsPerDate: [String: Int] = [:]
         for (s, session) in sessions.enumerated() {
-            let path = "sessions[\(s)]"
+            let path = JSONPath(session: s)
             guard case .object = session.value else {
-                reject(session.line, path, JSONLogReader.describe(session.value), "the session is not an object", patientID)
+                reject(session.line, path.text, JSONLogReader.describe(session.value), "the session is not an object", patientID)
                 continue
             }
             noteUnknownKeys(session, known: JSONLogReader.sessionKeys, prefix: "sessions[].")
@@ -87,66 +87,71 @@ struct JSONLogReader {
                 case .array(let list): exercises = list
                 case .null: break
                 default:
-                    reject(exercisesNode.line, path + ".exercises", JSONLogReader.describe(exercisesNode.value),
+                    reject(exercisesNode.line, path.column("exercises"), JSONLogReader.describe(exercisesNode.value),
                            "exercises is not a list", patientID)
                     continue
                 }
             }
             if exercises.isEmpty {
-                emit(row(patient: idNode, session: session, sessionPath: path, implicitSession: implicitSession,
-                         exercise: nil, exercisePath: ""))
+                emit(row(patient: idNode, session: session, path: path, implicitSession: implicitSession, exercise: nil))
             }
             for (e, exercise) in exercises.enumerated() {
-                let exercisePath = path + ".exercises[\(e)]"
+                let exercisePath = JSONPath(session: s, exercise: e)
                 guard case .object = exercise.value else {
-                    reject(exercise.line, exercisePath, JSONLogReader.describe(exercise.value),
+                    reject(exercise.line, exercisePath.text, JSONLogReader.describe(exercise.value),
                            "the exercise is not an object", patientID)
                     continue
                 }
                 noteUnknownKeys(exercise, known: JSONLogReader.exerciseKeys, prefix: "sessions[].exercises[].")
-                emit(row(patient: idNode, session: session, sessionPath: path, implicitSession: implicitSession,
-                         exercise: exercise, exercisePath: exercisePath))
+                emit(row(patient: idNode, session: session, path: exercisePath, implicitSession: implicitSession,
+                         exercise: exercise))
             }
         }
     }
 
-    /// Builds one row, reading fields in the canonical column order.
+    /// Builds one row, reading fields in the canonical column order. `path` is the exercise's
+    /// (or, for a check-in, the session's); a bad cell's column is the JSON path of its key.
     private mutating func row(
-        patient idNode: JSONNode?, session: JSONNode, sessionPath: String, implicitSession: String?,
-        exercise: JSONNode?, exercisePath: String
+        patient idNode: JSONNode?, session: JSONNode, path: JSONPath, implicitSession: String?, exercise: JSONNode?
     ) -> RowOutcome {
         var draft = LogDraft()
+        let sessionPath = JSONPath(session: path.session)
         for field in LogField.allCases {
             let node: JSONNode?
-            let column: String
+            // Where the key is (the JSON path is spelled out only for a bad cell).
+            let keyPath: JSONPath?
+            let key: String
             switch field {
-            case .patientID: node = idNode; column = "patient.id"
+            case .patientID: node = idNode; keyPath = nil; key = "patient.id"
             case .date, .pain, .swelling, .nightPain, .readiness:
-                node = session.value[field.name]; column = sessionPath + "." + field.name
+                key = field.name; node = session.value[key]; keyPath = sessionPath
             case .sessionID:
                 if let implicitSession {
                     draft.entry.sessionID = implicitSession
                     continue
                 }
-                let key = session.value["session_id"] == nil ? "id" : "session_id"
-                node = session.value[key]; column = sessionPath + "." + key
+                key = session.value["session_id"] == nil ? "id" : "session_id"
+                node = session.value[key]; keyPath = sessionPath
             case .exercise:
-                node = exercise?.value["name"]; column = exercisePath + ".name"
+                key = "name"; node = exercise?.value[key]; keyPath = path
             case .notes:
+                key = "notes"
                 if let exercise {
-                    node = exercise.value["notes"]; column = exercisePath + ".notes"
+                    node = exercise.value[key]; keyPath = path
                 } else {
-                    node = session.value["notes"]; column = sessionPath + ".notes"
+                    node = session.value[key]; keyPath = sessionPath
                 }
             default:
-                node = exercise?.value[field.name]; column = exercisePath + "." + field.name
+                key = field.name; node = exercise?.value[key]; keyPath = path
             }
-            read(field, node, column: column, into: &draft)
+            read(field, node, column: keyPath?.column(key) ?? key, into: &draft)
         }
         return draft.outcome(file: file, line: (exercise ?? session).line)
     }
 
-    private mutating func read(_ field: LogField, _ node: JSONNode?, column: String, into draft: inout LogDraft) {
+    private mutating func read(
+        _ field: LogField, _ node: JSONNode?, column: @autoclosure () -> String, into draft: inout LogDraft
+    ) {
         let isText = field == .patientID || field == .sessionID || field == .exercise || field == .notes
         var text: String
         switch node?.value {
@@ -158,18 +163,18 @@ struct JSONLogReader {
             text = n
         case .bool(let b)?:
             if isText {
-                draft.fail(column: column, value: "\(b)", reason: "\(field.name) \(b) is not text")
+                draft.fail(column: column(), value: "\(b)", reason: "\(field.name) \(b) is not text")
                 return
             }
             text = b ? "true" : "false"
         case .object?, .array?:
-            draft.fail(column: column, value: "…", reason: "\(field.name) is a list or object, not a value")
+            draft.fail(column: column(), value: "…", reason: "\(field.name) is a list or object, not a value")
             return
         }
         var ambiguous = false
         let line = node?.line ?? 0
         text.withUTF8 { raw in
-            draft.read(field, raw, column: column, cells: cells, ambiguous: &ambiguous) { String(decoding: $0, as: UTF8.self) }
+            draft.read(field, raw, column: column(), cells: cells, ambiguous: &ambiguous) { String(decoding: $0, as: UTF8.self) }
         }
         if ambiguous { notes.noteAmbiguousDate(text, line: line) }
     }
@@ -226,4 +231,18 @@ struct JSONLogReader {
         case .null: "null"
         }
     }
+}
+
+/// Where a row's values sit in a patient object: `sessions[2]` or `sessions[2].exercises[0]`.
+/// Spelled out only when a value is rejected.
+struct JSONPath {
+    var session: Int
+    var exercise: Int?
+
+    var text: String {
+        exercise.map { "sessions[\(session)].exercises[\($0)]" } ?? "sessions[\(session)]"
+    }
+
+    /// The path of `key` inside this object, e.g. `sessions[2].exercises[0].pain_during`.
+    func column(_ key: String) -> String { text + "." + key }
 }

@@ -51,14 +51,14 @@ struct LogDraft {
 
     /// Reads one cell into the draft, or records why it is invalid.
     /// - Parameters:
-    ///   - column: the name used in a rejection (CSV column or JSON path).
+    ///   - column: the name used in a rejection (CSV column or JSON path), made only for a bad cell.
     ///   - decodeText: decodes a text cell (the caller counts Windows-1252 fields).
     mutating func read(
-        _ field: LogField, _ raw: UnsafeBufferPointer<UInt8>, column: String, cells: CellParser,
+        _ field: LogField, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
         ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
     ) {
         func fail(_ reason: String) {
-            problems.add(column: column, value: CellParser.stored(raw), reason: reason)
+            problems.add(column: column(), value: CellParser.stored(raw), reason: reason)
         }
         func take<T>(_ cell: Cell<T>, _ assign: (T) -> Void) {
             switch cell {
@@ -74,7 +74,7 @@ struct LogDraft {
             if b.isEmpty { fail("no patient_id") } else { patientID = decodeText(b) }
         case .date:
             if CellParser.isBlank(raw) { fail("no date"); return }
-            readDate(cells.date(raw, name: name, ambiguous: &ambiguous), raw, column: column)
+            readDate(cells.date(raw, name: name, ambiguous: &ambiguous), raw, column: column())
         case .sessionID:
             let b = CellParser.trimmed(raw)
             if !b.isEmpty { entry.sessionID = decodeText(b) }
@@ -97,11 +97,13 @@ struct LogDraft {
     }
 
     /// Takes the date cell as `CellParser.date` read it from `raw` (a cell that is not blank).
-    mutating func readDate(_ cell: Cell<DateCell>, _ raw: UnsafeBufferPointer<UInt8>, column: String) {
+    mutating func readDate(
+        _ cell: Cell<DateCell>, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String
+    ) {
         switch cell {
         case .missing: break
         case .value(let v): date = v
-        case .invalid(let reason): problems.add(column: column, value: CellParser.stored(raw), reason: reason)
+        case .invalid(let reason): problems.add(column: column(), value: CellParser.stored(raw), reason: reason)
         }
     }
 

@@ -100,8 +100,42 @@ import Testing
                 "no patient_id",
             ])
         #expect(result.rejected.map(\.line) == [2, 3, 4, 4, 5, 5, 5, 6])
+        #expect(
+            result.rejected.map(\.column) == [
+                "", "sessions", "sessions[0]", "sessions[1].exercises", "sessions[2].exercises[0]",
+                "sessions[2].exercises[1].name", "sessions[2].exercises[2].name", "patient.id",
+            ])
         #expect(result.totals == RowCounts(rowsRead: 8, rowsRejected: 8))
         #expect(result.inputs.first?.warnings == ["the object at line 7 has no sessions"])
+    }
+
+    /// A bad value is named by its JSON path: the session's keys for session values and check-ins,
+    /// the exercise's for exercise values, whichever session and exercise it is in.
+    @Test(arguments: [
+        (#"{"date": "2026-03-02", "pain": 11}"#, "sessions[1].pain", "pain 11 is outside 0–10"),
+        (#"{"date": "2026-13-02"}"#, "sessions[1].date", "date 2026-13-02 does not exist"),
+        (#"{"date": "2026-03-02", "session_id": true}"#, "sessions[1].session_id", "session_id true is not text"),
+        (#"{"date": "2026-03-02", "id": {"a": 1}}"#, "sessions[1].id", "session_id is a list or object, not a value"),
+        (#"{"date": "2026-03-02", "notes": false}"#, "sessions[1].notes", "notes false is not text"),
+        (#"{"date": "2026-03-02", "swelling": "maybe"}"#, "sessions[1].swelling", "swelling maybe is not yes/no"),
+        (#"{"date": "2026-03-02", "exercises": [{"name": "Bridge"}, {"name": "Bridge", "notes": [1]}]}"#,
+         "sessions[1].exercises[1].notes", "notes is a list or object, not a value"),
+        (#"{"date": "2026-03-02", "exercises": [{"name": "Bridge", "reps": -2}]}"#,
+         "sessions[1].exercises[0].reps", "reps -2 is negative"),
+        (#"{"date": "2026-03-02", "readiness_test": "ok", "exercises": [{"name": "Bridge"}]}"#,
+         "sessions[1].readiness_test", "readiness_test ok is not pass/fail"),
+    ])
+    func badValuesAreNamedByTheirPath(_ session: String, _ column: String, _ reason: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write(
+            "paths.json",
+            #"[{"patient": {"id": "P1"}, "sessions": [{"date": "2026-03-01"}, "# + session + "]}]")
+        let (result, entries) = try importLogs([path])
+        #expect(entries.count == 1 + (column.hasPrefix("sessions[1].exercises[1]") ? 1 : 0))
+        let rejected = try #require(result.rejected.first)
+        #expect(result.rejected.count == 1)
+        #expect(rejected.column == column)
+        #expect(rejected.reason == reason)
     }
 
     @Test func deepNestingIsFatalWithPosition() throws {
