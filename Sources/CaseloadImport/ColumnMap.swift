@@ -64,7 +64,7 @@ struct ColumnMap: Sendable {
 }
 
 /// Counters a reader keeps for its file's warnings.
-struct ReadNotes: Sendable {
+struct ReadNotes: Sendable, Equatable {
     var nonUTF8Fields = 0
     var firstNonUTF8Line = 0
     var shortRows = 0

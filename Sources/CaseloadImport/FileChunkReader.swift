@@ -38,6 +38,13 @@ struct FileChunkReader: ~Copyable {
         buffer.deallocate()
     }
 
+    /// The file's size now, 0 when unknown: a hint for a reader that keeps the whole file (a file
+    /// that grows meanwhile gives more bytes).
+    var sizeHint: Int {
+        var info = stat()
+        return fstat(fileno(file), &info) == 0 ? max(0, Int(info.st_size)) : 0
+    }
+
     /// Reads the next chunk; an empty buffer means end of file.
     /// The returned buffer is valid until the next call.
     /// - Throws: ``ImportError`` on a read error.

@@ -23,7 +23,9 @@ struct JSONLogReader {
     let file: String
     var cells: CellParser
     var notes = ReadNotes()
-    var warnings: [String] = []
+    private(set) var warnings: [String] = []
+    /// For each warning, the patient whose details it is about (`nil` for the others).
+    private var warningPatients: [String?] = []
     /// Unknown keys, as paths (`sessions[].mood`), in the order first seen.
     private(set) var ignoredKeys: [String] = []
     private var ignoredSet: Set<String> = []
@@ -33,6 +35,25 @@ struct JSONLogReader {
     init(file: String, cells: CellParser) {
         self.file = file
         self.cells = cells
+    }
+
+    /// Takes in what `later`, a reader of the elements that follow this one's in the file,
+    /// noted: as if this reader had read them too (its patient details, and the warnings about
+    /// them, only for patients this one has no details for; its new ignored keys after this one's).
+    mutating func append(_ later: JSONLogReader) {
+        notes.append(later.notes)
+        for (warning, patient) in zip(later.warnings, later.warningPatients) {
+            // This reader would not have read the details of a patient it already has.
+            if let patient, roster[patient] != nil { continue }
+            warn(warning, about: patient)
+        }
+        for path in later.ignoredKeys where ignoredSet.insert(path).inserted { ignoredKeys.append(path) }
+        for (id, entry) in later.roster where roster[id] == nil { roster[id] = entry }
+    }
+
+    private mutating func warn(_ warning: String, about patient: String? = nil) {
+        warnings.append(warning)
+        warningPatients.append(patient)
     }
 
     private mutating func noteUnknownKeys(_ node: JSONNode, known: Set<String>, prefix: String) {
@@ -59,7 +80,7 @@ struct JSONLogReader {
         let patientID = idNode.flatMap { JSONLogReader.text($0.value) }
         if let patientID, let patient { readRoster(patient, id: patientID) }
         guard let sessionsNode = node.value["sessions"] else {
-            warnings.append("the object at line \(node.line) has no sessions")
+            warn("the object at line \(node.line) has no sessions")
             return
         }
         guard case .array(let sessions) = sessionsNode.value else {
@@ -198,14 +219,14 @@ struct JSONLogReader {
             case .value(let d):
                 if key == "program_start" { entry.programStart = d.date } else { entry.dischargeDate = d.date }
                 found = true
-            case .invalid(let reason): warnings.append("patient \(id) (line \(patient.line)): \(reason); ignored")
+            case .invalid(let reason): warn("patient \(id) (line \(patient.line)): \(reason); ignored", about: id)
             case .missing: break
             }
         }
         if var text = string("sessions_per_week") {
             switch text.withUTF8({ cells.sessionsPerWeek($0, name: "sessions_per_week") }) {
             case .value(let v): entry.sessionsPerWeek = v; found = true
-            case .invalid(let reason): warnings.append("patient \(id) (line \(patient.line)): \(reason); ignored")
+            case .invalid(let reason): warn("patient \(id) (line \(patient.line)): \(reason); ignored", about: id)
             case .missing: break
             }
         }

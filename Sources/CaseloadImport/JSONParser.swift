@@ -55,14 +55,15 @@ struct JSONParser {
     private var open: [(kind: UInt8, line: Int, column: Int)] = []
 
     /// A parser over `bytes[start..<end]` (all of `bytes` by default), whose first byte
-    /// stands on `line`.
-    init(bytes: [UInt8], start: Int = 0, end: Int? = nil, line: Int = 1) {
+    /// stands on `line`, a line that starts at `lineStart` (at `start` by default).
+    init(bytes: [UInt8], start: Int = 0, end: Int? = nil, line: Int = 1, lineStart: Int? = nil) {
         precondition(start >= 0 && start <= (end ?? bytes.count) && (end ?? bytes.count) <= bytes.count, "bad range")
+        precondition((lineStart ?? start) <= start, "a line starts before its bytes")
         self.bytes = bytes
         self.end = end ?? bytes.count
         self.index = start
         self.line = line
-        self.lineStart = start
+        self.lineStart = lineStart ?? start
     }
 
     var column: Int { index - lineStart + 1 }

@@ -32,7 +32,7 @@ enum LogField: Int, CaseIterable, Sendable {
 }
 
 /// What became of one record.
-enum RowOutcome {
+enum RowOutcome: Equatable {
     /// Every cell empty: not a row.
     case blank
     case accepted(LogEntry)

@@ -1,0 +1,251 @@
+import Foundation
+
+/// Where one element of a top-level JSON array lies in the file's bytes.
+struct JSONElement: Equatable {
+    /// First byte of the element.
+    var start: Int
+    /// One past its last byte.
+    var end: Int
+    /// 1-based line of `start`.
+    var line: Int
+    /// Offset of the first byte of that line (so a column is `start - lineStart + 1`).
+    var lineStart: Int
+}
+
+/// Reading a log that is one JSON array of patient objects on all cores.
+///
+/// The array is first split into its elements by a structural scan (strings, escapes and
+/// bracket nesting, no values built). Elements are then parsed and turned into rows in
+/// batches, several batches at a time on all cores, while the calling thread accounts the rows
+/// of the batches before them, batch by batch in file order. The result is the one a single
+/// pass gives: the same rows in the same order, the same warnings, ignored keys and patient
+/// details (first object per patient wins), and for a file with a syntax error the same error,
+/// found by parsing the whole file again in one pass.
+enum JSONArrayReading {
+    /// The elements of the top-level array in `bytes[start...]`, or `nil` when the text is not
+    /// an array whose elements the scan can delimit (then the file is read in one pass, which
+    /// also finds any syntax error). An element's own syntax is not checked here.
+    static func elements(of bytes: [UInt8], from start: Int) -> [JSONElement]? {
+        var i = start
+        var line = 1
+        var lineStart = start
+        let end = bytes.count
+        func skipWhitespace() {
+            while i < end {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\n") {
+                    line += 1
+                    lineStart = i + 1
+                } else if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\r") {
+                    return
+                }
+                i += 1
+            }
+        }
+        /// Moves `i` past the string that starts at `i`; false when it does not close on its line.
+        func skipString() -> Bool {
+            i += 1
+            while i < end {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return true
+                }
+                if b == UInt8(ascii: "\\") {
+                    i += 2
+                } else if b == UInt8(ascii: "\n") {
+                    return false
+                } else {
+                    i += 1
+                }
+            }
+            return false
+        }
+        skipWhitespace()
+        guard i < end, bytes[i] == UInt8(ascii: "[") else { return nil }
+        i += 1
+        skipWhitespace()
+        var elements: [JSONElement] = []
+        if i < end && bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            skipWhitespace()
+            return i == end ? elements : nil
+        }
+        var open: [UInt8] = []
+        while true {
+            skipWhitespace()
+            guard i < end else { return nil }
+            let first = i
+            let firstLine = line, firstLineStart = lineStart
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                repeat {
+                    let b = bytes[i]
+                    switch b {
+                    case UInt8(ascii: "\""):
+                        guard skipString() else { return nil }
+                        continue
+                    case UInt8(ascii: "{"): open.append(UInt8(ascii: "}"))
+                    case UInt8(ascii: "["): open.append(UInt8(ascii: "]"))
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        guard open.popLast() == b else { return nil }
+                    case UInt8(ascii: "\n"):
+                        line += 1
+                        lineStart = i + 1
+                    default: break
+                    }
+                    i += 1
+                } while !open.isEmpty && i < end
+                guard open.isEmpty else { return nil }
+            case UInt8(ascii: "\""):
+                guard skipString() else { return nil }
+            default:
+                // A bare number or literal: up to the next separator (the parser judges it).
+                while i < end {
+                    let b = bytes[i]
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") || b == UInt8(ascii: " ")
+                        || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n")
+                    {
+                        break
+                    }
+                    i += 1
+                }
+            }
+            elements.append(JSONElement(start: first, end: i, line: firstLine, lineStart: firstLineStart))
+            skipWhitespace()
+            guard i < end else { return nil }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "]") else { return nil }
+            i += 1
+            skipWhitespace()
+            return i == end ? elements : nil
+        }
+    }
+
+    /// What one batch of elements gave: its rows in order, what its reader noted, or the first
+    /// syntax error among its elements.
+    struct BatchResult {
+        var outcomes: [RowOutcome] = []
+        var reader: JSONLogReader
+        var error: JSONSyntaxError?
+    }
+
+    /// Parses `elements` and reads them into rows with a reader of their own.
+    static func read(
+        _ elements: ArraySlice<JSONElement>, of bytes: [UInt8], file: String, cells: CellParser
+    ) -> BatchResult {
+        var result = BatchResult(reader: JSONLogReader(file: file, cells: cells))
+        guard let first = elements.first, let last = elements.last else { return result }
+        // The batch parses a copy of its own bytes: threads that share one array's buffer
+        // contend for its reference count, which the parser takes for every string it reads.
+        let base = first.start
+        let own = Array(bytes[base..<last.end])
+        for element in elements {
+            var parser = JSONParser(
+                bytes: own, start: element.start - base, end: element.end - base, line: element.line,
+                lineStart: element.lineStart - base)
+            do {
+                let node = try parser.parseValue(depth: 1)
+                parser.skipWhitespace()
+                guard parser.isAtEnd else {
+                    result.error = JSONSyntaxError(line: parser.line, column: parser.column, message: "unexpected text")
+                    return result
+                }
+                result.reader.read(node) { result.outcomes.append($0) }
+            } catch let error as JSONSyntaxError {
+                result.error = error
+                return result
+            } catch {
+                preconditionFailure("the JSON parser throws only JSONSyntaxError")
+            }
+        }
+        return result
+    }
+
+    /// Bytes of JSON a batch holds (about 7,000 rows of a typical export), and batches read at
+    /// once before their rows are accounted (they bound the rows held in memory).
+    static let batchBytes = 256 * 1024
+    static let batchesAtOnce = 8
+
+    /// Reads every element in order into `reader` and `emit`: batches of up to `batchBytes` (or
+    /// of one element, when it is larger) parsed on all cores, `batchesAtOnce` at a time, on a
+    /// thread of their own, while the calling thread hands the rows of the batches before them
+    /// to `emit` in file order. Returns the first syntax error in file order instead of reading
+    /// on past it.
+    static func readInParallel(
+        _ elements: [JSONElement], of bytes: [UInt8], into reader: inout JSONLogReader,
+        batchBytes: Int = batchBytes, batchesAtOnce: Int = batchesAtOnce, _ emit: (RowOutcome) -> Void
+    ) -> JSONSyntaxError? {
+        var batches: [Range<Int>] = []
+        var lower = 0
+        while lower < elements.count {
+            var upper = lower + 1
+            while upper < elements.count && elements[upper].end - elements[lower].start <= batchBytes { upper += 1 }
+            batches.append(lower..<upper)
+            lower = upper
+        }
+        let rounds = stride(from: 0, to: batches.count, by: batchesAtOnce).map {
+            Array(batches[$0..<min(batches.count, $0 + batchesAtOnce)])
+        }
+        let (file, cells) = (reader.file, reader.cells)
+        // One round waits while the next is parsed, so the rows held stay bounded.
+        let channel = BatchChannel<[BatchResult]>(capacity: 1)
+        let parsed = DispatchSemaphore(value: 0)
+        let parsing = Thread {
+            for round in rounds where !channel.wasAbandoned {
+                let slots = BatchSlots(count: round.count)
+                DispatchQueue.concurrentPerform(iterations: round.count) { k in
+                    slots.store(read(elements[round[k]], of: bytes, file: file, cells: cells), at: k)
+                }
+                var results = slots.values()
+                let failed = results.contains { $0.error != nil }
+                channel.send(&results)
+                if failed { break }
+            }
+            channel.finish()
+            parsed.signal()
+        }
+        parsing.start()
+        defer { parsed.wait() }
+        while var results = channel.receive() {
+            for result in results {
+                for outcome in result.outcomes { emit(outcome) }
+                reader.append(result.reader)
+                if let error = result.error {
+                    channel.abandon()
+                    return error
+                }
+            }
+            channel.recycle(&results)
+        }
+        return nil
+    }
+}
+
+/// Write-once result slots filled from concurrent iterations, each index by exactly one.
+private final class BatchSlots: @unchecked Sendable {
+    // Safety: every index is written by exactly one iteration of concurrentPerform, through a
+    // raw buffer (no shared Swift access to track), and values() is read only after
+    // concurrentPerform returned (it is synchronous).
+    private let buffer: UnsafeMutableBufferPointer<JSONArrayReading.BatchResult?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: JSONArrayReading.BatchResult, at index: Int) {
+        precondition(buffer.indices.contains(index), "slot out of range")
+        buffer[index] = value
+    }
+
+    func values() -> [JSONArrayReading.BatchResult] { buffer.compactMap { $0 } }
+}
