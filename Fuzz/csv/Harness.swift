@@ -65,27 +65,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     bothWaysMustAgree(Data(bytes), at: scratch)
     return 0
 }
-
-/// Imports `bytes` (written to `path`) reading every row the general way, then the usual way, and
-/// traps unless both refuse the file alike or give the same result.
-private func bothWaysMustAgree(_ bytes: Data, at path: String) {
-    guard FileManager.default.createFile(atPath: path, contents: bytes) else { return }
-    defer { unlink(path) }
-    let importer = CaseloadImporter()
-    let general = Result { try importer.run(logs: [path], roster: nil, onAccepted: { _ in }) }
-    let usual = Result { try importer.run(logs: [path], roster: nil) }
-    switch (general, usual) {
-    case (.failure(let a), .failure(let b)):
-        guard "\(a)" == "\(b)" else { fatalError("the two ways refuse differently: \(a) / \(b)") }
-    case (.success(let a), .success(let b)):
-        let (daysA, daysB) = (a.builder.records(roster: a.roster), b.builder.records(roster: b.roster))
-        guard daysA.map(\.patientID) == daysB.map(\.patientID), daysA.map(\.days) == daysB.map(\.days) else {
-            fatalError("the two ways fold different days")
-        }
-        guard a.rejected == b.rejected, a.inputs == b.inputs, a.latestDate == b.latestDate else {
-            fatalError("the two ways account differently: \(a.inputs) / \(b.inputs)")
-        }
-    default:
-        fatalError("one way refuses the file and the other reads it")
-    }
-}
