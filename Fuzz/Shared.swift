@@ -44,7 +44,9 @@ func bothWaysMustAgree(_ bytes: Data, at path: String) {
         guard daysA.map(\.patientID) == daysB.map(\.patientID), daysA.map(\.days) == daysB.map(\.days) else {
             fatalError("the two ways fold different days")
         }
-        guard a.rejected == b.rejected, a.inputs == b.inputs, a.latestDate == b.latestDate else {
+        guard a.rejected == b.rejected, a.inputs == b.inputs, a.latestDate == b.latestDate,
+            a.roster == b.roster, a.totals == b.totals
+        else {
             fatalError("the two ways account differently: \(a.inputs) / \(b.inputs)")
         }
     default:

@@ -67,7 +67,8 @@ public struct CaseloadImporter: Sendable {
 
     /// As ``run(logs:roster:)``, also handing every accepted row to `onAccepted` (for tests). With
     /// a hook, CSV rows are all read the general way (`LogRowParser.parse`, every row a
-    /// ``CaseloadModel/LogEntry``), so that the tests can compare that way with the usual one.
+    /// ``CaseloadModel/LogEntry``) and a JSON array in one pass, not on all cores
+    /// (`JSONArrayReading`), so that the tests can compare those ways with the usual ones.
     func run(logs: [String], roster: String?, onAccepted: ((LogEntry) -> Void)?) throws -> ImportResult {
         var state = ImportState()
         state.onAccepted = onAccepted
@@ -393,10 +394,11 @@ public struct CaseloadImporter: Sendable {
                 if !parsedAny, let firstError { throw firstError }
             } else if !readsInOnePass, let elements = JSONArrayReading.elements(of: bytes, from: start) {
                 if let error = JSONArrayReading.readInParallel(elements, of: bytes, into: &json, emit) {
-                    // The first syntax error, worded and placed as the one-pass parser finds it
-                    // (it finds this one or an earlier one, so the last line is not reached).
+                    // The first syntax error, worded and placed as the one-pass parser finds it:
+                    // at the same element, where the element parser can word it differently.
                     var parser = JSONParser(bytes: bytes, start: start)
                     try parser.parseDocument { _ in }
+                    assertionFailure("an element failed to parse but the whole file parsed: \(error)")
                     throw error
                 }
             } else {

@@ -8,7 +8,9 @@ struct JSONElement: Equatable {
     var end: Int
     /// 1-based line of `start`.
     var line: Int
-    /// Offset of the first byte of that line (so a column is `start - lineStart + 1`).
+    /// Offset where that line's columns are counted from (so a column is `start - lineStart + 1`):
+    /// the line's first byte, or on line 1 the scan's start (after a byte-order mark), as the
+    /// parser counts.
     var lineStart: Int
 }
 
@@ -42,7 +44,9 @@ enum JSONArrayReading {
                 i += 1
             }
         }
-        /// Moves `i` past the string that starts at `i`; false when it does not close on its line.
+        /// Moves `i` past the string that starts at `i`; false when a line break or the end of the
+        /// input comes first. (A line break right after a backslash is skipped with it: the
+        /// string is invalid, and the parser, which reads the element next, says so.)
         func skipString() -> Bool {
             i += 1
             while i < end {
@@ -135,14 +139,16 @@ enum JSONArrayReading {
 
     /// Parses `elements` and reads them into rows with a reader of their own.
     static func read(
-        _ elements: ArraySlice<JSONElement>, of bytes: [UInt8], file: String, cells: CellParser
+        _ elements: ArraySlice<JSONElement>, of bytes: [UInt8], file: String, cells: CellParser, batchBytes: Int
     ) -> BatchResult {
         var result = BatchResult(reader: JSONLogReader(file: file, cells: cells))
         guard let first = elements.first, let last = elements.last else { return result }
         // The batch parses a copy of its own bytes: threads that share one array's buffer
         // contend for its reference count, which the parser takes for every string it reads.
-        let base = first.start
-        let own = Array(bytes[base..<last.end])
+        // An element larger than a batch is parsed where it lies, so no large copy is made.
+        let shared = last.end - first.start > batchBytes
+        let base = shared ? 0 : first.start
+        let own = shared ? bytes : Array(bytes[base..<last.end])
         for element in elements {
             var parser = JSONParser(
                 bytes: own, start: element.start - base, end: element.end - base, line: element.line,
@@ -166,19 +172,25 @@ enum JSONArrayReading {
     }
 
     /// Bytes of JSON a batch holds (about 7,000 rows of a typical export), and batches read at
-    /// once before their rows are accounted (they bound the rows held in memory).
+    /// once before their rows are accounted.
     static let batchBytes = 256 * 1024
     static let batchesAtOnce = 8
 
     /// Reads every element in order into `reader` and `emit`: batches of up to `batchBytes` (or
-    /// of one element, when it is larger) parsed on all cores, `batchesAtOnce` at a time, on a
-    /// thread of their own, while the calling thread hands the rows of the batches before them
-    /// to `emit` in file order. Returns the first syntax error in file order instead of reading
-    /// on past it.
+    /// of one element, when it is larger) parsed on all cores in rounds of up to `batchesAtOnce`
+    /// batches and `batchesAtOnce × batchBytes` bytes (or of one batch, when it is larger), on a
+    /// thread of their own, while the calling thread hands the rows of the rounds before to
+    /// `emit` in file order. At most three rounds' rows are held at once (one being parsed, one
+    /// waiting, one being accounted), about 6 MB of JSON's worth.
+    ///
+    /// Returns the first syntax error in file order instead of reading on past it. It is the
+    /// element parser's: its words can differ from the one pass's (which sees the array around
+    /// the element), so the caller re-parses the file for the error it reports.
     static func readInParallel(
         _ elements: [JSONElement], of bytes: [UInt8], into reader: inout JSONLogReader,
         batchBytes: Int = batchBytes, batchesAtOnce: Int = batchesAtOnce, _ emit: (RowOutcome) -> Void
     ) -> JSONSyntaxError? {
+        precondition(batchBytes >= 1 && batchesAtOnce >= 1, "batches hold something")
         var batches: [Range<Int>] = []
         var lower = 0
         while lower < elements.count {
@@ -187,18 +199,29 @@ enum JSONArrayReading {
             batches.append(lower..<upper)
             lower = upper
         }
-        let rounds = stride(from: 0, to: batches.count, by: batchesAtOnce).map {
-            Array(batches[$0..<min(batches.count, $0 + batchesAtOnce)])
+        func size(_ batch: Range<Int>) -> Int { elements[batch.upperBound - 1].end - elements[batch.lowerBound].start }
+        var rounds: [[Range<Int>]] = []
+        var roundBytes = 0
+        for batch in batches {
+            if let round = rounds.last, round.count < batchesAtOnce,
+                roundBytes + size(batch) <= batchesAtOnce * batchBytes
+            {
+                rounds[rounds.count - 1].append(batch)
+                roundBytes += size(batch)
+            } else {
+                rounds.append([batch])
+                roundBytes = size(batch)
+            }
         }
-        let (file, cells) = (reader.file, reader.cells)
-        // One round waits while the next is parsed, so the rows held stay bounded.
+        let (file, cells, planned) = (reader.file, reader.cells, rounds)
         let channel = BatchChannel<[BatchResult]>(capacity: 1)
         let parsed = DispatchSemaphore(value: 0)
         let parsing = Thread {
-            for round in rounds where !channel.wasAbandoned {
+            for round in planned where !channel.wasAbandoned {
                 let slots = BatchSlots(count: round.count)
                 DispatchQueue.concurrentPerform(iterations: round.count) { k in
-                    slots.store(read(elements[round[k]], of: bytes, file: file, cells: cells), at: k)
+                    slots.store(
+                        read(elements[round[k]], of: bytes, file: file, cells: cells, batchBytes: batchBytes), at: k)
                 }
                 var results = slots.values()
                 let failed = results.contains { $0.error != nil }
@@ -210,7 +233,7 @@ enum JSONArrayReading {
         }
         parsing.start()
         defer { parsed.wait() }
-        while var results = channel.receive() {
+        while let results = channel.receive() {
             for result in results {
                 for outcome in result.outcomes { emit(outcome) }
                 reader.append(result.reader)
@@ -219,7 +242,6 @@ enum JSONArrayReading {
                     return error
                 }
             }
-            channel.recycle(&results)
         }
         return nil
     }

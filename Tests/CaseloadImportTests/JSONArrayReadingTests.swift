@@ -84,7 +84,7 @@ import Testing
             let sessionsText = pick(["[" + sessions.joined(separator: ", ") + "]", "{}", "[]"])
             objects.append(pick([
                 #"{"patient": {"id": "\#(id)", "clinician": \#(clinician), "program_start": \#(start), "#
-                    + #""sessions_per_week": 3}, "sessions": \#(sessionsText)}"#,
+                    + #""sessions_per_week": \#(pick(["3", "0", "\"x\""]))}, "sessions": \#(sessionsText)}"#,
                 #"{"patient": {"id": "\#(id)", "hobby": 1}, "sessions": \#(sessionsText), "device": "x"}"#,
                 #"{"sessions": \#(sessionsText)}"#,
                 #"{"patient": {"id": "\#(id)"}}"#,
@@ -127,8 +127,9 @@ import Testing
         }
     }
 
-    /// A syntax error in a later batch stops the reading there: the rows before it are the ones
-    /// the one pass gives before it fails, and the batches after it are not waited for.
+    /// A syntax error in a later batch stops the reading there: the rows are those of the elements
+    /// before the broken one, as the one pass gives them before it fails (a broken object gives no
+    /// row either way). The rows are thrown away with the file's error; this pins the order.
     @Test(arguments: [(1, 1), (400, 2)])
     func syntaxErrorStopsTheReading(_ batchBytes: Int, _ batchesAtOnce: Int) throws {
         let cells = CellParser(dateOrder: .iso, decimalComma: false)
@@ -157,17 +158,24 @@ import Testing
 
     /// A syntax error inside an element is reported as the one pass reports it: the same words,
     /// line and column, and the first one in the file when there are several.
+    /// (`delimited`: whether the scan delimits the file, so that the error is found on all cores.)
     @Test(arguments: [
-        #"[{"patient": {"id": "P1"}, "sessions": []}, {"patient" {"id": "P2"}}]"#,
-        "[{\"patient\": {\"id\": \"P1\"}},\n {\"sessions\": [tru]},\n {\"a\": 1,}]",
-        "[\n{\"sessions\": []},\n 12x, {\"b\" 1}]",
-        #"[{"a": "\q"}]"#,
-        "[{\"a\": \"ok\"}, {\"b\": \"\\u12G4\"}]",
-        "[" + String(repeating: "[", count: 80) + String(repeating: "]", count: 80) + "]",
-        "[{\"a\": [1}]}]",
-        "[{\"a\": 1}\n{\"b\": 2}]",
+        (#"[{"patient": {"id": "P1"}, "sessions": []}, {"patient" {"id": "P2"}}]"#, true),
+        ("[{\"patient\": {\"id\": \"P1\"}},\n {\"sessions\": [tru]},\n {\"a\": 1,}]", true),
+        ("[\n{\"sessions\": []},\n 12x, {\"b\" 1}]", true),
+        (#"[{"a": "\q"}]"#, true),
+        ("[{\"a\": \"ok\"}, {\"b\": \"\\u12G4\"}]", true),
+        ("[" + String(repeating: "[", count: 80) + String(repeating: "]", count: 80) + "]", true),
+        ("\u{FEFF}[{\"a\" 1}]", true),
+        ("\u{FEFF}[{\"a\": 1}, tru]", true),
+        ("[{\"a\": [1}]}]", false),
+        ("[{\"a\": 1}\n{\"b\": 2}]", false),
+        ("[\"a\\", false),
     ])
-    func syntaxErrorsAsOnePass(_ text: String) throws {
+    func syntaxErrorsAsOnePass(_ text: String, _ delimited: Bool) throws {
+        let bytes = Array(text.utf8)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        #expect((JSONArrayReading.elements(of: bytes, from: start) != nil) == delimited)
         let folder = try TemporaryFolder()
         let path = try folder.write("bad.json", text)
         let importer = CaseloadImporter()
@@ -175,5 +183,34 @@ import Testing
         let onePass = #expect(throws: ImportError.self) { try importer.run(logs: [path], roster: nil) { _ in } }
         #expect(usual == onePass)
         #expect(usual?.line != nil && usual?.column != nil)
+    }
+
+    /// Through the importer, every way in: a log of many batches (and rounds), a byte-order mark,
+    /// an empty array, a top-level string holding a backslash.
+    @Test func importerReadsAsOnePass() throws {
+        let folder = try TemporaryFolder()
+        let big = Self.messyLog(patients: 30_000, seed: 5)
+        // More than one round of batches, so the importer's own reading crosses rounds.
+        #expect(big.utf8.count > JSONArrayReading.batchBytes * JSONArrayReading.batchesAtOnce)
+        let paths = [
+            try folder.write("big.json", big),
+            try folder.write("bom.json", "\u{FEFF}" + Self.messyLog(patients: 40, seed: 6)),
+            try folder.write("empty.json", " [ ] "),
+            try folder.write("backslash.json", #"["\\", {"patient": {"id": "P9"}, "sessions": []}]"#),
+        ]
+        for path in paths {
+            let (result, _) = try importLogs([path])
+            #expect(result.totals.isBalanced, "\(path)")
+        }
+        let (all, entries) = try importLogs(paths)
+        #expect(all.rejected.count > 1_000 && entries.count > 100)
+        #expect(all.rejected.contains { $0.file.hasSuffix("backslash.json") && $0.line == 1 })
+    }
+
+    @Test func emptyArrayReadsNothing() throws {
+        var reader = JSONLogReader(file: "log.json", cells: CellParser(dateOrder: .iso, decimalComma: false))
+        var outcomes: [RowOutcome] = []
+        let error = JSONArrayReading.readInParallel([], of: Array("[]".utf8), into: &reader) { outcomes.append($0) }
+        #expect(error == nil && outcomes.isEmpty && reader.warnings.isEmpty)
     }
 }
