@@ -1,5 +1,4 @@
 import CaseloadModel
-import Dispatch
 
 /// The latest log date over all patients: the default as-of date.
 ///
@@ -87,42 +86,14 @@ private func summariseAll(_ patients: [PatientRecord], asOf: CalendarDate, thres
     guard patients.count > 1 else {
         return patients.map { summarise($0, asOf: asOf, thresholds: thresholds) }
     }
-    let slots = ResultSlots(count: patients.count)
     let chunkSize = 16
     let chunks = (patients.count + chunkSize - 1) / chunkSize
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    return concurrentMap(count: chunks) { chunk in
         let lower = chunk * chunkSize
-        let upper = min(patients.count, lower + chunkSize)
-        for i in lower..<upper {
-            slots.store(summarise(patients[i], asOf: asOf, thresholds: thresholds), at: i)
+        return patients[lower..<min(patients.count, lower + chunkSize)].map {
+            summarise($0, asOf: asOf, thresholds: thresholds)
         }
-    }
-    return slots.values()
-}
-
-/// Write-once result slots filled from concurrent iterations, each index by exactly one.
-private final class ResultSlots: @unchecked Sendable {
-    // Safety: every index is written by exactly one iteration of concurrentPerform, through a
-    // raw buffer (no shared Swift access to track), and values() is read only after
-    // concurrentPerform returned (it is synchronous).
-    private let buffer: UnsafeMutableBufferPointer<PatientSummary?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    deinit {
-        buffer.deinitialize()
-        buffer.deallocate()
-    }
-
-    func store(_ value: PatientSummary, at index: Int) {
-        precondition(buffer.indices.contains(index), "slot out of range")
-        buffer[index] = value
-    }
-
-    func values() -> [PatientSummary] { buffer.compactMap { $0 } }
+    }.flatMap { $0 }
 }
 
 /// One patient's figures as of `asOf`, with every follow-up flag marked not new.

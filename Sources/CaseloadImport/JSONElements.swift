@@ -1,3 +1,4 @@
+import CaseloadModel
 import Foundation
 
 /// Where one element of a top-level JSON array lies in the file's bytes.
@@ -28,105 +29,8 @@ enum JSONArrayReading {
     /// an array whose elements the scan can delimit (then the file is read in one pass, which
     /// also finds any syntax error). An element's own syntax is not checked here.
     static func elements(of bytes: [UInt8], from start: Int) -> [JSONElement]? {
-        var i = start
-        var line = 1
-        var lineStart = start
-        let end = bytes.count
-        func skipWhitespace() {
-            while i < end {
-                let b = bytes[i]
-                if b == UInt8(ascii: "\n") {
-                    line += 1
-                    lineStart = i + 1
-                } else if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\r") {
-                    return
-                }
-                i += 1
-            }
-        }
-        /// Moves `i` past the string that starts at `i`; false when a line break or the end of the
-        /// input comes first. (A line break right after a backslash is skipped with it: the
-        /// string is invalid, and the parser, which reads the element next, says so.)
-        func skipString() -> Bool {
-            i += 1
-            while i < end {
-                let b = bytes[i]
-                if b == UInt8(ascii: "\"") {
-                    i += 1
-                    return true
-                }
-                if b == UInt8(ascii: "\\") {
-                    i += 2
-                } else if b == UInt8(ascii: "\n") {
-                    return false
-                } else {
-                    i += 1
-                }
-            }
-            return false
-        }
-        skipWhitespace()
-        guard i < end, bytes[i] == UInt8(ascii: "[") else { return nil }
-        i += 1
-        skipWhitespace()
-        var elements: [JSONElement] = []
-        if i < end && bytes[i] == UInt8(ascii: "]") {
-            i += 1
-            skipWhitespace()
-            return i == end ? elements : nil
-        }
-        var open: [UInt8] = []
-        while true {
-            skipWhitespace()
-            guard i < end else { return nil }
-            let first = i
-            let firstLine = line, firstLineStart = lineStart
-            switch bytes[i] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                repeat {
-                    let b = bytes[i]
-                    switch b {
-                    case UInt8(ascii: "\""):
-                        guard skipString() else { return nil }
-                        continue
-                    case UInt8(ascii: "{"): open.append(UInt8(ascii: "}"))
-                    case UInt8(ascii: "["): open.append(UInt8(ascii: "]"))
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                        guard open.popLast() == b else { return nil }
-                    case UInt8(ascii: "\n"):
-                        line += 1
-                        lineStart = i + 1
-                    default: break
-                    }
-                    i += 1
-                } while !open.isEmpty && i < end
-                guard open.isEmpty else { return nil }
-            case UInt8(ascii: "\""):
-                guard skipString() else { return nil }
-            default:
-                // A bare number or literal: up to the next separator (the parser judges it).
-                while i < end {
-                    let b = bytes[i]
-                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") || b == UInt8(ascii: " ")
-                        || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n")
-                    {
-                        break
-                    }
-                    i += 1
-                }
-            }
-            elements.append(JSONElement(start: first, end: i, line: firstLine, lineStart: firstLineStart))
-            skipWhitespace()
-            guard i < end else { return nil }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                continue
-            }
-            guard bytes[i] == UInt8(ascii: "]") else { return nil }
-            i += 1
-            skipWhitespace()
-            return i == end ? elements : nil
-        }
+        var scan = JSONParser(bytes: bytes, start: start)
+        return scan.delimitArrayElements()
     }
 
     /// What one batch of elements gave: its rows in order, what its reader noted, or the first
@@ -218,12 +122,9 @@ enum JSONArrayReading {
         let parsed = DispatchSemaphore(value: 0)
         let parsing = Thread {
             for round in planned where !channel.wasAbandoned {
-                let slots = BatchSlots(count: round.count)
-                DispatchQueue.concurrentPerform(iterations: round.count) { k in
-                    slots.store(
-                        read(elements[round[k]], of: bytes, file: file, cells: cells, batchBytes: batchBytes), at: k)
+                var results = concurrentMap(count: round.count) { k in
+                    read(elements[round[k]], of: bytes, file: file, cells: cells, batchBytes: batchBytes)
                 }
-                var results = slots.values()
                 let failed = results.contains { $0.error != nil }
                 channel.send(&results)
                 if failed { break }
@@ -245,29 +146,4 @@ enum JSONArrayReading {
         }
         return nil
     }
-}
-
-/// Write-once result slots filled from concurrent iterations, each index by exactly one.
-private final class BatchSlots: @unchecked Sendable {
-    // Safety: every index is written by exactly one iteration of concurrentPerform, through a
-    // raw buffer (no shared Swift access to track), and values() is read only after
-    // concurrentPerform returned (it is synchronous).
-    private let buffer: UnsafeMutableBufferPointer<JSONArrayReading.BatchResult?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    deinit {
-        buffer.deinitialize()
-        buffer.deallocate()
-    }
-
-    func store(_ value: JSONArrayReading.BatchResult, at index: Int) {
-        precondition(buffer.indices.contains(index), "slot out of range")
-        buffer[index] = value
-    }
-
-    func values() -> [JSONArrayReading.BatchResult] { buffer.compactMap { $0 } }
 }

@@ -323,3 +323,98 @@ extension CellParser {
         return "0x" + (b < 16 ? "0" + hex : hex)
     }
 }
+
+// MARK: Delimiting a top-level array (for reading its elements on all cores)
+
+extension JSONParser {
+    /// From the current position, the elements of a top-level array (where each starts and
+    /// ends, with its line), found by a structural scan: strings, escapes and bracket nesting,
+    /// no value built. `nil` when the text is not an array the scan can delimit; an element's
+    /// own syntax is left to the parser that reads it (see `JSONArrayReading`).
+    mutating func delimitArrayElements() -> [JSONElement]? {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "[") else { return nil }
+        index += 1
+        skipWhitespace()
+        var elements: [JSONElement] = []
+        if index < end && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            skipWhitespace()
+            return index == end ? elements : nil
+        }
+        var closers: [UInt8] = []  // the brackets that close what is open, innermost last
+        while true {
+            skipWhitespace()
+            guard index < end else { return nil }
+            let first = index
+            let firstLine = line, firstLineStart = lineStart
+            switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                repeat {
+                    let b = bytes[index]
+                    switch b {
+                    case UInt8(ascii: "\""):
+                        guard skipStringForScan() else { return nil }
+                        continue
+                    case UInt8(ascii: "{"): closers.append(UInt8(ascii: "}"))
+                    case UInt8(ascii: "["): closers.append(UInt8(ascii: "]"))
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        guard closers.popLast() == b else { return nil }
+                    case UInt8(ascii: "\n"):
+                        line += 1
+                        lineStart = index + 1
+                    default: break
+                    }
+                    index += 1
+                } while !closers.isEmpty && index < end
+                guard closers.isEmpty else { return nil }
+            case UInt8(ascii: "\""):
+                guard skipStringForScan() else { return nil }
+            default:
+                // A bare number or literal: up to the next separator (the parser judges it).
+                while index < end {
+                    let b = bytes[index]
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") || b == UInt8(ascii: " ")
+                        || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n")
+                    {
+                        break
+                    }
+                    index += 1
+                }
+            }
+            elements.append(JSONElement(start: first, end: index, line: firstLine, lineStart: firstLineStart))
+            skipWhitespace()
+            guard index < end else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "]") else { return nil }
+            index += 1
+            skipWhitespace()
+            return index == end ? elements : nil
+        }
+    }
+
+    /// Moves past the string that starts here; false when a line break or the end of the input
+    /// comes first. (A line break right after a backslash is skipped with it: the string is
+    /// invalid, and the parser, which reads the element next, says so.)
+    private mutating func skipStringForScan() -> Bool {
+        index += 1
+        while index < end {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                return true
+            }
+            if b == UInt8(ascii: "\\") {
+                index += 2
+            } else if b == UInt8(ascii: "\n") {
+                return false
+            } else {
+                index += 1
+            }
+        }
+        return false
+    }
+}
