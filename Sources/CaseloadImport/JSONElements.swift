@@ -75,7 +75,7 @@ enum JSONArrayReading {
         return result
     }
 
-    /// Bytes of JSON a batch holds (about 7,000 rows of a typical export), and batches read at
+    /// Bytes of JSON a batch holds (about 8,000 rows of a typical export), and batches read at
     /// once before their rows are accounted.
     static let batchBytes = 256 * 1024
     static let batchesAtOnce = 8

@@ -91,7 +91,9 @@ struct JSONLogReader {
         for (s, session) in sessions.enumerated() {
             let path = JSONPath(session: s)
             guard case .object = session.value else {
-                reject(session.line, path.text, JSONLogReader.describe(session.value), "the session is not an object", patientID)
+                reject(
+                    session.line, path.text, JSONLogReader.describe(session.value), "the session is not an object",
+                    patientID)
                 continue
             }
             noteUnknownKeys(session, known: JSONLogReader.sessionKeys, prefix: "sessions[].")
@@ -114,7 +116,8 @@ struct JSONLogReader {
                 }
             }
             if exercises.isEmpty {
-                emit(row(patient: idNode, session: session, path: path, implicitSession: implicitSession, exercise: nil))
+                emit(
+                    row(patient: idNode, session: session, path: path, implicitSession: implicitSession, exercise: nil))
             }
             for (e, exercise) in exercises.enumerated() {
                 let exercisePath = JSONPath(session: s, exercise: e)
@@ -195,7 +198,9 @@ struct JSONLogReader {
         var ambiguous = false
         let line = node?.line ?? 0
         text.withUTF8 { raw in
-            draft.read(field, raw, column: column(), cells: cells, ambiguous: &ambiguous) { String(decoding: $0, as: UTF8.self) }
+            draft.read(field, raw, column: column(), cells: cells, ambiguous: &ambiguous) {
+                String(decoding: $0, as: UTF8.self)
+            }
         }
         if ambiguous { notes.noteAmbiguousDate(text, line: line) }
     }
