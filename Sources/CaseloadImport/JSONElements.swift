@@ -139,6 +139,8 @@ enum JSONArrayReading {
                 for outcome in result.outcomes { emit(outcome) }
                 reader.append(result.reader)
                 if let error = result.error {
+                    // The parsing thread stopped after sending this round; abandoning the channel
+                    // keeps a later change to that loop from leaving it blocked in `send`.
                     channel.abandon()
                     return error
                 }

@@ -23,9 +23,10 @@ struct JSONLogReader {
     let file: String
     var cells: CellParser
     var notes = ReadNotes()
-    private(set) var warnings: [String] = []
-    /// For each warning, the patient whose details it is about (`nil` for the others).
-    private var warningPatients: [String?] = []
+    /// File warnings in the order found, each with the patient whose details it is about (`nil`
+    /// for the others), which `append(_:)` needs.
+    private var noted: [(warning: String, patient: String?)] = []
+    var warnings: [String] { noted.map(\.warning) }
     /// Unknown keys, as paths (`sessions[].mood`), in the order first seen.
     private(set) var ignoredKeys: [String] = []
     private var ignoredSet: Set<String> = []
@@ -42,18 +43,17 @@ struct JSONLogReader {
     /// them, only for patients this one has no details for; its new ignored keys after this one's).
     mutating func append(_ later: JSONLogReader) {
         notes.append(later.notes)
-        for (warning, patient) in zip(later.warnings, later.warningPatients) {
+        for note in later.noted {
             // This reader would not have read the details of a patient it already has.
-            if let patient, roster[patient] != nil { continue }
-            warn(warning, about: patient)
+            if let patient = note.patient, roster[patient] != nil { continue }
+            noted.append(note)
         }
         for path in later.ignoredKeys where ignoredSet.insert(path).inserted { ignoredKeys.append(path) }
         for (id, entry) in later.roster where roster[id] == nil { roster[id] = entry }
     }
 
     private mutating func warn(_ warning: String, about patient: String? = nil) {
-        warnings.append(warning)
-        warningPatients.append(patient)
+        noted.append((warning, patient))
     }
 
     private mutating func noteUnknownKeys(_ node: JSONNode, known: Set<String>, prefix: String) {
