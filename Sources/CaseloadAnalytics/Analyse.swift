@@ -20,23 +20,31 @@ public func latestDate(in patients: [PatientRecord]) -> CalendarDate? {
 /// Sparse data never traps: a roster-only patient, one day, no pain scores, gaps or a start
 /// after A give `nil` for what cannot be computed, 0 counts and empty series.
 ///
+/// Each reason carries its tier in force (`tiers`), and ``PatientSummary/isActiveThisWeek``
+/// is judged over the 7 days ending at A, even for a patient discharged before it.
+///
 /// - Complexity: O(d²) in the days of the trend and plateau windows, O(n²) worst case
 ///   for the change-point search over the programme's n pain days.
-public func summarise(_ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds) -> PatientSummary {
+public func summarise(
+    _ patient: PatientRecord, asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers = FollowUpTiers()
+) -> PatientSummary {
     if let discharge = patient.roster?.dischargeDate, discharge < asOf {
         // Discharged before A: the programme window ends at discharge, and nobody is called about it.
         var summary = evaluate(patient, asOf: discharge, thresholds: thresholds)
         summary.followUp = []
         summary.priorityScore = nil
+        summary.isActiveThisWeek = isActive(summary, weekEndingOn: asOf)
         return summary
     }
     var summary = evaluate(patient, asOf: asOf, thresholds: thresholds)
+    summary.isActiveThisWeek = isActive(summary, weekEndingOn: asOf)
     // Only reasons given as of A can be new: without any, A−7 need not be evaluated.
     guard !summary.followUp.isEmpty else { return summary }
     let before = Set(evaluate(patient, asOf: asOf.adding(days: -7), thresholds: thresholds, reasonsOnly: true)
         .followUp.map(\.reason))
     for i in summary.followUp.indices {
         summary.followUp[i].isNew = !before.contains(summary.followUp[i].reason)
+        summary.followUp[i].tier = tiers.tier(of: summary.followUp[i].reason)
     }
     summary.priorityScore = priorityScore(summary.followUp)
     return summary
@@ -45,16 +53,24 @@ public func summarise(_ patient: PatientRecord, asOf: CalendarDate, thresholds: 
 /// Analyses every patient as of `asOf` and ranks those needing follow-up.
 ///
 /// Patients are summarised in parallel (they are independent); the result does not depend
-/// on scheduling. Order: patients with follow-up by ``priorityScore(_:)`` (highest first),
-/// then by their most urgent reason (``FollowUpReason`` declaration order), then patient ID,
+/// on scheduling. Order: patients with follow-up by their tier (``PatientSummary/tier``, the
+/// tier of their most urgent reason: `urgent` first), then by ``priorityScore(_:)`` (highest
+/// first), then by their first reason in ``FollowUpReason`` declaration order, then patient ID,
 /// ranked `priority` 1…n; then patients without follow-up (`priority == nil`) by patient ID.
+/// Under the default tiers the order by tier agrees with the order by score (each default
+/// tier holds a contiguous run of severities), so the tier changes the order only when
+/// `[tiers]` overrides it.
 ///
 /// - Parameters:
 ///   - patients: one record per patient (IDs should be unique).
 ///   - asOf: the as-of date A ending every window (default in the CLI: ``latestDate(in:)``).
 ///   - thresholds: every threshold the definitions use.
-public func analyse(_ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds = Thresholds()) -> CaseloadAnalysis {
-    var summaries = summariseAll(patients, asOf: asOf, thresholds: thresholds)
+///   - tiers: the tier of each follow-up reason (defaults unless `[tiers]` overrides them).
+public func analyse(
+    _ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds = Thresholds(),
+    tiers: FollowUpTiers = FollowUpTiers()
+) -> CaseloadAnalysis {
+    var summaries = summariseAll(patients, asOf: asOf, thresholds: thresholds, tiers: tiers)
     let order = Dictionary(uniqueKeysWithValues: FollowUpReason.allCases.enumerated().map { ($1, $0) })
     func topReason(_ s: PatientSummary) -> Int {
         s.followUp.compactMap { order[$0.reason] }.min() ?? Int.max
@@ -62,6 +78,7 @@ public func analyse(_ patients: [PatientRecord], asOf: CalendarDate, thresholds:
     summaries.sort { a, b in
         switch (a.priorityScore, b.priorityScore) {
         case let (x?, y?):
+            if let ta = a.tier, let tb = b.tier, ta != tb { return ta < tb }
             if x != y { return x > y }
             let (ra, rb) = (topReason(a), topReason(b))
             if ra != rb { return ra < rb }
@@ -77,21 +94,23 @@ public func analyse(_ patients: [PatientRecord], asOf: CalendarDate, thresholds:
         summaries[i].priority = rank
     }
     return CaseloadAnalysis(
-        asOf: asOf, thresholds: thresholds, patients: summaries,
+        asOf: asOf, thresholds: thresholds, tiers: tiers, patients: summaries,
         rowsAfterAsOf: summaries.reduce(0) { $0 + $1.rowsAfterAsOf })
 }
 
 /// Summaries in input order, computed in parallel over chunks of patients.
-private func summariseAll(_ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds) -> [PatientSummary] {
+private func summariseAll(
+    _ patients: [PatientRecord], asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers
+) -> [PatientSummary] {
     guard patients.count > 1 else {
-        return patients.map { summarise($0, asOf: asOf, thresholds: thresholds) }
+        return patients.map { summarise($0, asOf: asOf, thresholds: thresholds, tiers: tiers) }
     }
     let chunkSize = 16
     let chunks = (patients.count + chunkSize - 1) / chunkSize
     return concurrentMap(count: chunks) { chunk in
         let lower = chunk * chunkSize
         return patients[lower..<min(patients.count, lower + chunkSize)].map {
-            summarise($0, asOf: asOf, thresholds: thresholds)
+            summarise($0, asOf: asOf, thresholds: thresholds, tiers: tiers)
         }
     }.flatMap { $0 }
 }
@@ -144,4 +163,12 @@ func evaluate(
         trend: trend, plateau: plateau, flares: flares, level: levelSummary(windowDays, asOf: asOf),
         weekly: weekly, days: windowDays, painSeries: series, followUp: flags, priority: nil,
         rowsAfterAsOf: rowsAfter)
+}
+
+/// True when `summary`'s programme window (``PatientSummary/days``) has a day with rows in the
+/// 7 days ending at `asOf` (A−6…A): "active this week". `asOf` is the review date, even for a
+/// patient discharged before it. False when the patient has no such day.
+public func isActive(_ summary: PatientSummary, weekEndingOn asOf: CalendarDate) -> Bool {
+    let from = asOf.adding(days: -6)
+    return summary.days.contains { $0.date >= from && $0.date <= asOf && $0.rows > 0 }
 }

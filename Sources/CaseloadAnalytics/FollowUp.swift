@@ -79,10 +79,13 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
     if trendWorse || risen {
         var parts: [String] = []
         if let current = e.painCurrent {
-            parts.append("pain \(oneDecimal(current)) now" + (e.painBaseline.map { " vs \(oneDecimal($0)) at baseline" } ?? ""))
+            parts.append("pain \(Figure.pain.text(current)) now" + (e.painBaseline.map { " vs \(Figure.pain.text($0)) at baseline" } ?? ""))
         }
         if trendWorse, let slope = e.trend.slopePerWeek, let p = e.trend.pValue {
-            parts.append("rising \(oneDecimal(slope))/week over \(thresholds.trendWindowDays) days, \(pText(p))")
+            let pText = p < 0.001 ? "p" + Figure.pValue.text(p) : "p=" + Figure.pValue.text(p)
+            parts.append(
+                "rising \(Rounding.fixed(slope, decimals: Figure.slopePerWeek.decimals))/week over "
+                    + "\(thresholds.trendWindowDays) days, \(pText)")
         }
         add(.worseningPain, parts.joined(separator: "; "))
     }
@@ -90,8 +93,8 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
     // Persistent flare.
     if let flare = e.flares.last(where: { isPersistent($0, thresholds: thresholds) }) {
         add(.persistentFlare,
-            "flare since \(flare.start) (\(flare.lengthDays) days), pain up to \(oneDecimal(flare.peak)) "
-                + "vs \(oneDecimal(flare.baseline)) before it")
+            "flare since \(flare.start) (\(flare.lengthDays) days), pain up to \(Figure.pain.text(flare.peak)) "
+                + "vs \(Figure.pain.text(flare.baseline)) before it")
     }
 
     // Symptom window.
@@ -100,8 +103,8 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
     for day in symptoms { day.appendPainDuring(to: &during) }
     if let m = medianReordering(&during), m > thresholds.highExercisePain {
         add(.highExercisePain,
-            "median pain during exercise \(oneDecimal(m)) over \(window) (\(during.count) ratings), "
-                + "above \(oneDecimal(thresholds.highExercisePain))")
+            "median pain during exercise \(Figure.pain.text(m)) over \(window) (\(during.count) ratings), "
+                + "above \(Figure.pain.text(thresholds.highExercisePain))")
     }
     let swellingDays = symptoms.filter { $0.swelling == true }.count
     if swellingDays >= thresholds.swellingDays {
@@ -118,8 +121,8 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
 
     // Plateau.
     if e.plateau.isPlateau {
-        var text = "pain \(e.painCurrent.map(oneDecimal) ?? "?") now, changed "
-            + "\(e.plateau.changeOverWindow.map(oneDecimal) ?? "?") over the last \(thresholds.plateauWindowDays) days"
+        var text = "pain \(Figure.pain.text(e.painCurrent, missing: "?")) now, changed "
+            + "\(Figure.pain.text(e.plateau.changeOverWindow, missing: "?")) over the last \(thresholds.plateauWindowDays) days"
         if let since = e.plateau.since { text += "; at this level since \(since)" }
         add(.plateau, text)
     }
@@ -141,14 +144,14 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
     if let pct = e.adherence14d.percent, pct < thresholds.lowAdherencePct {
         add(.lowAdherence,
             "\(e.adherence14d.sessionDays) session days in the last \(e.adherence14d.days) days vs "
-                + "\(oneDecimal(e.adherence14d.prescribed)) prescribed (\(oneDecimal(pct))%)")
+                + "\(Figure.sessions.text(e.adherence14d.prescribed)) prescribed (\(Figure.percent.text(pct))%)")
     }
 
     // Long sessions.
     let timed = symptoms.filter { $0.isSessionDay && $0.rowsWithDuration > 0 }.map(\.minutes)
     if let m = median(timed), m > thresholds.longSessionMinutes {
         add(.longSessions,
-            "median \(oneDecimal(m)) minutes of exercise on \(timed.count) session days in \(window), "
+            "median \(Figure.minutes.text(m)) minutes of exercise on \(timed.count) session days in \(window), "
                 + "against a programme of about 15 minutes")
     }
 
@@ -156,32 +159,17 @@ public func followUpFlags(_ evidence: FollowUpEvidence, thresholds: Thresholds =
     return flags.sorted { (order[$0.reason] ?? 0) < (order[$1.reason] ?? 0) }
 }
 
-/// Severity weight of a reason: 10 for the most urgent (`worsening_pain`) down to 1 for the
-/// least (`long_sessions`), following the declaration order of ``FollowUpReason``.
-public func severity(of reason: FollowUpReason) -> Int {
-    let all = FollowUpReason.allCases
-    return all.count - (all.firstIndex(of: reason) ?? all.count - 1)
-}
-
 /// Priority score of a patient's flags: higher is more urgent.
 ///
-/// `score = 100 × max severity + 10 × min(number of reasons − 1, 9) + (1 if any reason is new)`.
+/// `score = 100 × max severity + 10 × min(number of reasons − 1, 9) + (1 if any reason is new)`,
+/// with each reason's ``FollowUpReason/severity`` (10 for `worsening_pain` down to 1 for
+/// `long_sessions`).
 /// Lexicographic: the most severe reason decides (one step of severity, 100, outweighs any number
 /// of extra reasons and news, at most 91), so a persistent flare or worsening pain always comes
 /// before a pile of lesser reasons; among equal worst reasons, more reasons, then news, come first.
 /// - Returns: `nil` when there are no flags.
 public func priorityScore(_ flags: [FollowUpFlag]) -> Int? {
-    guard let top = flags.map({ severity(of: $0.reason) }).max() else { return nil }
+    guard let top = flags.map({ $0.reason.severity }).max() else { return nil }
     return 100 * top + 10 * min(flags.count - 1, 9) + (flags.contains(where: \.isNew) ? 1 : 0)
 }
 
-/// `x` with one decimal ("6.1"); never "-0.0".
-func oneDecimal(_ x: Double) -> String {
-    let rounded = (x * 10).rounded() / 10
-    return String(format: "%.1f", rounded == 0 ? 0 : rounded)
-}
-
-/// "p=0.002", or "p<0.001" below 0.001.
-func pText(_ p: Double) -> String {
-    p < 0.001 ? "p<0.001" : "p=" + String(format: "%.3f", p)
-}

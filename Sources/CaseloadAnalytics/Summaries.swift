@@ -5,12 +5,25 @@ public enum Trend: String, Sendable, Hashable, CaseIterable {
     case improving, worsening, stable
     /// Too few pain days in the window (or none recently) to say.
     case insufficientData = "insufficient_data"
+
+    /// The trend in plain words (`insufficient data` for ``insufficientData``).
+    public var label: String {
+        switch self {
+        case .improving: return "improving"
+        case .worsening: return "worsening"
+        case .stable: return "stable"
+        case .insufficientData: return "insufficient data"
+        }
+    }
 }
 
 /// Why a clinician should call a patient this week. Raw values are the stable
-/// identifiers written to CSV (joined with `;`) and checked by the report contract.
+/// identifiers written to CSV (joined with `;`) and checked by the output contract.
 ///
-/// Cases are declared from most to least urgent; that order breaks ties in priority.
+/// Every reason states its ``label``, ``defaultTier`` and ``severity`` in an exhaustive
+/// `switch` (FollowUpTier.swift), so a reason added without them does not compile.
+/// The declaration order is the order reasons are listed in, and breaks ties in priority
+/// between patients whose most urgent reasons have the same tier and score.
 public enum FollowUpReason: String, Sendable, Hashable, CaseIterable {
     case worseningPain = "worsening_pain"
     case persistentFlare = "persistent_flare"
@@ -32,11 +45,14 @@ public struct FollowUpFlag: Sendable, Hashable {
     public var explanation: String
     /// True when the reason did not hold as of seven days before the as-of date.
     public var isNew: Bool
+    /// How soon to call about it: the reason's tier in force (``FollowUpTiers``).
+    public var tier: FollowUpTier
 
-    public init(reason: FollowUpReason, explanation: String, isNew: Bool) {
+    public init(reason: FollowUpReason, explanation: String, isNew: Bool, tier: FollowUpTier? = nil) {
         self.reason = reason
         self.explanation = explanation
         self.isNew = isNew
+        self.tier = tier ?? reason.defaultTier
     }
 }
 
@@ -199,6 +215,9 @@ public struct PatientSummary: Sendable {
     public var priority: Int?
     /// Log rows dated after the as-of date, ignored for analytics.
     public var rowsAfterAsOf: Int
+    /// True when a day of the programme window in the 7 days ending at the review's as-of date
+    /// (A−6…A) has any log row ("active this week").
+    public var isActiveThisWeek: Bool = false
     /// The score the follow-up list is ordered by (higher is more urgent, see
     /// `priorityScore(_:)`); `nil` when no follow-up is needed.
     public var priorityScore: Int? = nil
@@ -241,20 +260,28 @@ public struct PatientSummary: Sendable {
     public var needsFollowUp: Bool { !followUp.isEmpty }
     /// True when any reason is new this week.
     public var hasNewFollowUp: Bool { followUp.contains { $0.isNew } }
+    /// The tier of the patient's most urgent reason; `nil` without follow-up.
+    public var tier: FollowUpTier? { followUp.map(\.tier).min() }
 }
 
 /// The analysis of a whole run: every patient as of one date, under one set of thresholds.
 public struct CaseloadAnalysis: Sendable {
     public var asOf: CalendarDate
     public var thresholds: Thresholds
-    /// Ordered by priority (most urgent first; patients without follow-up last), then patient ID.
+    /// The tier of every follow-up reason in force.
+    public var tiers: FollowUpTiers
+    /// Ordered by priority (tier, then score; patients without follow-up last), then patient ID.
     public var patients: [PatientSummary]
     /// Log rows dated after the as-of date, ignored for analytics, over all patients.
     public var rowsAfterAsOf: Int
 
-    public init(asOf: CalendarDate, thresholds: Thresholds, patients: [PatientSummary], rowsAfterAsOf: Int) {
+    public init(
+        asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers = FollowUpTiers(), patients: [PatientSummary],
+        rowsAfterAsOf: Int
+    ) {
         self.asOf = asOf
         self.thresholds = thresholds
+        self.tiers = tiers
         self.patients = patients
         self.rowsAfterAsOf = rowsAfterAsOf
     }

@@ -100,7 +100,12 @@ extension Thresholds {
             .number(
                 "worsening_margin", "points", \.worseningMargin, 0.5...10,
                 "Rise of current over baseline pain that counts as worsening (MCID, Farrar 2001)."),
-            .number("low_adherence_pct", "%", \.lowAdherencePct, 0...100, "Recent adherence below this percentage is low."),
+            .number(
+                "low_adherence_pct", "%", \.lowAdherencePct, 0...100,
+                "Recent adherence below this percentage is low; adherence bands and heat maps are red below it."),
+            .number(
+                "good_adherence_pct", "%", \.goodAdherencePct, 0...100,
+                "Adherence from this percentage up is the top band and green in the heat maps (a reporting band)."),
             .days("no_recent_data_days", \.noRecentDataDays, 1...56, "Days without any log row after which data are not recent."),
             .days(
                 "symptom_window_days", \.symptomWindowDays, 1...28,

@@ -37,8 +37,11 @@ public struct Thresholds: Sendable, Hashable {
     public var plateauMinSegmentDays: Int = 7
     /// Rise of current over baseline pain that counts as worsening (MCID, Farrar 2001).
     public var worseningMargin: Double = 2.0
-    /// Recent adherence below this percentage is low.
+    /// Recent adherence below this percentage is low; also the lower adherence band's bound.
     public var lowAdherencePct: Double = 50
+    /// Programme adherence from this percentage up is the top band of the Overview and green in
+    /// the heat maps (a reporting band, no clinical source; see docs/ANALYTICS.md).
+    public var goodAdherencePct: Double = 80
     /// Days without any row that make data not recent.
     public var noRecentDataDays: Int = 7
     /// Days in the symptom window (night pain, swelling, readiness, exercise pain, minutes).

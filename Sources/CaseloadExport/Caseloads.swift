@@ -17,7 +17,7 @@ public struct CaseloadSlice: Sendable {
 /// Splits a run's analysis into per-clinician caseloads.
 public enum Caseloads {
     /// The caseload of patients without a clinician on the roster.
-    public static let unassigned = "Unassigned"
+    public static let unassigned = unassignedCaseload
 
     /// The run's caseloads, sorted by clinician name (case-insensitively), `Unassigned` last.
     ///
@@ -55,8 +55,7 @@ public enum Caseloads {
 
     /// The caseload name of a roster clinician (trimmed; empty or missing is ``unassigned``).
     public static func clinicianName(_ clinician: String?) -> String {
-        let trimmed = clinician?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return trimmed.isEmpty ? unassigned : trimmed
+        CaseloadAnalytics.clinicianName(clinician)
     }
 
     private static let reservedNames: Set<String> = [

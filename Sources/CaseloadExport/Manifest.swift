@@ -54,6 +54,11 @@ public enum Manifest {
         }
     }
 
+    /// The tier of every follow-up reason in force, by reason identifier, in reason order.
+    public static func tierValues(_ tiers: FollowUpTiers) -> [(String, JSONValue)] {
+        FollowUpReason.allCases.map { ($0.rawValue, .string(tiers.tier(of: $0).rawValue)) }
+    }
+
     /// Row counts as manifest keys.
     static func counts(_ c: RowCounts) -> [(String, JSONValue)] {
         [
@@ -95,6 +100,7 @@ public enum Manifest {
             ("created", .string(created.isoString + "T" + time + "Z")),
             ("thresholds", .object(thresholdValues(analysis.thresholds))),
             ("patient_sheets", .string(context.patientSheets.name)),
+            ("tiers", .object(tierValues(analysis.tiers))),
             ("inputs", .array(context.inputs.map(input))),
             ("totals", .object(counts(context.totals))),
             ("rows_after_as_of", .int(analysis.rowsAfterAsOf)),

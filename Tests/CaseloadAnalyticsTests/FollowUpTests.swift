@@ -121,9 +121,9 @@ import Testing
         #expect(followUpFlags(e).map(\.reason) == [.worseningPain, .nightPain, .readinessFailures, .lowAdherence])
     }
 
-    @Test func severityFollowsTheDeclarationOrder() {
-        let weights = FollowUpReason.allCases.map { severity(of: $0) }
-        #expect(weights == Array((1...10).reversed()))
+    @Test func severitiesAreDistinctFromOneToTen() {
+        let weights = FollowUpReason.allCases.map(\.severity)
+        #expect(weights.sorted() == Array(1...10))
     }
 
     @Test(arguments: [

@@ -45,8 +45,18 @@ import Testing
         let lines = set.stdout.split(separator: "\n")
         let rows = lines.dropFirst(2).prefix(Thresholds.settings.count)
         #expect(rows.filter { $0.hasSuffix(" default") }.count == Thresholds.settings.count - 1)
-        #expect(lines.count == 2 + Thresholds.settings.count + 1)
+        // Then the follow-up tiers (title, header, one row a reason) and the report setting.
+        #expect(lines.count == 2 + Thresholds.settings.count + 2 + FollowUpReason.allCases.count + 1)
         #expect(lines.last == "Report: patient_sheets = auto (default; review --patient-sheets overrides it)")
+        #expect(lines.contains("Follow-up tiers in force:"))
+
+        try Data("[tiers]\nnight_pain = \"soon\"\nswelling = \"urgent\"\n".utf8)
+            .write(to: tmp.appendingPathComponent("caseload.toml"))
+        let tiers = try CLIHarness.run(["config"], in: tmp)
+        let tierLines = tiers.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(tierLines.contains("night_pain soon caseload.toml (default urgent)"))
+        #expect(tierLines.contains("swelling urgent caseload.toml (= default)"))
+        #expect(tierLines.contains("long_sessions routine default"))
 
         try Data("[report]\npatient_sheets = \"follow-up\"\n".utf8).write(to: tmp.appendingPathComponent("caseload.toml"))
         let report = try CLIHarness.run(["config"], in: tmp)

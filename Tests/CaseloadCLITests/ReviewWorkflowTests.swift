@@ -65,10 +65,12 @@ import Testing
         #expect(result.status == 0)
         #expect(!result.stdout.contains("\u{1B}"), "no ANSI escapes off a terminal")
         #expect(!result.stderr.contains("\r"), "no progress bar off a terminal")
-        #expect(result.stdout.contains("#   patient  clinician"))
-        // Every patient the generator planted a reason for is in the table, once.
+        #expect(result.stdout.contains("#   tier     patient  clinician"))
+        // Every patient the generator planted a reason for is in the table, once (third column).
         for (id, reasons) in try Samples.expectedReasons() {
-            let rows = result.stdout.split(separator: "\n").filter { $0.split(separator: " ").dropFirst().first == Substring(id) }
+            let rows = result.stdout.split(separator: "\n").filter {
+                $0.split(separator: " ").dropFirst(2).first == Substring(id)
+            }
             #expect(rows.count == (reasons.isEmpty ? 0 : 1), "\(id)")
         }
     }
@@ -80,7 +82,7 @@ import Testing
         #expect(result.status == 0)
         let needing = try Samples.expectedReasons().values.filter { !$0.isEmpty }.count
         let lines = result.stdout.components(separatedBy: "\n")
-        let header = try #require(lines.firstIndex { $0.hasPrefix("#  patient") }, "\(result.stdout)")
+        let header = try #require(lines.firstIndex { $0.hasPrefix("#  tier") }, "\(result.stdout)")
         #expect(lines[header + 1].hasPrefix("1 ") && lines[header + 3].hasPrefix("3 "))
         #expect(lines[header + 4] == "… and \(needing - 3) more on the Follow-up sheet of caseload.xlsx (--top 0 lists all)")
     }

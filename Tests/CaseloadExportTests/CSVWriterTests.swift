@@ -64,21 +64,26 @@ import Testing
         #expect(cell.rendered == expected)
     }
 
-    /// The String-based rendering the writer used before it wrote digits into its buffer, kept here
-    /// as an independent reference.
+    /// An independent reference for the one rounding rule (issue 14 §4): Foundation's `Decimal`
+    /// parses the shortest decimal form of the value and rounds it half away from zero
+    /// (`.plain` on the magnitude); beyond 9e15 units the value is written as Swift prints it.
     static func referenceFixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return String(value) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9.0e15 else { return String(value) }
-        let units = Int(scaled)
-        let negative = value < 0 && units != 0
-        var text = (negative ? "-" : "") + String(units / Int(scale))
+        guard abs(value) * scale < 9.0e15 else { return String(value) }
+        var exact = Decimal(string: abs(value).description) ?? 0
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &exact, decimals, .plain)
+        let digits = NSDecimalNumber(decimal: rounded).stringValue
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        var text = String(parts[0])
         if decimals > 0 {
-            let fraction = String(units % Int(scale))
-            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+            let fraction = parts.count > 1 ? String(parts[1]) : ""
+            text += "." + fraction + String(repeating: "0", count: decimals - fraction.count)
         }
-        return text
+        let negative = value < 0 && rounded != 0
+        return (negative ? "-" : "") + text
     }
 
     /// Decimals agree with the reference over every digit count and values of every magnitude,

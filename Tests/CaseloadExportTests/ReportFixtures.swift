@@ -19,7 +19,7 @@ enum ReportFixtures {
             d.pain = Double(6 - i / 7)
             return d
         }
-        return PatientSummary(
+        var summary = PatientSummary(
             patientID: id, clinician: clinician, displayName: nil, programStart: start, firstDate: start,
             lastDate: asOf, daysInProgram: 28, sessionsPrescribed: 28, sessionsCompleted: 18,
             adherencePct: 64.28571, adherence14dPct: 50, painBaseline: 6, painCurrent: 3, painChange: -3,
@@ -35,6 +35,8 @@ enum ReportFixtures {
             painSeries: days.map { DailyPainPoint(date: $0.date, pain: $0.pain, rollingMean7: $0.pain, inFlare: false) },
             followUp: reasons.map { FollowUpFlag(reason: $0.0, explanation: "evidence for \($0.0.rawValue)\(note)", isNew: $0.1) },
             priority: priority, rowsAfterAsOf: 0)
+        summary.isActiveThisWeek = isActive(summary, weekEndingOn: asOf)
+        return summary
     }
 
     static var analysis: CaseloadAnalysis {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseloadAnalytics
 import CaseloadImport
 import CaseloadModel
 
@@ -60,12 +61,7 @@ enum CheckReport {
             "caseload check: \(imported.inputs.count) input files (\(logs) logs), \(accounting(imported.totals))")
         if let latest = imported.latestDate { lines.append("Latest log date: \(latest)") }
         if let asOf {
-            var rows = 0, patients = 0
-            for patient in imported.builder.records() {
-                let after = patient.days.reduce(0) { $0 + ($1.date > asOf ? $1.rows : 0) }
-                rows += after
-                if after > 0 { patients += 1 }
-            }
+            let (rows, patients) = rowsAfter(asOf, in: imported.builder.records())
             lines.append(
                 rows == 0
                     ? "As of \(asOf): no used row is dated after it."

@@ -79,7 +79,16 @@ struct ConfigCommand: ParsableCommand {
             !file.reportKeysSet.contains("patient_sheets") ? "default"
             : file.patientSheets == .auto ? "\(name) (= default)" : name
         let report = "Report: patient_sheets = \(file.patientSheets.rawValue) (\(sheetsOrigin); review --patient-sheets overrides it)"
-        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows) + ["", report])
+        let tierRows = FollowUpReason.allCases.map { reason -> [String] in
+            let tier = file.tiers.tier(of: reason)
+            let origin =
+                !file.tiers.isOverridden(reason) ? "default"
+                : tier == reason.defaultTier ? "\(name) (= default)" : "\(name) (default \(reason.defaultTier.rawValue))"
+            return [reason.rawValue, tier.rawValue, origin]
+        }
+        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows)
+            + ["", "Follow-up tiers in force:"] + TextTable.render(header: ["reason", "tier", "source"], rows: tierRows)
+            + ["", report])
             .joined(separator: "\n")
     }
 }

@@ -33,6 +33,8 @@ struct RunConfiguration {
 
     /// The thresholds in force.
     var thresholds: Thresholds { config.thresholds }
+    /// The follow-up tiers in force.
+    var tiers: FollowUpTiers { config.tiers }
 
     /// Validates the options into a configuration and sets up logging.
     /// - Parameters:
@@ -47,6 +49,7 @@ struct RunConfiguration {
                 "configuration from \(path)",
                 metadata: [
                     "overridden": .string(config.overriddenKeys.joined(separator: ",")),
+                    "tiers": .string(config.tierKeysSet.joined(separator: ",")),
                     "patient_sheets": .string(config.patientSheets.rawValue),
                 ])
         }

@@ -59,25 +59,9 @@ enum PatientReport {
         return glyphs[index]
     }
 
-    /// A number with `digits` decimals, the same on every locale.
-    static func number(_ value: Double?, _ digits: Int = 1) -> String {
-        guard let value else { return "–" }
-        return String(format: "%.\(digits)f", locale: nil, value)
-    }
-
-    /// A pain score as logged: whole numbers without decimals, others with one.
-    static func score(_ value: Double) -> String {
-        value == value.rounded() ? number(value, 0) : number(value, 1)
-    }
-
-    static func signed(_ value: Double?, _ digits: Int = 1) -> String {
-        guard let value else { return "–" }
-        return (value > 0 ? "+" : "") + number(value, digits)
-    }
-
-    static func pValue(_ p: Double?) -> String {
-        guard let p else { return "–" }
-        return p < 0.001 ? "<0.001" : number(p, 3)
+    /// A percentage as ``Figure/percent`` writes it, with `%`; `–` when missing.
+    static func percent(_ value: Double?) -> String {
+        value.map { Figure.percent.text($0) + "%" } ?? "–"
     }
 
     /// The whole explanation.
@@ -92,10 +76,12 @@ enum PatientReport {
         if let first = p.firstDate, let last = p.lastDate { logs = "logs \(first) to \(last)" }
         lines.append("Programme: \(start); \(logs ?? "no logs")")
         lines.append(
-            "Sessions: \(p.sessionsCompleted) of \(number(p.sessionsPrescribed)) prescribed"
-                + " (adherence \(number(p.adherencePct, 0))%, last \(thresholds.recentAdherenceDays) days \(number(p.adherence14dPct, 0))%)")
+            "Sessions: \(p.sessionsCompleted) of \(Figure.sessions.text(p.sessionsPrescribed)) prescribed"
+                + " (adherence \(percent(p.adherencePct)), last \(thresholds.recentAdherenceDays) days "
+                + "\(percent(p.adherence14dPct)))")
         lines.append(
-            "Pain (0–10): baseline \(number(p.painBaseline)), current \(number(p.painCurrent)), change \(signed(p.painChange))")
+            "Pain (0–10): baseline \(Figure.pain.text(p.painBaseline)), current \(Figure.pain.text(p.painCurrent)), "
+                + "change \(Figure.painChange.text(p.painChange))")
         if let level = p.level.current {
             let days = p.level.daysAtCurrent.map { ", \($0) days at this level" } ?? ""
             lines.append("Level: \(level)\(days), \(p.level.regressions) regressions")
@@ -107,10 +93,13 @@ enum PatientReport {
             lines.append("  none needed")
         } else {
             lines.append("  priority \(p.priority.map(String.init) ?? "–") of \(followUpCount) patients needing follow-up")
+            if let tier = p.tier {
+                lines.append("  tier: " + ReviewSummary.tierColoured("\(tier.rawValue), \(tier.meaning)", tier, style: style))
+            }
             for flag in p.followUp {
-                let label = ReviewSummary.urgentReasons.contains(flag.reason) ? style.red(flag.reason.label) : style.yellow(flag.reason.label)
+                let label = ReviewSummary.tierColoured(flag.reason.label, flag.tier, style: style)
                 let new = flag.isNew ? style.yellow(" (new this week)") : ""
-                lines.append("  - \(label)\(new): \(flag.explanation)")
+                lines.append("  - \(label) [\(flag.tier.rawValue)]\(new): \(flag.explanation)")
             }
         }
 
@@ -121,8 +110,9 @@ enum PatientReport {
             lines.append("  insufficient data: \(t.days) pain days (at least \(thresholds.trendMinPainDays) needed)")
         } else {
             lines.append(
-                "  \(t.trend.rawValue): \(signed(t.slopePerWeek, 2)) points/week (Theil–Sen), Mann–Kendall S = "
-                    + "\(number(t.kendallS, 0)), p = \(pValue(t.pValue)), \(t.days) pain days")
+                "  \(t.trend.rawValue): \(Figure.slopePerWeek.text(t.slopePerWeek)) points/week (Theil–Sen), Mann–Kendall S = "
+                    + "\(t.kendallS.map { Rounding.fixed($0, decimals: 0) } ?? "–"), p = \(Figure.pValue.text(t.pValue)), "
+                    + "\(t.days) pain days")
         }
 
         lines.append("")
@@ -131,8 +121,8 @@ enum PatientReport {
         for f in p.flares {
             let ongoing = f.isOngoing ? style.red(", ongoing") : ""
             lines.append(
-                "  \(f.start) to \(f.end) (\(f.lengthDays) days): peak \(score(f.peak)) over a baseline of "
-                    + "\(number(f.baseline))\(ongoing)")
+                "  \(f.start) to \(f.end) (\(f.lengthDays) days): peak \(Figure.pain.text(f.peak)) over a baseline of "
+                    + "\(Figure.pain.text(f.baseline))\(ongoing)")
         }
 
         lines.append("")
@@ -140,11 +130,15 @@ enum PatientReport {
         let pl = p.plateau
         if pl.isPlateau {
             let since = pl.since.map { " since \($0)" } ?? ""
-            lines.append("  improvement has stalled\(since): change \(signed(pl.changeOverWindow)) points over the last \(thresholds.plateauWindowDays) days")
+            lines.append(
+                "  improvement has stalled\(since): change \(Figure.painChange.text(pl.changeOverWindow)) points over "
+                    + "the last \(thresholds.plateauWindowDays) days")
         } else if let why = pl.notAssessedBecause {
             lines.append("  not assessed: \(why)")
         } else {
-            lines.append("  no plateau: change \(signed(pl.changeOverWindow)) points over the last \(thresholds.plateauWindowDays) days")
+            lines.append(
+                "  no plateau: change \(Figure.painChange.text(pl.changeOverWindow)) points over the last "
+                    + "\(thresholds.plateauWindowDays) days")
         }
 
         if !p.weekly.isEmpty {
@@ -152,9 +146,9 @@ enum PatientReport {
             lines.append(style.bold("Weekly adherence"))
             let rows = p.weekly.map { w in
                 [
-                    w.week.description, "\(w.sessionDays)", number(w.sessionsPrescribed),
-                    w.adherencePct.map { number($0, 0) + "%" } ?? "–", number(w.minutes, 0),
-                    number(w.painMean), w.painMax.map(score) ?? "–",
+                    w.week.description, "\(w.sessionDays)", Figure.sessions.text(w.sessionsPrescribed),
+                    percent(w.adherencePct), Figure.minutes.text(w.minutes),
+                    Figure.pain.text(w.painMean), Figure.pain.text(w.painMax),
                 ]
             }
             lines += TextTable.render(
@@ -188,7 +182,7 @@ enum PatientReport {
             let values = days.map { day -> String in
                 // Five characters a day: a space and up to "10.0" or "6.5!" right-aligned.
                 guard let day else { return "     " }
-                let text = day.pain.map(score) ?? "·"
+                let text = day.pain.map(Figure.painScore) ?? "·"
                 let marked = text + (day.inFlare ? "!" : "")
                 return String(repeating: " ", count: max(1, 5 - marked.count)) + (day.inFlare ? style.red(marked) : marked)
             }.joined()

@@ -115,7 +115,7 @@ struct ReviewRun {
                     + "Pass --as-of YYYY-MM-DD to review as of a date; rows after it are counted and left out of the figures")
         }
         let records = imported.builder.records(roster: imported.roster)
-        let analysis = analyse(records, asOf: asOf, thresholds: configuration.thresholds)
+        let analysis = analyse(records, asOf: asOf, thresholds: configuration.thresholds, tiers: configuration.tiers)
         Log.logger.debug("analysed", metadata: ["patients": "\(analysis.patients.count)", "as_of": "\(asOf)"])
         return ReviewRun(imported: imported, analysis: analysis)
     }

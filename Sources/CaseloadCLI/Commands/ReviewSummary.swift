@@ -6,11 +6,6 @@ import Foundation
 
 /// The short text a clinician reads after a review: what was read, what was written, who to call.
 enum ReviewSummary {
-    /// Reasons shown in red: pain or symptoms that may need the plan changed now.
-    static let urgentReasons: Set<FollowUpReason> = [
-        .worseningPain, .persistentFlare, .highExercisePain, .swelling, .nightPain,
-    ]
-
     /// The summary as text; `style` colours it (plain when disabled).
     /// - Parameter top: rows of the follow-up table to show, 0 for all.
     static func text(
@@ -28,9 +23,11 @@ enum ReviewSummary {
         if run.analysis.rowsAfterAsOf > 0 {
             lines.append("\(run.analysis.rowsAfterAsOf) rows dated after \(run.analysis.asOf) were left out of the figures")
         }
+        let counts = groupCounts(patients, name: "")
+        let tiers = FollowUpTier.allCases.map { "\(counts.byTier[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         lines.append(
             "\(patients.count) patients in \(report.caseloads.count) caseloads; "
-                + "\(followUp.count) need follow-up (\(newCount) new this week)")
+                + "\(followUp.count) need follow-up (\(tiers); \(newCount) new this week)")
         lines.append("Report: \(directory)/caseload.xlsx, \(report.caseloads.count) caseload folders, manifest.json")
         if t.rowsRejected > 0 {
             lines.append(style.yellow("Rejected rows with reasons: \(directory)/rejected.csv"))
@@ -48,25 +45,34 @@ enum ReviewSummary {
         return lines.joined(separator: "\n")
     }
 
-    /// The follow-up table: priority, patient, clinician, reasons (new ones marked `*`), new this week.
+    /// The follow-up table: priority, tier, patient, clinician, reasons (new ones marked `*`), new
+    /// this week. The tier and reasons are coloured by the patient's tier: red for urgent, yellow
+    /// for soon, plain for routine.
     static func followUpTable(_ patients: [PatientSummary], style: TextStyle) -> [String] {
         let rows = patients.map { p in
             [
-                p.priority.map(String.init) ?? "", p.patientID, Caseloads.clinicianName(p.clinician),
+                p.priority.map(String.init) ?? "", p.tier?.rawValue ?? "", p.patientID, Caseloads.clinicianName(p.clinician),
                 p.followUp.map { $0.reason.rawValue + ($0.isNew ? "*" : "") }.joined(separator: ", "),
                 p.hasNewFollowUp ? "new" : "",
             ]
         }
-        return TextTable.render(header: ["#", "patient", "clinician", "reasons (* new)", "new"], rows: rows) {
+        return TextTable.render(header: ["#", "tier", "patient", "clinician", "reasons (* new)", "new"], rows: rows) {
             row, column, text in
             guard let row else { return style.bold(text) }
             switch column {
-            case 3:
-                let reasons = patients[row].followUp
-                return reasons.contains { urgentReasons.contains($0.reason) } ? style.red(text) : style.yellow(text)
-            case 4: return style.yellow(text)
+            case 1, 4: return tierColoured(text, patients[row].tier, style: style)
+            case 5: return style.yellow(text)
             default: return text
             }
+        }
+    }
+
+    /// `text` in the tier's colour: red for urgent, yellow for soon, plain for routine or none.
+    static func tierColoured(_ text: String, _ tier: FollowUpTier?, style: TextStyle) -> String {
+        switch tier {
+        case .urgent: return style.red(text)
+        case .soon: return style.yellow(text)
+        case .routine, nil: return text
         }
     }
 
@@ -102,11 +108,12 @@ struct JSONSummary: Encodable {
         var patients, followUp: Int
     }
     struct Reason: Encodable {
-        var reason, label, explanation: String
+        var reason, label, explanation, tier: String
         var isNew: Bool
     }
     struct Patient: Encodable {
         var priority: Int
+        var tier: String
         var patientId: String
         var clinician: String
         var isNew: Bool
@@ -149,10 +156,12 @@ struct JSONSummary: Encodable {
         }
         followUp = followUpPatients.map { p in
             Patient(
-                priority: p.priority ?? 0, patientId: p.patientID, clinician: Caseloads.clinicianName(p.clinician),
-                isNew: p.hasNewFollowUp,
+                priority: p.priority ?? 0, tier: p.tier?.rawValue ?? "", patientId: p.patientID,
+                clinician: Caseloads.clinicianName(p.clinician), isNew: p.hasNewFollowUp,
                 reasons: p.followUp.map {
-                    Reason(reason: $0.reason.rawValue, label: $0.reason.label, explanation: $0.explanation, isNew: $0.isNew)
+                    Reason(
+                        reason: $0.reason.rawValue, label: $0.reason.label, explanation: $0.explanation,
+                        tier: $0.tier.rawValue, isNew: $0.isNew)
                 })
         }
     }

@@ -28,8 +28,8 @@ enum ConfigValue: Equatable {
     case bool(Bool)
 }
 
-/// `caseload.toml`: threshold overrides (`[thresholds]`) and report settings (`[report]`) read from
-/// a small, strict subset of TOML.
+/// `caseload.toml`: threshold overrides (`[thresholds]`), follow-up tier overrides (`[tiers]`) and
+/// report settings (`[report]`) read from a small, strict subset of TOML.
 ///
 /// The subset: `[table]` headers, `key = value` lines where the value is a number, a
 /// double-quoted string or `true`/`false`, `#` comments and blank lines. Anything else
@@ -40,7 +40,7 @@ struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds", "report"]
+    static let tables = ["thresholds", "tiers", "report"]
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
 
@@ -55,13 +55,17 @@ struct ConfigFile: Equatable {
     var patientSheets: PatientSheetsChoice = .auto
     /// The `[report]` keys the file set, in file order.
     var reportKeysSet: [String] = []
+    /// The tier of each follow-up reason: the defaults with the file's `[tiers]` overrides.
+    var tiers = FollowUpTiers()
+    /// The `[tiers]` keys (reason identifiers) the file set, in file order.
+    var tierKeysSet: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
 
     static func == (lhs: ConfigFile, rhs: ConfigFile) -> Bool {
         lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
-            && lhs.reportKeysSet == rhs.reportKeysSet
+            && lhs.reportKeysSet == rhs.reportKeysSet && lhs.tiers == rhs.tiers && lhs.tierKeysSet == rhs.tierKeysSet
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -110,6 +114,8 @@ struct ConfigFile: Equatable {
         var overridden: [String] = []
         var patientSheets = PatientSheetsChoice.auto
         var reportKeysSet: [String] = []
+        var tierOverrides: [FollowUpReason: FollowUpTier] = [:]
+        var tierKeysSet: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -129,7 +135,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds] and [report]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers] and [report]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -145,7 +151,8 @@ struct ConfigFile: Equatable {
                 throw fail("'\(key)' is not a bare key (letters, digits, _ and - only; dotted and quoted keys are not supported)")
             }
             guard let table else {
-                let home = reportKeys.contains(key) ? "[report]" : "[thresholds]"
+                let home = reportKeys.contains(key) ? "[report]"
+                    : settings[key] == nil && FollowUpReason(rawValue: key) != nil ? "[tiers]" : "[thresholds]"
                 throw fail("the key is outside any table; put it under \(home)", key: key)
             }
             if let previous = seenKeys[table + "." + key] {
@@ -158,18 +165,24 @@ struct ConfigFile: Equatable {
                     let hint = closestKey(to: key, in: reportKeys).map { "; did you mean \($0)?" } ?? ""
                     throw fail("unknown report setting\(hint) ([report] holds \(reportKeys.joined(separator: ", ")))", key: key)
                 }
-                let choices = PatientSheetsChoice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                // Checked before the value is parsed: a bare `all` would otherwise read as a bad number.
-                guard rawValue.hasPrefix("\""), case .string(let text) = try parseValue(rawValue, fail: { fail($0, key: key) }),
-                    let choice = PatientSheetsChoice(rawValue: text)
-                else {
-                    throw fail("takes one of \(choices) (in double quotes), not \(rawValue)", key: key)
-                }
-                patientSheets = choice
+                patientSheets = try parseChoice(rawValue) { fail($0, key: key) }
                 reportKeysSet.append(key)
                 continue
             }
-            precondition(table == "thresholds", "only [thresholds] and [report] are accepted above")
+            if table == "tiers" {
+                let reasons = FollowUpReason.allCases.map(\.rawValue)
+                guard let reason = FollowUpReason(rawValue: key) else {
+                    let hint = closestKey(to: key, in: reasons).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown follow-up reason\(hint) ([tiers] takes \(reasons.joined(separator: ", ")))", key: key)
+                }
+                tierOverrides[reason] = try parseChoice(rawValue) { fail($0, key: key) } as FollowUpTier
+                tierKeysSet.append(key)
+                continue
+            }
+            precondition(table == "thresholds", "only [thresholds], [tiers] and [report] are accepted above")
+            if FollowUpReason(rawValue: key) != nil, settings[key] == nil, rawValue.hasPrefix("\"") {
+                throw fail("is a follow-up reason; put its tier under [tiers]", key: key)
+            }
             if reportKeys.contains(key) { throw fail("is a report setting; put it under [report]", key: key) }
             let value = try parseValue(rawValue) { fail($0, key: key) }
             guard let setting = settings[key] else {
@@ -194,7 +207,7 @@ struct ConfigFile: Equatable {
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
-            reportKeysSet: reportKeysSet)
+            reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet)
     }
 
     /// Pairs of thresholds where the first may not exceed the second (else the check could never run).
@@ -238,6 +251,21 @@ struct ConfigFile: Equatable {
             }
         }
         return line
+    }
+
+    /// Parses a double-quoted string naming one of `Choice`'s cases (`"auto"`, `"urgent"`).
+    /// - Throws: the error `fail` makes, listing the choices, for anything else (a bare word is
+    ///   refused before it is parsed, where it would otherwise read as a bad number).
+    static func parseChoice<Choice: RawRepresentable & CaseIterable>(
+        _ raw: String, fail: (String) -> ConfigError
+    ) throws -> Choice where Choice.RawValue == String {
+        let choices = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard raw.hasPrefix("\""), case .string(let text) = try parseValue(raw, fail: fail),
+            let choice = Choice(rawValue: text)
+        else {
+            throw fail("takes one of \(choices) (in double quotes), not \(raw)")
+        }
+        return choice
     }
 
     /// Parses a number, a basic string or a boolean; rejects every other TOML value.
@@ -358,6 +386,18 @@ struct ConfigFile: Equatable {
                 "# \(prefix)valid \(format(setting.range.lowerBound))–\(format(setting.range.upperBound));"
                     + " default \(format(setting.value(in: defaults)))")
             lines.append("\(setting.key) = \(format(setting.value(in: defaults)))")
+        }
+        lines += [
+            "",
+            "[tiers]",
+            "",
+            "# How soon to call about each follow-up reason: \"urgent\" (within a day or two), \"soon\"",
+            "# (this week) or \"routine\" (at the next contact). A patient's tier is their most urgent",
+            "# reason's; the follow-up list is ordered by tier first. Defaults and their sources:",
+            "# docs/ANALYTICS.md, \"Follow-up tiers\". Uncomment a line to override a default.",
+        ]
+        for reason in FollowUpReason.allCases {
+            lines.append("# \(reason.rawValue) = \"\(reason.defaultTier.rawValue)\"")
         }
         lines += [
             "",

@@ -1,3 +1,4 @@
+import CaseloadAnalytics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,48 +62,20 @@ public enum CSVCell: Sendable, Hashable {
         }
     }
 
-    /// `value` with exactly `decimals` digits after the point, rounded half away from zero,
-    /// independent of locale; never `-0`.
+    /// `value` with exactly `decimals` digits after the point under the one rounding rule of
+    /// every output (``Rounding``: half away from zero, as written); never `-0`.
     public static func fixed(_ value: Double, decimals: Int) -> String {
-        var bytes: [UInt8] = []
-        appendFixed(value, decimals: decimals, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        Rounding.fixed(value, decimals: decimals)
     }
 
     /// Appends ``fixed(_:decimals:)`` of `value` to `bytes`.
     static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
-        precondition((0...9).contains(decimals), "decimals must be 0...9")
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9.0e15 else {
-            bytes.append(contentsOf: String(value).utf8)
-            return
-        }
-        let units = Int(scaled)
-        if value < 0 && units != 0 { bytes.append(UInt8(ascii: "-")) }
-        appendInteger(units / scale, to: &bytes)
-        guard decimals > 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        var fraction = units % scale
-        let start = bytes.count
-        for _ in 0..<decimals {
-            bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
-            fraction /= 10
-        }
-        bytes[start...].reverse()
+        Rounding.appendFixed(value, decimals: decimals, to: &bytes)
     }
 
     /// Appends the decimal digits of `value` (with a leading `-` when negative) to `bytes`.
     static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
+        Rounding.appendInteger(value, to: &bytes)
     }
 }
 

@@ -3,8 +3,10 @@ import CaseloadModel
 
 /// The CSV summaries of a report folder: `patients.csv`, `weekly.csv`, `followup.csv`, `rejected.csv`.
 ///
-/// Column lists follow the output contract (docs/FORMATS.md); rows keep the order of the
-/// patients given (priority, then patient ID). Decimals use `.`, dates are ISO, empty is missing.
+/// Column lists follow the output contract (docs/OUTPUTS.md); rows keep the order of the
+/// patients given (priority, then patient ID). Decimals use `.` and the one rounding rule
+/// (``Rounding``), dates are ISO, empty is missing. New columns are appended, so readers by
+/// position keep working.
 public enum ReportCSV {
     /// `patients.csv` header: the contract's columns, then extra detail columns.
     public static let patientColumns = [
@@ -14,6 +16,7 @@ public enum ReportCSV {
         "plateau_since", "flare_count", "level_current", "level_regressions", "followup",
         "followup_reasons", "priority",
         "trend_p_value", "flare_ongoing", "level_days_at_current", "new_this_week", "rows_after_as_of",
+        "tier",
     ]
 
     /// `weekly.csv` header.
@@ -25,6 +28,7 @@ public enum ReportCSV {
     /// `followup.csv` header.
     public static let followUpColumns = [
         "patient_id", "clinician", "priority", "followup_reasons", "new_this_week", "explanation", "new_reasons",
+        "tier",
     ]
 
     /// `rejected.csv` header.
@@ -44,7 +48,7 @@ public enum ReportCSV {
             .integer(p.flares.count), .integer(p.level.current), .integer(p.level.regressions),
             .text(p.needsFollowUp ? "yes" : "no"), .text(p.followUpReasonIDs), .integer(p.priority),
             .decimal(p.trend.pValue, 4), .text(ongoing ? "yes" : "no"), .integer(p.level.daysAtCurrent),
-            .text(p.hasNewFollowUp ? "yes" : "no"), .integer(p.rowsAfterAsOf),
+            .text(p.hasNewFollowUp ? "yes" : "no"), .integer(p.rowsAfterAsOf), .text(p.tier?.rawValue),
         ]
     }
 
@@ -63,7 +67,7 @@ public enum ReportCSV {
         [
             .text(p.patientID), .text(p.clinician), .integer(p.priority), .text(p.followUpReasonIDs),
             .text(p.hasNewFollowUp ? "yes" : "no"), .text(p.followUpExplanation),
-            .text(p.followUp.filter(\.isNew).map(\.reason.rawValue).joined(separator: ";")),
+            .text(p.newFollowUpReasonIDs), .text(p.tier?.rawValue),
         ]
     }
 

@@ -58,12 +58,6 @@ struct Layout {
 
     // MARK: - Overview
 
-    /// True when the patient logged any row in the 7 days ending at the as-of date.
-    func isActiveThisWeek(_ patient: PatientSummary) -> Bool {
-        let from = asOf.adding(days: -6)
-        return patient.days.contains { $0.date >= from && $0.date <= asOf && $0.rows > 0 }
-    }
-
     private func writeOverview(_ sheet: Worksheet) throws {
         sheet.hideGridlines()
         try sheet.setColumns(0, 0, width: 30)
@@ -79,15 +73,20 @@ struct Layout {
         try sheet.write("Summary", row: row, col: 0, style: .section)
         try sheet.writeBlank(row: row, col: 1, style: .section)
         row += 1
-        let changes = all.compactMap { $0.painChange }
-        let summary: [(String, CellValue)] = [
+        let counts = groupCounts(all, name: context.caseloadName)
+        var summary: [(String, CellValue)] = [
             ("Caseload", .text(context.caseloadName)),
             ("As of", .date(asOf.excelSerial)),
-            ("Patients", .int(all.count)),
-            ("Active this week", .int(all.count(where: { isActiveThisWeek($0) }))),
-            ("Needing follow-up", .int(all.count(where: { $0.needsFollowUp }))),
-            ("New follow-ups this week", .int(all.count(where: { $0.hasNewFollowUp }))),
-            ("Median pain change (points)", .number(median(changes), .signedOneDecimal)),
+            ("Patients", .int(counts.patients)),
+            ("Active this week", .int(counts.activeThisWeek)),
+            ("Needing follow-up", .int(counts.needingFollowUp)),
+        ]
+        for tier in FollowUpTier.allCases {
+            summary.append(("  \(tier.rawValue): \(tier.meaning)", .int(counts.byTier[tier] ?? 0)))
+        }
+        summary += [
+            ("New follow-ups this week", .int(counts.newFollowUps)),
+            ("Median pain change (points)", .number(counts.medianPainChange, .painChange)),
         ]
         for (label, value) in summary {
             try sheet.write(label, row: row, col: 0, style: .label)
@@ -97,7 +96,8 @@ struct Layout {
         try sheet.write(
             "Active: any log row from \(asOf.adding(days: -6).isoString) to \(asOf.isoString). "
                 + "Pain change: now minus baseline, negative is better"
-                + (changes.isEmpty ? " (no patient has both yet)." : " (\(changes.count) patients with both)."),
+                + (counts.patientsWithPainChange == 0
+                    ? " (no patient has both yet)." : " (\(counts.patientsWithPainChange) patients with both)."),
             row: row, col: 0, style: .note)
         row += 2
 
@@ -107,15 +107,8 @@ struct Layout {
         row += 1
         try sheet.writeHeader(row: row, ["Band", "Patients"])
         row += 1
-        let adherence = all.map { $0.adherencePct }
-        let bands: [(String, Int)] = [
-            ("Below 50 %", adherence.filter { ($0 ?? 100) < 50 }.count),
-            ("50–79 %", adherence.filter { $0.map { $0 >= 50 && $0 < 80 } ?? false }.count),
-            ("80 % or more", adherence.filter { ($0 ?? 0) >= 80 }.count),
-            ("No data", adherence.filter { $0 == nil }.count),
-        ]
-        for (label, count) in bands {
-            try sheet.write(row: row, [.text(label), .int(count)])
+        for band in adherenceBands(all, thresholds: analysis.thresholds) {
+            try sheet.write(row: row, [.text(band.label), .int(band.patients)])
             row += 1
         }
         row += 1
@@ -126,9 +119,8 @@ struct Layout {
         try sheet.writeHeader(row: row, ["Reason", "Patients"])
         row += 1
         let reasonFirst = row
-        for reason in FollowUpReason.allCases {
-            let count = all.count(where: { $0.followUp.contains { $0.reason == reason } })
-            try sheet.write(row: row, [.text(WorkbookText.label(reason)), .int(count)])
+        for (reason, count) in followUpCountsByReason(all) {
+            try sheet.write(row: row, [.text(reason.label), .int(count)])
             row += 1
         }
         let reasonLast = row - 1
@@ -142,8 +134,7 @@ struct Layout {
         chart.hideLegend()
         chart.categoryAxis(reversed: true)
         // Whole-patient steps while the bars are short; no bar can exceed the patients needing follow-up.
-        let needing = all.count(where: { $0.needsFollowUp })
-        chart.valueAxis(min: 0, majorUnit: needing <= 10 ? 1 : nil, numberFormat: "0")
+        chart.valueAxis(min: 0, majorUnit: counts.needingFollowUp <= 10 ? 1 : nil, numberFormat: "0")
         try sheet.insertChart(chart, row: adherenceSection, col: 3, xScale: 1.3, yScale: 1.25)
 
         if options.multiCaseload {
@@ -155,22 +146,10 @@ struct Layout {
                 ["Clinician", "Patients", "Active this week", "Needing follow-up", "New follow-ups",
                  "Median pain change"], tall: true)
             row += 1
-            // Each clinician's patients as indices into `all` (no summary copied).
-            var groups: [String: [Int]] = [:]
-            for index in all.indices { groups[all[index].clinician ?? "", default: []].append(index) }
-            let names = groups.keys.sorted { a, b in
-                if a.isEmpty != b.isEmpty { return !a.isEmpty }  // Unassigned last
-                return a < b
-            }
-            for name in names {
-                let group = groups[name] ?? []
+            for group in countsByClinician(all) {
                 try sheet.write(row: row, [
-                    .text(name.isEmpty ? "Unassigned" : name),
-                    .int(group.count),
-                    .int(group.count(where: { isActiveThisWeek(all[$0]) })),
-                    .int(group.count(where: { all[$0].needsFollowUp })),
-                    .int(group.count(where: { all[$0].hasNewFollowUp })),
-                    .number(median(group.compactMap { all[$0].painChange }), .signedOneDecimal),
+                    .text(group.name), .int(group.patients), .int(group.activeThisWeek), .int(group.needingFollowUp),
+                    .int(group.newFollowUps), .number(group.medianPainChange, .painChange),
                 ])
                 row += 1
             }
@@ -182,11 +161,12 @@ struct Layout {
     private func writeFollowUp(_ sheet: Worksheet) throws {
         sheet.setTabColor(Palette.tabFollowUp)
         try sheet.setColumns(0, 0, width: 9)
-        try sheet.setColumns(1, 1, width: 14)
-        try sheet.setColumns(2, 2, width: 18)
-        try sheet.setColumns(3, 3, width: 7)
-        try sheet.setColumns(4, 4, width: 30)
-        try sheet.setColumns(5, 5, width: 90)
+        try sheet.setColumns(1, 1, width: 9)
+        try sheet.setColumns(2, 2, width: 14)
+        try sheet.setColumns(3, 3, width: 18)
+        try sheet.setColumns(4, 4, width: 7)
+        try sheet.setColumns(5, 5, width: 30)
+        try sheet.setColumns(6, 6, width: 90)
         // The patients to call as indices into `all`, most urgent first (no summary copied).
         let all = analysis.patients
         let list = all.indices.filter { all[$0].needsFollowUp }.sorted {
@@ -194,7 +174,8 @@ struct Layout {
         }
         try sheet.write("Follow-up: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
         try sheet.write(
-            "\(list.count) patients to call, most urgent first. NEW: a reason that did not hold a week ago. "
+            "\(list.count) patients to call, most urgent first. Tier: urgent, call within a day or two; soon, "
+                + "this week; routine, at the next contact. NEW: a reason that did not hold a week ago. "
                 + "Click a patient to open their sheet.",
             row: 1, col: 0, style: .subtitle)
         let due = CaseloadWorkbook.patientsDueSheets(analysis: analysis, options: options).count
@@ -206,7 +187,7 @@ struct Layout {
                 row: 2, col: 0, style: .note)
         }
         let headerRow = 3
-        try sheet.writeHeader(row: headerRow, ["Priority", "Patient", "Clinician", "New", "Reasons", "Details"])
+        try sheet.writeHeader(row: headerRow, ["Priority", "Tier", "Patient", "Clinician", "New", "Reasons", "Details"])
         try sheet.freezePanes(row: headerRow + 1, col: 0)
         guard !list.isEmpty else {
             try sheet.write("No patient needs follow-up this week.", row: headerRow + 1, col: 0, style: .note)
@@ -214,9 +195,10 @@ struct Layout {
         }
         let end = try sheet.writeRows(from: headerRow + 1, count: list.count, what: "patients") { index, row in
             let patient = all[list[index]]
-            let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
-            let details = patient.followUp.map { WorkbookText.label($0.reason) + ": " + $0.explanation }
+            let reasons = patient.followUp.map { $0.reason.label + ($0.isNew ? " (new)" : "") }
+            let details = patient.followUp.map { $0.reason.label + ": " + $0.explanation }
             var cells: [CellValue] = [.int(patient.priority, .topCentered)]
+            if let tier = patient.tier { cells.append(.text(tier.rawValue, .tier(tier))) } else { cells.append(.empty) }
             // Excel allows 65,530 hyperlinks a sheet; beyond that the ID is plain text.
             if index < Layout.maxLinksPerSheet, let target = patientSheetNames[patient.patientID] {
                 cells.append(.link(url: Layout.internalLink(to: target), text: patient.patientID, style: .topLink))
@@ -234,7 +216,17 @@ struct Layout {
             try sheet.setRow(row, height: 15 * Double(max(1, reasonLines, detailLines)))
             try sheet.write(row: row, cells)
         }
-        try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, end - 1), lastCol: 5)
+        try sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, end - 1), lastCol: 6)
+    }
+
+    /// The adherence colour scale: red at `low_adherence_pct` and below, green from
+    /// `good_adherence_pct`, yellow half-way (cells hold fractions).
+    var adherenceScale: ConditionalRule {
+        let low = analysis.thresholds.lowAdherencePct / 100
+        let good = goodAdherenceBound(analysis.thresholds) / 100
+        return .colorScale(
+            minValue: low, minColor: Palette.scaleRed, midValue: (low + good) / 2, midColor: Palette.scaleYellow,
+            maxValue: good, maxColor: Palette.scaleGreen)
     }
 
     /// Hyperlinks Excel accepts on one worksheet.
@@ -253,6 +245,7 @@ struct Layout {
         ("trend", "Trend", 16), ("plateau", "Plateau", 8), ("plateau_since", "Plateau since", 11),
         ("flare_count", "Flares", 7), ("level_current", "Level", 6), ("level_regressions", "Level drops", 7),
         ("followup", "Follow-up", 9), ("followup_reasons", "Follow-up reasons", 40), ("priority", "Priority", 8),
+        ("tier", "Tier", 9),
     ]
 
     private func writePatients(_ sheet: Worksheet) throws {
@@ -273,15 +266,16 @@ struct Layout {
             try sheet.write(row: row, [
                 .text(p.patientID), .text(p.clinician), .date(p.programStart?.excelSerial),
                 .date(p.firstDate?.excelSerial), .date(p.lastDate?.excelSerial), .int(p.daysInProgram),
-                .number(p.sessionsPrescribed, .oneDecimal), .int(p.sessionsCompleted),
+                .number(p.sessionsPrescribed, .sessions), .int(p.sessionsCompleted),
                 .number(p.adherencePct.map { $0 / 100 }, .percent),
                 .number(p.adherence14dPct.map { $0 / 100 }, .percent),
-                .number(p.painBaseline, .oneDecimal), .number(p.painCurrent, .oneDecimal),
-                .number(p.painChange, .signedOneDecimal), .number(p.trend.slopePerWeek, .signedOneDecimal),
-                .text(WorkbookText.label(p.trend.trend)), .yesNo(p.plateau.isPlateau),
+                .number(p.painBaseline, .pain), .number(p.painCurrent, .pain),
+                .number(p.painChange, .painChange), .number(p.trend.slopePerWeek, .slopePerWeek),
+                .text(p.trend.trend.label), .yesNo(p.plateau.isPlateau),
                 .date(p.plateau.since?.excelSerial), .int(p.flares.count), .int(p.level.current),
                 .int(p.level.regressions), .yesNo(p.needsFollowUp),
-                .text(p.followUp.map { $0.reason.rawValue }.joined(separator: ";")), .int(p.priority),
+                .text(p.followUpReasonIDs), .int(p.priority),
+                p.tier.map { .text($0.rawValue, .tier($0)) } ?? .empty,
             ])
         }
         let last = end - 1
@@ -295,8 +289,7 @@ struct Layout {
             firstRow: first, firstCol: 0, lastRow: last, lastCol: columns.count - 1)
         for name in ["adherence_pct", "adherence_14d_pct"] {
             try sheet.conditionalFormat(
-                .colorScale(minValue: 0.5, minColor: Palette.scaleRed, midValue: 0.65, midColor: Palette.scaleYellow,
-                            maxValue: 0.8, maxColor: Palette.scaleGreen),
+                adherenceScale,
                 firstRow: first, firstCol: col(name), lastRow: last, lastCol: col(name))
         }
         try sheet.conditionalFormat(.textContains("worsening", .bad),
@@ -327,7 +320,9 @@ struct Layout {
         try sheet.write("Weekly adherence: \(context.caseloadName), as of \(asOf.isoString)",
                         row: 0, col: 0, style: .title)
         try sheet.write(
-            "Heat map: session days over prescribed sessions per ISO week (red below 50 %, green from 80 %). "
+            "Heat map: session days over prescribed sessions per ISO week (red below "
+                + "\(percentBoundText(analysis.thresholds.lowAdherencePct)) %, green from "
+                + "\(percentBoundText(goodAdherenceBound(analysis.thresholds))) %). "
                 + "Empty: no programme days that week. The full table follows below.",
             row: 1, col: 0, style: .subtitle)
         try sheet.freezePanes(row: 0, col: 1)
@@ -354,8 +349,7 @@ struct Layout {
         }
         if heatRows > 0 && !weeks.isEmpty {
             try sheet.conditionalFormat(
-                .colorScale(minValue: 0.5, minColor: Palette.scaleRed, midValue: 0.65, midColor: Palette.scaleYellow,
-                            maxValue: 0.8, maxColor: Palette.scaleGreen),
+                adherenceScale,
                 firstRow: heatFirst, firstCol: 1, lastRow: row - 1, lastCol: weeks.count)
         }
         if heatRows < list.count {
@@ -381,10 +375,10 @@ struct Layout {
             try sheet.write(row: r, [
                 .text(patients[rows[index].patient].patientID), .text(weekNames[w.week] ?? w.week.description),
                 .int(w.sessionDays),
-                .number(w.sessionsPrescribed, .oneDecimal),
-                .number(w.adherencePct.map { $0 / 100 }, .percent), .number(w.minutes, .integer),
-                .number(w.painMean, .oneDecimal), .number(w.painMax, .oneDecimal),
-                .number(w.painDuringMedian, .oneDecimal), .int(w.strengthDays), .int(w.mobilityDays),
+                .number(w.sessionsPrescribed, .sessions),
+                .number(w.adherencePct.map { $0 / 100 }, .percent), .number(w.minutes, .minutes),
+                .number(w.painMean, .pain), .number(w.painMax, .pain),
+                .number(w.painDuringMedian, .pain), .int(w.strengthDays), .int(w.mobilityDays),
             ])
         }
         try sheet.autofilter(firstRow: tableHeader, firstCol: 0, lastRow: max(tableHeader, end - 1),
@@ -401,18 +395,19 @@ struct Layout {
         var title = "Patient \(patient.patientID)"
         if let name = patient.displayName, !name.isEmpty { title += " · \(name)" }
         try sheet.write(title, row: 0, col: 0, style: .title)
-        let reasons = patient.followUp.map { WorkbookText.label($0.reason) + ($0.isNew ? " (new)" : "") }
-        var adherence = "no data"
-        if let pct = patient.adherencePct { adherence = "\(Int((pct).rounded())) %" }
-        var pain = "pain baseline \(fmt(patient.painBaseline)), now \(fmt(patient.painCurrent))"
-        pain += ", trend \(WorkbookText.label(patient.trend.trend))"
+        let reasons = patient.followUp.map { $0.reason.label + ($0.isNew ? " (new)" : "") }
+        let adherence = patient.adherencePct.map { Figure.percent.text($0) + " %" } ?? "no data"
+        var pain = "pain baseline \(Figure.pain.text(patient.painBaseline, missing: "n/a")), "
+            + "now \(Figure.pain.text(patient.painCurrent, missing: "n/a"))"
+        pain += ", trend \(patient.trend.trend.label)"
         pain += ", \(patient.flares.count) flare\(patient.flares.count == 1 ? "" : "s")"
         if patient.plateau.isPlateau {
             pain += ", plateau" + (patient.plateau.since.map { " since \($0.isoString)" } ?? "")
         }
         let header: [(String, String)] = [
             ("Clinician", patient.clinician ?? "Unassigned"),
-            ("Follow-up", reasons.isEmpty ? "None this week" : reasons.joined(separator: "; ")),
+            ("Follow-up", patient.tier.map { "\($0.rawValue), \($0.meaning): " + reasons.joined(separator: "; ") }
+                ?? "None this week"),
             ("Summary", "Adherence \(adherence); \(pain)."),
         ]
         var row = 1
@@ -423,7 +418,7 @@ struct Layout {
         }
         if !patient.followUp.isEmpty {
             for flag in patient.followUp {
-                try sheet.write(WorkbookText.label(flag.reason) + ": " + flag.explanation, row: row, col: 1, style: .note)
+                try sheet.write(flag.reason.label + ": " + flag.explanation, row: row, col: 1, style: .note)
                 row += 1
             }
         }
@@ -436,40 +431,26 @@ struct Layout {
         try sheet.writeHeader(row: row, headers, tall: true)
         let headerRow = row
         row += 1
-        var records: [Int: DailyRecord] = [:]
-        for day in patient.days { records[day.date.daysSinceEpoch] = day }
-        var points: [Int: DailyPainPoint] = [:]
-        for point in patient.painSeries { points[point.date.daysSinceEpoch] = point }
-        let dates = Set(records.keys).union(points.keys).sorted()
-        guard !dates.isEmpty else {
+        let days = dailyTable(of: patient)
+        guard !days.isEmpty else {
             try sheet.write("No log data in the programme window.", row: row, col: 0, style: .note)
             return
         }
         let first = row
-        let end = try sheet.writeRows(from: row, count: dates.count, what: "days") { index, r in
-            let key = dates[index]
-            let record = records[key]
-            let point = points[key]
-            var readiness: String?
-            if let record {
-                if record.readinessFailures > 0 {
-                    readiness = record.readinessFailures == 1 ? "fail" : "fail ×\(record.readinessFailures)"
-                } else if record.readinessPasses > 0 {
-                    readiness = "pass"
-                }
-            }
+        let end = try sheet.writeRows(from: row, count: days.count, what: "days") { index, r in
+            let day = days[index]
             try sheet.write(row: r, [
-                .date(Double(key + 25_569)),
-                .text((record?.isSessionDay ?? false) ? "Yes" : "No", .centered),
-                .number(record.flatMap { $0.rowsWithDuration > 0 ? $0.minutes : nil }, .integer),
-                .number(point?.pain ?? record?.pain, .oneDecimal),
-                .number(point?.rollingMean7, .oneDecimal),
-                .number(patient.painBaseline, .oneDecimal),
-                .number(record.flatMap { median($0.painDuring) }, .oneDecimal),
-                .yesNo(record?.swelling), .yesNo(record?.nightPain),
-                .text(readiness),
+                .date(day.date.excelSerial),
+                .text(day.sessionDone ? "Yes" : "No", .centered),
+                .number(day.minutes, .minutes),
+                .number(day.pain, .pain),
+                .number(day.rollingMean7, .pain),
+                .number(day.baseline, .pain),
+                .number(day.painDuringMedian, .pain),
+                .yesNo(day.swelling), .yesNo(day.nightPain),
+                .text(day.readiness?.label),
                 // The day's pain again on flare days, so the chart can mark them.
-                (point?.inFlare ?? false) ? .number(point?.pain ?? record?.pain, .badOneDecimal) : .empty,
+                day.inFlare ? .number(day.pain, .badPain) : .empty,
             ])
         }
         let last = end - 1
@@ -495,17 +476,9 @@ struct Layout {
         chart.setTitle("Daily pain, \(patient.patientID)")
         chart.legendAtBottom()
         chart.connectAcrossBlanks()
-        chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: dates.count > 21 ? 7 : nil)
+        chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: days.count > 21 ? 7 : nil)
         chart.valueAxis(name: "Pain (0–10)", min: 0, max: 10, majorUnit: 2)
         try sheet.insertChart(chart, row: headerRow, col: 12, xScale: 1.6, yScale: 1.4)
-    }
-
-    private func fmt(_ value: Double?) -> String {
-        guard let value else { return "n/a" }
-        let tenths = (value * 10).rounded()
-        let sign = tenths < 0 ? "-" : ""
-        let magnitude = Int(abs(tenths))
-        return "\(sign)\(magnitude / 10).\(magnitude % 10)"
     }
 
     // MARK: - Data quality
@@ -605,6 +578,21 @@ struct Layout {
             try sheet.write(row: row, [
                 .text(threshold.name), .number(threshold.value, CellStyle(numberFormat: "General", align: .left)),
                 .text(threshold.unit.isEmpty ? nil : threshold.unit), .text(threshold.meaning),
+            ])
+            row += 1
+        }
+        row += 1
+        try sheet.writeSection("Follow-up tiers in force", row: row, width: 4)
+        row += 1
+        try sheet.writeHeader(row: row, ["Reason", "Identifier", "Tier", "Source"])
+        row += 1
+        for reason in FollowUpReason.allCases {
+            let tier = analysis.tiers.tier(of: reason)
+            let source = analysis.tiers.isOverridden(reason)
+                ? "[tiers] in caseload.toml (default \(reason.defaultTier.rawValue))" : "default"
+            try sheet.write(row: row, [
+                .text(reason.label), .text(reason.rawValue), .text(tier.rawValue, .tier(tier)),
+                .text("\(tier.meaning); \(source)"),
             ])
             row += 1
         }

@@ -1,3 +1,4 @@
+import CaseloadAnalytics
 /// The workbook's palette and cell styles, in one place so every sheet looks alike.
 enum Palette {
     static let ink: UInt32 = 0x1F3864
@@ -9,6 +10,8 @@ enum Palette {
     static let badInk: UInt32 = 0x9C0006
     static let goodFill: UInt32 = 0xC6EFCE
     static let goodInk: UInt32 = 0x006100
+    static let soonFill: UInt32 = 0xFFEB9C
+    static let soonInk: UInt32 = 0x9C5700
     static let scaleRed: UInt32 = 0xF8696B
     static let scaleYellow: UInt32 = 0xFFEB84
     static let scaleGreen: UInt32 = 0x63BE7B
@@ -25,9 +28,7 @@ enum Palette {
 enum NumberFormat {
     static let date = "yyyy-mm-dd"
     static let dateTime = "yyyy-mm-dd hh:mm \"UTC\""
-    static let percent = "0%"
     static let oneDecimal = "0.0"
-    static let signedOneDecimal = "+0.0;-0.0;0.0"
     static let twoDecimals = "0.00"
     static let integer = "0"
     static let thousands = "#,##0"
@@ -47,16 +48,36 @@ extension CellStyle {
     static let wrapped = CellStyle(verticalTop: true, wrap: true)
     static let date = CellStyle(numberFormat: NumberFormat.date, align: .left)
     static let dateTime = CellStyle(numberFormat: NumberFormat.dateTime, align: .left)
-    static let percent = CellStyle(numberFormat: NumberFormat.percent)
     static let oneDecimal = CellStyle(numberFormat: NumberFormat.oneDecimal)
-    static let signedOneDecimal = CellStyle(numberFormat: NumberFormat.signedOneDecimal)
+    // One style per kind of figure, with the number format of ``Figure/excelFormat``, so the
+    // workbook displays a value as the CSV files, the terminal and the explanations write it.
+    static let pain = CellStyle(numberFormat: Figure.pain.excelFormat)
+    static let painChange = CellStyle(numberFormat: Figure.painChange.excelFormat)
+    static let slopePerWeek = CellStyle(numberFormat: Figure.slopePerWeek.excelFormat)
+    /// Percentages, stored as fractions (0.5 for 50 %).
+    static let percent = CellStyle(numberFormat: Figure.percent.excelFormat)
+    static let sessions = CellStyle(numberFormat: Figure.sessions.excelFormat)
+    static let minutes = CellStyle(numberFormat: Figure.minutes.excelFormat)
     static let twoDecimals = CellStyle(numberFormat: NumberFormat.twoDecimals)
     static let integer = CellStyle(numberFormat: NumberFormat.integer)
     static let thousands = CellStyle(numberFormat: NumberFormat.thousands)
     static let centered = CellStyle(align: .center)
     static let bad = CellStyle(fontColor: Palette.badInk, fill: Palette.badFill)
-    static let badOneDecimal = CellStyle(
-        fontColor: Palette.badInk, fill: Palette.badFill, numberFormat: NumberFormat.oneDecimal)
+    static let badPain = CellStyle(
+        fontColor: Palette.badInk, fill: Palette.badFill, numberFormat: Figure.pain.excelFormat)
+    /// The tier cell of a patient needing a call: red for urgent, amber for soon, plain for routine.
+    static let tierUrgent = CellStyle(bold: true, fontColor: Palette.badInk, fill: Palette.badFill, verticalTop: true)
+    static let tierSoon = CellStyle(fontColor: Palette.soonInk, fill: Palette.soonFill, verticalTop: true)
+    static let tierRoutine = CellStyle(verticalTop: true)
+
+    /// The tier cell's style.
+    static func tier(_ tier: FollowUpTier) -> CellStyle {
+        switch tier {
+        case .urgent: return tierUrgent
+        case .soon: return tierSoon
+        case .routine: return tierRoutine
+        }
+    }
     static let good = CellStyle(fontColor: Palette.goodInk, fill: Palette.goodFill)
     static let highlightRow = CellStyle(fill: Palette.followUpFill)
     static let newMarker = CellStyle(bold: true, fontColor: Palette.badInk, align: .center, verticalTop: true)
@@ -141,14 +162,6 @@ func grouped(_ value: Int) -> String {
         out.append(ch)
     }
     return value < 0 ? "-" + out : out
-}
-
-/// Median of the values (mean of the middle two for an even count); `nil` when empty.
-func median(_ values: [Double]) -> Double? {
-    guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 extension Worksheet {

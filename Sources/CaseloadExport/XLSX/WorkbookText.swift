@@ -1,20 +1,8 @@
 import CaseloadAnalytics
 
-/// The words the workbook shows a clinician: reason labels, threshold meanings, definitions.
+/// The fixed words of the workbook: threshold rows, definitions. Reason, trend and tier
+/// wording comes from CaseloadAnalytics (``FollowUpReason/label``, ``Trend/label``).
 enum WorkbookText {
-    /// A follow-up reason in plain words (the same words as the CSV explanations).
-    static func label(_ reason: FollowUpReason) -> String { reason.label }
-
-    /// A trend in plain words.
-    static func label(_ trend: Trend) -> String {
-        switch trend {
-        case .improving: return "improving"
-        case .worsening: return "worsening"
-        case .stable: return "stable"
-        case .insufficientData: return "insufficient data"
-        }
-    }
-
     /// One threshold as the About sheet lists it.
     struct ThresholdRow {
         /// The configuration key (snake_case, as in the manifest and config file).
@@ -43,8 +31,9 @@ enum WorkbookText {
         ("Flare", "A run of days whose pain is at least flare_margin above the median of the previous days."),
         ("Plateau", "Change across plateau_window_days below plateau_max_change while pain is still ≥ plateau_min_current_pain."),
         ("Active this week", "Patients with at least one log row in the 7 days ending at the as-of date."),
+        ("Tier", "How soon to call: urgent (within a day or two), soon (this week), routine (at the next contact); a patient's tier is their most urgent reason's."),
         ("New follow-up", "A follow-up reason that did not hold as of seven days before the as-of date."),
-        ("Priority", "1 is most urgent: ordered by the most urgent reason, then the number of reasons, then patient ID."),
+        ("Priority", "1 is most urgent: ordered by tier, then the most urgent reason, then the number of reasons, then patient ID."),
         ("Weekly adherence", "Session days in the ISO week divided by the sessions prescribed for that week's programme days."),
         ("7-day mean pain", "Mean of the pain scores in the 7 days ending that day (days without a score are skipped)."),
     ]

@@ -37,8 +37,8 @@ import Testing
         #expect(lines[0].hasSuffix(String(repeating: " 6.5!", count: 7)))
     }
 
-    @Test(arguments: [(7.0, "7"), (6.5, "6.5"), (0.0, "0")])
+    @Test(arguments: [(7.0, "7"), (6.5, "6.5"), (0.0, "0"), (6.25, "6.3"), (6.96, "7")])
     func scoresKeepTheirDecimalOnlyWhenNeeded(value: Double, text: String) {
-        #expect(PatientReport.score(value) == text)
+        #expect(Figure.painScore(value) == text)
     }
 }

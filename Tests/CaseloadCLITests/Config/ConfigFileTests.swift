@@ -90,7 +90,16 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds] and [report]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers] and [report]"),
+        ("[tiers]\nnight_pains = \"soon\"\n", 2, "night_pains", "unknown follow-up reason; did you mean night_pain?"),
+        ("[tiers]\nnight_pain = \"later\"\n", 2, "night_pain", "takes one of \"urgent\", \"soon\", \"routine\" (in double quotes), not \"later\""),
+        ("[tiers]\nnight_pain = urgent\n", 2, "night_pain", "takes one of \"urgent\", \"soon\", \"routine\""),
+        ("[tiers]\nnight_pain = 1\n", 2, "night_pain", "takes one of"),
+        ("[tiers]\nnight_pain = \"soon\"\nnight_pain = \"urgent\"\n", 3, "night_pain", "set twice (first on line 2)"),
+        ("[tiers]\nflare_margin = 2\n", 2, "flare_margin", "unknown follow-up reason"),
+        ("[thresholds]\nnight_pain = \"soon\"\n", 2, "night_pain", "is a follow-up reason; put its tier under [tiers]"),
+        ("night_pain = \"soon\"\n[tiers]\n", 1, "night_pain", "outside any table; put it under [tiers]"),
+        ("readiness_failures = 3\n[tiers]\n", 1, "readiness_failures", "outside any table; put it under [thresholds]"),
         ("[report]\npatient_sheets = \"some\"\n", 2, "patient_sheets", "takes one of \"auto\", \"all\", \"follow-up\""),
         ("[report]\npatient_sheets = 3\n", 2, "patient_sheets", "takes one of"),
         ("[report]\npatient_sheet = \"all\"\n", 2, "patient_sheet", "did you mean patient_sheets?"),
@@ -120,6 +129,34 @@ import Testing
         #expect(error.reason.contains(reason), "\(error)")
         // The printed message carries all of it.
         #expect(error.description.hasPrefix("test.toml:\(line): " + (key.map { "\($0): " } ?? "")))
+    }
+
+    /// `[tiers]` overrides a reason's tier (issue 14 §5); the rest keep their defaults.
+    @Test func tiersTableOverridesReasons() throws {
+        let file = try Self.parse("[tiers]\nnight_pain = \"soon\" # she sleeps badly anyway\nlong_sessions = \"urgent\"\n")
+        #expect(file.tiers.tier(of: .nightPain) == .soon)
+        #expect(file.tiers.tier(of: .longSessions) == .urgent)
+        #expect(file.tiers.tier(of: .swelling) == .urgent)
+        #expect(file.tierKeysSet == ["night_pain", "long_sessions"])
+        #expect(file.overriddenKeys.isEmpty)
+        #expect(try Self.parse("").tiers == FollowUpTiers())
+    }
+
+    /// The template lists every reason's default tier, commented out, and parses back to the defaults;
+    /// each line uncommented parses to the default too.
+    @Test func templateListsEveryTier() throws {
+        let template = ConfigFile.template()
+        for reason in FollowUpReason.allCases {
+            #expect(template.contains("# \(reason.rawValue) = \"\(reason.defaultTier.rawValue)\""))
+        }
+        #expect(try Self.parse(template).tiers == FollowUpTiers())
+        var uncommented = template
+        for reason in FollowUpReason.allCases {
+            uncommented = uncommented.replacingOccurrences(of: "# \(reason.rawValue) = ", with: "\(reason.rawValue) = ")
+        }
+        let file = try Self.parse(uncommented)
+        #expect(file.tierKeysSet.count == FollowUpReason.allCases.count)
+        #expect(FollowUpReason.allCases.allSatisfy { file.tiers.tier(of: $0) == $0.defaultTier })
     }
 
     /// `[report]` sets who gets a patient sheet; the template writes the default, which parses back.

@@ -41,6 +41,27 @@ import Testing
         ])
     }
 
+    /// Issue 14 §3: the bands follow `low_adherence_pct` and `good_adherence_pct`, and so do the
+    /// colour scales of the Patients and Weekly sheets.
+    @Test func adherenceBandsFollowTheConfiguredThresholds() throws {
+        var analysis = SampleCaseload.analysis()
+        analysis.thresholds.lowAdherencePct = 65
+        analysis.thresholds.goodAdherencePct = 90
+        let (file, folder) = try written(analysis)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sheet = try file.sheet("Overview")
+        // Adherence 42.9, 60, 79.96, 85 and none.
+        #expect(valueRight(of: "Below 65 %", in: sheet)?.number == 2)
+        #expect(valueRight(of: "65–89 %", in: sheet)?.number == 2)
+        #expect(valueRight(of: "90 % or more", in: sheet)?.number == 0)
+        #expect(valueRight(of: "No data", in: sheet)?.number == 1)
+        #expect(valueRight(of: "Below 50 %", in: sheet) == nil)
+        for name in ["Patients", "Weekly"] {
+            let scale = try file.sheet(name).xml.all("cfvo").compactMap { $0.attributes["val"] }
+            #expect(scale.prefix(3) == ["0.65", "0.775", "0.9"], "\(name): \(scale)")
+        }
+    }
+
     @Test func overviewCountsMatchTheHandWorkedFigures() throws {
         let (file, folder) = try written()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -52,6 +73,9 @@ import Testing
         #expect(valueRight(of: "Patients", in: sheet)?.number == 5)
         #expect(valueRight(of: "Active this week", in: sheet)?.number == 3)
         #expect(valueRight(of: "Needing follow-up", in: sheet)?.number == 3)
+        #expect(valueRight(of: "  urgent: call within a day or two", in: sheet)?.number == 2)
+        #expect(valueRight(of: "  soon: call this week", in: sheet)?.number == 1)
+        #expect(valueRight(of: "  routine: at the next contact", in: sheet)?.number == 0)
         #expect(valueRight(of: "New follow-ups this week", in: sheet)?.number == 2)
         #expect(valueRight(of: "Median pain change (points)", in: sheet)?.number == 0.5)
         #expect(valueRight(of: "Below 50 %", in: sheet)?.number == 1)
@@ -102,26 +126,29 @@ import Testing
         let (file, folder) = try written()
         defer { try? FileManager.default.removeItem(at: folder) }
         let sheet = try file.sheet("Follow-up")
-        #expect(sheet.rowTexts(4, count: 6) == ["Priority", "Patient", "Clinician", "New", "Reasons", "Details"])
+        #expect(sheet.rowTexts(4, count: 7) == ["Priority", "Tier", "Patient", "Clinician", "New", "Reasons", "Details"])
         #expect(sheet["A5"]?.number == 1)
-        #expect(sheet["B5"]?.text == "P001")
-        #expect(sheet.hyperlinks["B5"] == "'P001'!A1")
-        #expect(sheet["D5"]?.text == "NEW")
-        #expect(sheet["E5"]?.text == "Pain getting worse (new); Night pain")
-        #expect(sheet["F5"]?.text?.contains("rising 0.9/week over 21 days, p=0.002") == true)
+        #expect(sheet["B5"]?.text == "urgent")
+        #expect(sheet["C5"]?.text == "P001")
+        #expect(sheet.hyperlinks["C5"] == "'P001'!A1")
+        #expect(sheet["E5"]?.text == "NEW")
+        #expect(sheet["F5"]?.text == "Pain getting worse (new); Night pain")
+        #expect(sheet["G5"]?.text?.contains("rising 0.9/week over 21 days, p=0.002") == true)
         #expect(sheet["A6"]?.number == 2)
-        #expect(sheet["B6"]?.text == "P003")
-        #expect(sheet["C6"] == nil)  // unassigned: empty, not a made-up name
-        #expect(sheet["D6"] == nil)
-        #expect(sheet["E6"]?.text == "No recent data; Low adherence")
-        #expect(sheet["B7"]?.text == SampleCaseload.injectionID)
+        #expect(sheet["B6"]?.text == "soon")
+        #expect(sheet["C6"]?.text == "P003")
+        #expect(sheet["D6"] == nil)  // unassigned: empty, not a made-up name
+        #expect(sheet["E6"] == nil)
+        #expect(sheet["F6"]?.text == "No recent data; Low adherence")
+        #expect(sheet["B7"]?.text == "urgent")
+        #expect(sheet["C7"]?.text == SampleCaseload.injectionID)
         // The sheet name holds apostrophes, doubled inside the quoted reference.
-        #expect(sheet.hyperlinks["B7"] == "'+cmd|'' _C calc''!A0'!A1")
-        #expect(sheet["C7"]?.text == "=1+1")
-        #expect(sheet["C7"]?.formula == nil)
+        #expect(sheet.hyperlinks["C7"] == "'+cmd|'' _C calc''!A0'!A1")
+        #expect(sheet["D7"]?.text == "=1+1")
+        #expect(sheet["D7"]?.formula == nil)
         #expect(sheet.rows.max() == 7)  // P002 and P005 need no call
         #expect(sheet.xml.first("pane")?.attributes["ySplit"] == "4")
-        #expect(sheet.xml.first("autoFilter")?.attributes["ref"] == "A4:F7")
+        #expect(sheet.xml.first("autoFilter")?.attributes["ref"] == "A4:G7")
     }
 
     @Test func followUpWithoutPatientSheetsHasNoLinks() throws {
@@ -138,7 +165,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(file.sheetNames == ["Overview", "Follow-up", "Patients", "Weekly", "Data quality", "About"])
         let sheet = try file.sheet("Follow-up")
-        #expect(sheet["B5"]?.text == "P001")
+        #expect(sheet["C5"]?.text == "P001")
         #expect(sheet.hyperlinks.isEmpty)
     }
 
@@ -146,17 +173,17 @@ import Testing
         let (file, folder) = try written()
         defer { try? FileManager.default.removeItem(at: folder) }
         let sheet = try file.sheet("Patients")
-        #expect(sheet.rowTexts(3, count: 23) == [
+        #expect(sheet.rowTexts(3, count: 24) == [
             "Patient", "Clinician", "Programme start", "First log", "Last log", "Days in programme",
             "Sessions prescribed", "Sessions done", "Adherence", "Adherence last 14 days", "Pain at baseline",
             "Pain now", "Pain change", "Pain slope per week", "Trend", "Plateau", "Plateau since", "Flares", "Level",
-            "Level drops", "Follow-up", "Follow-up reasons", "Priority",
+            "Level drops", "Follow-up", "Follow-up reasons", "Priority", "Tier",
         ])
         #expect(Layout.patientColumns.map(\.csv) == [
             "patient_id", "clinician", "program_start", "first_date", "last_date", "days_in_program",
             "sessions_prescribed", "sessions_completed", "adherence_pct", "adherence_14d_pct", "pain_baseline",
             "pain_current", "pain_change", "pain_slope_per_week", "trend", "plateau", "plateau_since", "flare_count",
-            "level_current", "level_regressions", "followup", "followup_reasons", "priority",
+            "level_current", "level_regressions", "followup", "followup_reasons", "priority", "tier",
         ])
         // P001 on row 4.
         #expect(sheet["A4"]?.text == "P001")
@@ -164,7 +191,7 @@ import Testing
         #expect(sheet["C4"]?.numberFormat == "yyyy-mm-dd")
         #expect(sheet["F4"]?.number == 29)  // 2026-10-23 … 2026-11-20 inclusive
         #expect(abs((sheet["I4"]?.number ?? 0) - 0.429) < 1e-9)
-        #expect(sheet["I4"]?.numberFormat == "0%")
+        #expect(sheet["I4"]?.numberFormat == "0.0%")
         #expect(abs((sheet["M4"]?.number ?? 0) - 3.1) < 1e-9)
         #expect(sheet["M4"]?.numberFormat == "+0.0;-0.0;0.0")
         #expect(sheet["K4"]?.numberFormat == "0.0")
@@ -173,6 +200,7 @@ import Testing
         #expect(sheet["U4"]?.text == "Yes")
         #expect(sheet["V4"]?.text == "worsening_pain;night_pain")
         #expect(sheet["W4"]?.number == 1)
+        #expect(sheet["X4"]?.text == "urgent")
         // P003 on row 5: no pain data, so empty cells, never 0.
         #expect(sheet["A5"]?.text == "P003")
         for col in ["K", "L", "M", "N"] { #expect(sheet["\(col)5"] == nil) }
@@ -182,6 +210,7 @@ import Testing
         #expect(sheet["U7"]?.text == "No")
         #expect(sheet["V7"] == nil)
         #expect(sheet["W7"] == nil)
+        #expect(sheet["X7"] == nil)
         // P005 logged nothing: no dates.
         #expect(sheet["A8"]?.text == "P005")
         #expect(sheet["C8"] == nil && sheet["D8"] == nil && sheet["I8"] == nil)
@@ -189,9 +218,9 @@ import Testing
         let pane = try #require(sheet.xml.first("pane"))
         #expect(pane.attributes["xSplit"] == "1")
         #expect(pane.attributes["ySplit"] == "3")
-        #expect(sheet.xml.first("autoFilter")?.attributes["ref"] == "A3:W8")
+        #expect(sheet.xml.first("autoFilter")?.attributes["ref"] == "A3:X8")
         let widths = sheet.xml.all("col").compactMap { $0.attributes["width"].flatMap(Double.init) }
-        #expect(widths.count == 23 && widths.allSatisfy { $0 >= 6 })
+        #expect(widths.count == 24 && widths.allSatisfy { $0 >= 6 })
         let rules = sheet.xml.all("cfRule").compactMap { $0.attributes["type"] }
         #expect(rules.filter { $0 == "colorScale" }.count == 2)
         #expect(rules.contains("expression"))
@@ -213,7 +242,7 @@ import Testing
         let p001 = header + 2
         #expect(sheet["B\(p001)"] == nil)
         #expect(abs((sheet["C\(p001)"]?.number ?? 0) - 0.571) < 1e-9)
-        #expect(sheet["C\(p001)"]?.numberFormat == "0%")
+        #expect(sheet["C\(p001)"]?.numberFormat == "0.0%")
         #expect(abs((sheet["D\(p001)"]?.number ?? 0) - 0.143) < 1e-9)
         #expect(sheet["E\(p001)"] == nil)
         #expect(abs((sheet["F\(p001)"]?.number ?? 0) - 0.286) < 1e-9)
@@ -239,7 +268,8 @@ import Testing
         let sheet = try file.sheet("P001")
         #expect(sheet["A1"]?.text == "Patient P001")
         #expect(valueRight(of: "Clinician", in: sheet)?.text == "Dr Ada Lovelace")
-        #expect(valueRight(of: "Follow-up", in: sheet)?.text == "Pain getting worse (new); Night pain")
+        #expect(valueRight(of: "Follow-up", in: sheet)?.text
+            == "urgent, call within a day or two: Pain getting worse (new); Night pain")
         let back = try #require(rowNumber(of: "← Back to Follow-up", in: sheet))
         #expect(sheet.hyperlinks["A\(back)"] == "'Follow-up'!A1")
         let header = try #require(rowNumber(of: "Date", in: sheet))

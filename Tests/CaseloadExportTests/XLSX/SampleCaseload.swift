@@ -66,7 +66,7 @@ enum SampleCaseload {
         priority: Int?, weekly: [WeeklySummary] = [], flares: [Flare] = []
     ) -> PatientSummary {
         let series = start.map { painSeries(start: $0, end: asOf, days: days, flares: flares) } ?? []
-        return PatientSummary(
+        var summary = PatientSummary(
             patientID: id, clinician: clinician, displayName: nil, programStart: start, firstDate: days.first?.date,
             lastDate: days.last?.date, daysInProgram: start.map { $0.days(until: asOf) + 1 } ?? 0,
             sessionsPrescribed: start.map { Double($0.days(until: asOf) + 1) } ?? 0, sessionsCompleted: days.count,
@@ -75,6 +75,9 @@ enum SampleCaseload {
             plateau: PlateauAssessment(isPlateau: false, since: nil, changeOverWindow: nil, notAssessedBecause: "test"),
             flares: flares, level: LevelSummary(current: 2, daysAtCurrent: 10, regressions: 1), weekly: weekly,
             days: days, painSeries: series, followUp: followUp, priority: priority, rowsAfterAsOf: 0)
+        // As the analytics decide it (the Overview only shows it).
+        summary.isActiveThisWeek = isActive(summary, weekEndingOn: asOf)
+        return summary
     }
 
     static func week(_ w: Int, adherence: Double?, painMean: Double?) -> WeeklySummary {
