@@ -276,7 +276,7 @@ public struct CaseloadAnalysis: Sendable {
     public var rowsAfterAsOf: Int
 
     public init(
-        asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers = FollowUpTiers(), patients: [PatientSummary],
+        asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers, patients: [PatientSummary],
         rowsAfterAsOf: Int
     ) {
         self.asOf = asOf

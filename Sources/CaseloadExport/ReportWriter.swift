@@ -147,7 +147,7 @@ public enum ReportWriter {
             sliceContext.caseloadName = slice.name
             sliceContext.rejected = slice.rejected
             let sliceAnalysis = CaseloadAnalysis(
-                asOf: analysis.asOf, thresholds: analysis.thresholds, patients: slice.patients,
+                asOf: analysis.asOf, thresholds: analysis.thresholds, tiers: analysis.tiers, patients: slice.patients,
                 rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
             jobs.append(
                 WorkbookJob(

@@ -41,7 +41,7 @@ enum ReportFixtures {
 
     static var analysis: CaseloadAnalysis {
         CaseloadAnalysis(
-            asOf: asOf, thresholds: Thresholds(),
+            asOf: asOf, thresholds: Thresholds(), tiers: FollowUpTiers(),
             patients: [
                 patient("P03", clinician: "Dr Ng", priority: 1, reasons: [(.persistentFlare, true), (.nightPain, false)]),
                 patient("P01", clinician: nil, priority: 2, reasons: [(.lowAdherence, false)], note: " =1+1"),

@@ -56,6 +56,26 @@ import Testing
         #expect(entry["bytes"] as? Int == patientsCSV.count)
     }
 
+    /// The tiers in force reach every workbook of the report, the caseload folders' too, and the manifest.
+    @Test func tierOverridesReachEveryWorkbookAndTheManifest() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var analysis = ReportFixtures.analysis
+        analysis.tiers = FollowUpTiers(overrides: [.plateau: .routine])
+        let out = root.appendingPathComponent("report").path
+        let report = try ReportWriter.write(analysis: analysis, context: ReportFixtures.context, to: out)
+        let workbooks = ["caseload.xlsx"] + report.caseloads.map { "caseloads/\($0.slug)/caseload.xlsx" }
+        #expect(workbooks.count == 4)
+        for path in workbooks {
+            let about = try XLSXFile(path: out + "/" + path).sheet("About")
+            let row = try #require(about.rows.first { about["B\($0)"]?.text == "plateau" }, "\(path)")
+            #expect(about["C\(row)"]?.text == "routine", "\(path)")
+            #expect(about["D\(row)"]?.text?.contains("[tiers] in caseload.toml (default soon)") == true, "\(path)")
+        }
+        let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"plateau\": \"routine\""))
+    }
+
     /// A staging folder left by a run that was killed is removed by the next run; one of a run
     /// still going (here this test's parent process) is left alone.
     @Test func stagingFoldersOfKilledRunsAreRemoved() throws {

@@ -17,7 +17,8 @@ import Testing
                 followUp: [FollowUpFlag(reason: .noRecentData, explanation: "no log yet", isNew: false)],
                 priority: index + 1)
         }
-        return CaseloadAnalysis(asOf: SampleCaseload.asOf, thresholds: Thresholds(), patients: patients, rowsAfterAsOf: 0)
+        return CaseloadAnalysis(
+            asOf: SampleCaseload.asOf, thresholds: Thresholds(), tiers: FollowUpTiers(), patients: patients, rowsAfterAsOf: 0)
     }
 
     @Test(arguments: [

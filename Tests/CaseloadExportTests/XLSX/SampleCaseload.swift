@@ -135,7 +135,7 @@ enum SampleCaseload {
             baseline: nil, current: nil,
             trend: PainTrend(slopePerWeek: nil, pValue: nil, kendallS: nil, days: 0, trend: .insufficientData),
             followUp: [], priority: nil)
-        return CaseloadAnalysis(asOf: asOf, thresholds: Thresholds(), patients: [p001, p003, p004, p002, p005],
+        return CaseloadAnalysis(asOf: asOf, thresholds: Thresholds(), tiers: FollowUpTiers(), patients: [p001, p003, p004, p002, p005],
                                 rowsAfterAsOf: 2)
     }
 
