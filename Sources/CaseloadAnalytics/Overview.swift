@@ -139,16 +139,35 @@ public func clinicianName(_ clinician: String?) -> String {
 /// The caseload of patients without a clinician.
 public let unassignedCaseload = "Unassigned"
 
-/// The headline counts per clinician, clinicians in name order with `Unassigned` last.
+/// The run's caseloads: each clinician's patients (by ``clinicianName(_:)``), clinicians sorted
+/// by name case-insensitively (then as written), `Unassigned` last.
+///
+/// Patients keep the order given (the run's priority order); within each caseload the
+/// priorities are renumbered 1…n, so each caseload's follow-up list starts at 1.
+/// - Returns: one caseload per clinician present; empty on empty input.
+public func caseloads(of patients: [PatientSummary]) -> [(name: String, patients: [PatientSummary])] {
+    var byName: [String: [PatientSummary]] = [:]
+    for patient in patients { byName[clinicianName(patient.clinician), default: []].append(patient) }
+    let names = byName.keys.sorted { a, b in
+        if (a == unassignedCaseload) != (b == unassignedCaseload) { return b == unassignedCaseload }
+        let (la, lb) = (a.lowercased(), b.lowercased())
+        return la == lb ? a < b : la < lb
+    }
+    return names.map { name in
+        var members = byName[name] ?? []
+        var rank = 0
+        for index in members.indices where members[index].priority != nil {
+            rank += 1
+            members[index].priority = rank
+        }
+        return (name, members)
+    }
+}
+
+/// The headline counts per caseload (``caseloads(of:)``: clinicians in name order, `Unassigned` last).
 /// - Returns: one entry per clinician present; empty on empty input.
 public func countsByClinician(_ patients: [PatientSummary]) -> [GroupCounts] {
-    var groups: [String: [PatientSummary]] = [:]
-    for p in patients { groups[p.clinician ?? "", default: []].append(p) }
-    let names = groups.keys.sorted { a, b in
-        if a.isEmpty != b.isEmpty { return !a.isEmpty }
-        return a < b
-    }
-    return names.map { groupCounts(groups[$0] ?? [], name: $0.isEmpty ? unassignedCaseload : $0) }
+    caseloads(of: patients).map { groupCounts($0.patients, name: $0.name) }
 }
 
 /// Patients needing follow-up for each reason, in ``FollowUpReason`` order (every reason listed).

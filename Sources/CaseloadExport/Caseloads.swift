@@ -19,35 +19,19 @@ public enum Caseloads {
     /// The caseload of patients without a clinician on the roster.
     public static let unassigned = unassignedCaseload
 
-    /// The run's caseloads, sorted by clinician name (case-insensitively), `Unassigned` last.
-    ///
-    /// Patients keep the run's order (priority, then patient ID); priorities are renumbered
-    /// so each caseload's follow-up list starts at 1.
+    /// The run's caseloads as ``caseloads(of:)`` decides them (sorted by clinician name
+    /// case-insensitively, `Unassigned` last, priorities renumbered from 1), each with a unique
+    /// folder name and its rejected rows.
     public static func slices(of patients: [PatientSummary], rejected: [RejectedRow]) -> [CaseloadSlice] {
-        var byName: [String: [PatientSummary]] = [:]
+        let groups = caseloads(of: patients)
         var caseloadOf: [String: String] = [:]
-        for patient in patients {
-            let name = clinicianName(patient.clinician)
-            byName[name, default: []].append(patient)
-            caseloadOf[patient.patientID] = name
-        }
+        for group in groups { for patient in group.patients { caseloadOf[patient.patientID] = group.name } }
         var rejectedByName: [String: [RejectedRow]] = [:]
         for row in rejected {
             if let id = row.patientID, let name = caseloadOf[id] { rejectedByName[name, default: []].append(row) }
         }
-        let names = byName.keys.sorted { a, b in
-            if (a == unassigned) != (b == unassigned) { return b == unassigned }
-            let (la, lb) = (a.lowercased(), b.lowercased())
-            return la == lb ? a < b : la < lb
-        }
         var taken: Set<String> = []
-        return names.map { name in
-            var members = byName[name] ?? []
-            var rank = 0
-            for index in members.indices where members[index].priority != nil {
-                rank += 1
-                members[index].priority = rank
-            }
+        return groups.map { name, members in
             let folder = slug(for: name, taken: &taken)
             return CaseloadSlice(name: name, slug: folder, patients: members, rejected: rejectedByName[name] ?? [])
         }

@@ -61,8 +61,8 @@ public struct WorkbookOptions: Sendable, Hashable {
 /// Writes the weekly review workbook: Overview, Follow-up, Patients, Weekly, one sheet
 /// per patient (per ``PatientSheetPolicy``), Data quality and About.
 ///
-/// The workbook only shows the analysis' values; nothing is recomputed here except
-/// counts and medians across patients for the Overview. Empty values are empty cells,
+/// The workbook only shows the analysis' values: every figure, count, band, label and tier
+/// comes from CaseloadAnalytics; the layout picks cells and formats. Empty values are empty cells,
 /// text is always text (never a formula), and the same inputs give byte-identical files
 /// (the creation time comes from ``ReportContext/createdEpochSeconds``).
 public enum CaseloadWorkbook {

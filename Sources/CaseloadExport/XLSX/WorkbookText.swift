@@ -33,7 +33,7 @@ enum WorkbookText {
         ("Active this week", "Patients with at least one log row in the 7 days ending at the as-of date."),
         ("Tier", "How soon to call: urgent (within a day or two), soon (this week), routine (at the next contact); a patient's tier is their most urgent reason's."),
         ("New follow-up", "A follow-up reason that did not hold as of seven days before the as-of date."),
-        ("Priority", "1 is most urgent: ordered by tier, then the most urgent reason, then the number of reasons, then patient ID."),
+        ("Priority", "1 is most urgent: ordered by tier, then the most severe reason, then the number of reasons, then a new reason, then patient ID."),
         ("Weekly adherence", "Session days in the ISO week divided by the sessions prescribed for that week's programme days."),
         ("7-day mean pain", "Mean of the pain scores in the 7 days ending that day (days without a score are skipped)."),
     ]
