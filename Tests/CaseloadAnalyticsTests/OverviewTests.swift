@@ -75,6 +75,26 @@ import Testing
         #expect(reasons.first { $0.reason == .plateau }?.patients == 0)
     }
 
+    /// One grouping for the caseload folders and the Overview's clinician table: trimmed names,
+    /// case-insensitive order, `Unassigned` last, priorities renumbered from 1 in each.
+    @Test func caseloadsGroupSortAndRenumber() {
+        var patients = [
+            Self.summary("A", clinician: "dr ng", reasons: [.swelling]),
+            Self.summary("B", clinician: " Dr Adams ", reasons: [.plateau]),
+            Self.summary("C", clinician: nil, reasons: [.lowAdherence]),
+            Self.summary("D", clinician: "Dr Adams"),
+            Self.summary("E", clinician: "Dr Adams", reasons: [.longSessions]),
+        ]
+        for i in patients.indices where patients[i].needsFollowUp { patients[i].priority = i + 1 }
+        let groups = caseloads(of: patients)
+        #expect(groups.map(\.name) == ["Dr Adams", "dr ng", "Unassigned"])
+        #expect(groups[0].patients.map(\.patientID) == ["B", "D", "E"])
+        #expect(groups[0].patients.map(\.priority) == [1, nil, 2])
+        #expect(groups[1].patients.map(\.priority) == [1] && groups[2].patients.map(\.priority) == [1])
+        #expect(countsByClinician(patients).map(\.patients) == [3, 1, 1])
+        #expect(caseloads(of: []).isEmpty)
+    }
+
     @Test(arguments: [(nil, "Unassigned"), ("", "Unassigned"), ("  ", "Unassigned"), (" Dr Lee ", "Dr Lee")] as [(String?, String)])
     func clinicianNames(raw: String?, expected: String) {
         #expect(clinicianName(raw) == expected)
