@@ -148,12 +148,7 @@ public let unassignedCaseload = "Unassigned"
 public func caseloads(of patients: [PatientSummary]) -> [(name: String, patients: [PatientSummary])] {
     var byName: [String: [PatientSummary]] = [:]
     for patient in patients { byName[clinicianName(patient.clinician), default: []].append(patient) }
-    let names = byName.keys.sorted { a, b in
-        if (a == unassignedCaseload) != (b == unassignedCaseload) { return b == unassignedCaseload }
-        let (la, lb) = (a.lowercased(), b.lowercased())
-        return la == lb ? a < b : la < lb
-    }
-    return names.map { name in
+    return byName.keys.sorted(by: caseloadOrder).map { name in
         var members = byName[name] ?? []
         var rank = 0
         for index in members.indices where members[index].priority != nil {
@@ -162,6 +157,13 @@ public func caseloads(of patients: [PatientSummary]) -> [(name: String, patients
         }
         return (name, members)
     }
+}
+
+/// The order of caseload names: case-insensitive, then as written, `Unassigned` last.
+public func caseloadOrder(_ a: String, _ b: String) -> Bool {
+    if (a == unassignedCaseload) != (b == unassignedCaseload) { return b == unassignedCaseload }
+    let (la, lb) = (a.lowercased(), b.lowercased())
+    return la == lb ? a < b : la < lb
 }
 
 /// The headline counts per caseload (``caseloads(of:)``: clinicians in name order, `Unassigned` last).

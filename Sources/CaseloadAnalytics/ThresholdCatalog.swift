@@ -1,11 +1,12 @@
-/// One configurable threshold: its configuration key, unit, meaning, valid range and storage.
+/// One configurable threshold of a `Root` set of thresholds (``Thresholds`` for the review,
+/// ``AuditThresholds`` for audits): its configuration key, unit, meaning, valid range and storage.
 ///
-/// ``Thresholds/settings`` lists every field of ``Thresholds`` once; the manifest, the
-/// workbook's About sheet and the configuration file all read this one list.
-public struct ThresholdSetting {
+/// ``Thresholds/settings`` and ``AuditThresholds/settings`` list every field once; the manifest,
+/// the workbook's About sheet and the configuration file all read these lists.
+public struct ThresholdSetting<Root> {
     enum Storage {
-        case integer(WritableKeyPath<Thresholds, Int>)
-        case number(WritableKeyPath<Thresholds, Double>)
+        case integer(WritableKeyPath<Root, Int>)
+        case number(WritableKeyPath<Root, Double>)
     }
 
     /// The snake_case key used in `caseload.toml`, the manifest and the About sheet.
@@ -25,7 +26,7 @@ public struct ThresholdSetting {
     }
 
     /// The threshold's value in `thresholds`.
-    public func value(in thresholds: Thresholds) -> Double {
+    public func value(in thresholds: Root) -> Double {
         switch storage {
         case .integer(let path): return Double(thresholds[keyPath: path])
         case .number(let path): return thresholds[keyPath: path]
@@ -33,7 +34,7 @@ public struct ThresholdSetting {
     }
 
     /// Sets the threshold; `value` must be in ``range`` (and whole for integer thresholds).
-    public func set(_ value: Double, in thresholds: inout Thresholds) {
+    public func set(_ value: Double, in thresholds: inout Root) {
         precondition(range.contains(value), "\(key) = \(value) is outside \(range)")
         switch storage {
         case .integer(let path):
@@ -44,21 +45,21 @@ public struct ThresholdSetting {
         }
     }
 
-    static func days(_ key: String, _ path: WritableKeyPath<Thresholds, Int>, _ range: ClosedRange<Double>, _ meaning: String)
+    static func days(_ key: String, _ path: WritableKeyPath<Root, Int>, _ range: ClosedRange<Double>, _ meaning: String)
         -> ThresholdSetting
     {
         ThresholdSetting(key: key, unit: "days", meaning: meaning, range: range, storage: .integer(path))
     }
 
     static func count(
-        _ key: String, _ unit: String, _ path: WritableKeyPath<Thresholds, Int>, _ range: ClosedRange<Double>,
+        _ key: String, _ unit: String, _ path: WritableKeyPath<Root, Int>, _ range: ClosedRange<Double>,
         _ meaning: String
     ) -> ThresholdSetting {
         ThresholdSetting(key: key, unit: unit, meaning: meaning, range: range, storage: .integer(path))
     }
 
     static func number(
-        _ key: String, _ unit: String, _ path: WritableKeyPath<Thresholds, Double>, _ range: ClosedRange<Double>,
+        _ key: String, _ unit: String, _ path: WritableKeyPath<Root, Double>, _ range: ClosedRange<Double>,
         _ meaning: String
     ) -> ThresholdSetting {
         ThresholdSetting(key: key, unit: unit, meaning: meaning, range: range, storage: .number(path))
@@ -67,7 +68,7 @@ public struct ThresholdSetting {
 
 extension Thresholds {
     /// Every threshold, in declaration order, with key, unit, meaning and valid range.
-    public static var settings: [ThresholdSetting] {
+    public static var settings: [ThresholdSetting<Thresholds>] {
         [
             .days("baseline_days", \.baselineDays, 1...28, "Days at the start of the programme averaged for the pain baseline."),
             .days("current_days", \.currentDays, 1...28, "Days ending at the as-of date averaged for current pain."),
