@@ -23,38 +23,14 @@ public enum EpisodeStatus: String, Sendable, Hashable, CaseIterable {
     case lapsed
 }
 
-/// A patient-reported outcome measure caseload knows.
-public enum PROMInstrument: String, Sendable, Hashable, CaseIterable {
-    /// The patellofemoral subscale of KOOS (Crossley 2018): 0–100, higher is better.
-    case koosPF = "koos_pf"
-    /// The Anterior Knee Pain Scale (Kujala): 0–100, higher is better.
-    case akps
-
-    /// The scores the instrument can give.
-    public var range: ClosedRange<Double> { 0...100 }
-
-    /// The minimal important change in force for the instrument, in points (higher is better).
+extension PROMInstrument {
+    /// The minimal important change in force for the instrument, in points (higher is better):
+    /// `koos_pf_mic` (16.4, Crossley 2018) or `akps_mic` (10, Crossley 2004).
     public func mic(_ thresholds: AuditThresholds) -> Double {
         switch self {
         case .koosPF: return thresholds.koosPfMic
         case .akps: return thresholds.akpsMic
         }
-    }
-}
-
-/// One PROM score of one patient.
-public struct PROMScore: Sendable, Hashable {
-    public var patientID: String
-    public var date: CalendarDate
-    public var instrument: PROMInstrument
-    /// The score, within ``PROMInstrument/range``.
-    public var score: Double
-
-    public init(patientID: String, date: CalendarDate, instrument: PROMInstrument, score: Double) {
-        self.patientID = patientID
-        self.date = date
-        self.instrument = instrument
-        self.score = score
     }
 }
 

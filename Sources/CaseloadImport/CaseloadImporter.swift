@@ -118,7 +118,7 @@ public struct CaseloadImporter: Sendable {
 
     /// Opens a CSV file, checks its first bytes, sniffs the dialect and streams records.
     /// With `reportsDone` false the caller sends the last progress report (with its own row count).
-    private func streamCSV(
+    func streamCSV(
         _ path: String, rowsSoFar: () -> Int = { 0 }, reportsDone: Bool = true,
         _ onRecord: (inout CSVRecord, CSVDialect) throws -> Void
     ) throws -> (dialect: CSVDialect, sha256: String, bytes: Int) {
@@ -154,12 +154,12 @@ public struct CaseloadImporter: Sendable {
         return (dialect, reader.sha256Hex(), reader.bytesRead)
     }
 
-    private func dialectString(_ dialect: CSVDialect, windows1252: Bool) -> String {
+    func dialectString(_ dialect: CSVDialect, windows1252: Bool) -> String {
         let encoding = (dialect.hasBOM ? "UTF-8+BOM" : "UTF-8") + (windows1252 ? "+Windows-1252" : "")
         return "delimiter=\(dialect.delimiterName) encoding=\(encoding) newline=\(dialect.newline)"
     }
 
-    private func cellParser(for delimiter: UInt8?) -> CellParser {
+    func cellParser(for delimiter: UInt8?) -> CellParser {
         CellParser(dateOrder: options.dateOrder, decimalComma: delimiter == UInt8(ascii: ";"))
     }
 

@@ -60,6 +60,8 @@ public enum InputRole: String, Sendable, Hashable {
     case log
     /// The roster (`--roster`): patients, clinicians, prescriptions.
     case roster
+    /// Patient-reported outcome scores (`audit --proms`).
+    case proms
 }
 
 /// What one input file contributed: identity, dialect, counts, warnings.
