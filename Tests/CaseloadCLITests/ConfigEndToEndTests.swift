@@ -46,7 +46,8 @@ import Testing
         let rows = lines.dropFirst(2).prefix(Thresholds.settings.count)
         #expect(rows.filter { $0.hasSuffix(" default") }.count == Thresholds.settings.count - 1)
         // Then the follow-up tiers (title, header, one row a reason) and the report setting.
-        #expect(lines.count == 2 + Thresholds.settings.count + 2 + FollowUpReason.allCases.count + 1)
+        #expect(lines.count == 2 + Thresholds.settings.count + 2 + FollowUpReason.allCases.count
+            + 2 + AuditThresholds.settings.count + 1)
         #expect(lines.last == "Report: patient_sheets = auto (default; review --patient-sheets overrides it)")
         #expect(lines.contains("Follow-up tiers in force:"))
 

@@ -61,20 +61,15 @@ struct ConfigCommand: ParsableCommand {
     }
 
     /// Each threshold's value in force, its unit, and whether it is the default or set by the file;
-    /// then the report's `patient_sheets` the same way.
+    /// then the follow-up tiers and the audit thresholds the same way, then the report's `patient_sheets`.
     static func show(_ file: ConfigFile) -> String {
-        let overridden = Set(file.overriddenKeys)
         let name = file.path.map { ($0 as NSString).lastPathComponent } ?? ""
-        let defaults = Thresholds()
         let source = file.path.map { "Thresholds in force (\($0) over the defaults):" } ?? "Thresholds in force (defaults; no caseload.toml):"
-        let rows = Thresholds.settings.map { s -> [String] in
-            let value = ConfigFile.format(s.value(in: file.thresholds))
-            let fallback = ConfigFile.format(s.value(in: defaults))
-            let origin =
-                !overridden.contains(s.key) ? "default"
-                : value == fallback ? "\(name) (= default)" : "\(name) (default \(fallback))"
-            return [s.key, value, s.unit, origin]
-        }
+        let rows = settingRows(
+            Thresholds.settings, values: file.thresholds, defaults: Thresholds(), set: Set(file.overriddenKeys), file: name)
+        let auditRows = settingRows(
+            AuditThresholds.settings, values: file.audit, defaults: AuditThresholds(), set: Set(file.auditKeysSet),
+            file: name)
         let sheetsOrigin =
             !file.reportKeysSet.contains("patient_sheets") ? "default"
             : file.patientSheets == .auto ? "\(name) (= default)" : name
@@ -86,9 +81,25 @@ struct ConfigCommand: ParsableCommand {
                 : tier == reason.defaultTier ? "\(name) (= default)" : "\(name) (default \(reason.defaultTier.rawValue))"
             return [reason.rawValue, tier.rawValue, origin]
         }
-        return ([source] + TextTable.render(header: ["key", "value", "unit", "source"], rows: rows)
+        let header = ["key", "value", "unit", "source"]
+        return ([source] + TextTable.render(header: header, rows: rows)
             + ["", "Follow-up tiers in force:"] + TextTable.render(header: ["reason", "tier", "source"], rows: tierRows)
+            + ["", "Audit thresholds in force ([audit], caseload audit):"] + TextTable.render(header: header, rows: auditRows)
             + ["", report])
             .joined(separator: "\n")
+    }
+
+    /// One row per setting: key, value in force, unit, and `default` or the file that set it.
+    static func settingRows<Root>(
+        _ settings: [ThresholdSetting<Root>], values: Root, defaults: Root, set: Set<String>, file: String
+    ) -> [[String]] {
+        settings.map { s -> [String] in
+            let value = ConfigFile.format(s.value(in: values))
+            let fallback = ConfigFile.format(s.value(in: defaults))
+            let origin =
+                !set.contains(s.key) ? "default"
+                : value == fallback ? "\(file) (= default)" : "\(file) (default \(fallback))"
+            return [s.key, value, s.unit, origin]
+        }
     }
 }

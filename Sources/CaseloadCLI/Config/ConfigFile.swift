@@ -40,7 +40,7 @@ struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds", "tiers", "report"]
+    static let tables = ["thresholds", "tiers", "audit", "report"]
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
 
@@ -59,6 +59,10 @@ struct ConfigFile: Equatable {
     var tiers = FollowUpTiers()
     /// The `[tiers]` keys (reason identifiers) the file set, in file order.
     var tierKeysSet: [String] = []
+    /// The audit definition's constants: the defaults with the file's `[audit]` overrides.
+    var audit = AuditThresholds()
+    /// The `[audit]` keys the file set, in file order.
+    var auditKeysSet: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
@@ -66,6 +70,7 @@ struct ConfigFile: Equatable {
     static func == (lhs: ConfigFile, rhs: ConfigFile) -> Bool {
         lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
             && lhs.reportKeysSet == rhs.reportKeysSet && lhs.tiers == rhs.tiers && lhs.tierKeysSet == rhs.tierKeysSet
+            && lhs.audit == rhs.audit && lhs.auditKeysSet == rhs.auditKeysSet
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -116,6 +121,9 @@ struct ConfigFile: Equatable {
         var reportKeysSet: [String] = []
         var tierOverrides: [FollowUpReason: FollowUpTier] = [:]
         var tierKeysSet: [String] = []
+        let auditSettings = Dictionary(uniqueKeysWithValues: AuditThresholds.settings.map { ($0.key, $0) })
+        var audit = AuditThresholds()
+        var auditKeysSet: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -135,7 +143,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers] and [report]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit] and [report]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -179,35 +187,56 @@ struct ConfigFile: Equatable {
                 tierKeysSet.append(key)
                 continue
             }
-            precondition(table == "thresholds", "only [thresholds], [tiers] and [report] are accepted above")
+            if table == "audit" {
+                guard let setting = auditSettings[key] else {
+                    if settings[key] != nil { throw fail("is a review threshold; put it under [thresholds]", key: key) }
+                    let hint = closestKey(to: key, in: Array(auditSettings.keys)).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown audit threshold\(hint) (`caseload config --init` lists every key)", key: key)
+                }
+                try apply(rawValue, to: setting, in: &audit) { fail($0, key: key) }
+                auditKeysSet.append(key)
+                continue
+            }
+            precondition(table == "thresholds", "only [thresholds], [tiers], [audit] and [report] are accepted above")
             if FollowUpReason(rawValue: key) != nil, settings[key] == nil, rawValue.hasPrefix("\"") {
                 throw fail("is a follow-up reason; put its tier under [tiers]", key: key)
             }
             if reportKeys.contains(key) { throw fail("is a report setting; put it under [report]", key: key) }
-            let value = try parseValue(rawValue) { fail($0, key: key) }
             guard let setting = settings[key] else {
+                _ = try parseValue(rawValue) { fail($0, key: key) }
+                if auditSettings[key] != nil { throw fail("is an audit threshold; put it under [audit]", key: key) }
                 let hint = closestKey(to: key, in: Array(settings.keys)).map { "; did you mean \($0)?" } ?? ""
                 throw fail("unknown threshold\(hint) (`caseload config --init` lists every key)", key: key)
             }
-            guard case .number(let number, let isInteger) = value else {
-                throw fail("takes a number\(setting.unit.isEmpty ? "" : " of \(setting.unit)")", key: key)
-            }
-            guard number.isFinite, setting.range.contains(number) else {
-                throw fail(
-                    "\(format(number)) is outside the valid range \(format(setting.range.lowerBound))–"
-                        + "\(format(setting.range.upperBound))\(setting.unit.isEmpty ? "" : " " + setting.unit)", key: key)
-            }
-            if setting.isInteger, !isInteger, number != number.rounded() {
-                throw fail("takes a whole number of \(setting.unit), not \(format(number))", key: key)
-            }
-            setting.set(number, in: &thresholds)
+            try apply(rawValue, to: setting, in: &thresholds) { fail($0, key: key) }
             overridden.append(key)
             lineOfKey[key] = lineNumber
         }
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
-            reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet)
+            reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet,
+            audit: audit, auditKeysSet: auditKeysSet)
+    }
+
+    /// Parses `raw` as a number for `setting` and sets it in `values`.
+    /// - Throws: the error `fail` makes when the value is not a number, is outside the setting's
+    ///   range, or is not whole for a whole-number setting.
+    static func apply<Root>(
+        _ raw: String, to setting: ThresholdSetting<Root>, in values: inout Root, fail: (String) -> ConfigError
+    ) throws {
+        guard case .number(let number, let isInteger) = try parseValue(raw, fail: fail) else {
+            throw fail("takes a number\(setting.unit.isEmpty ? "" : " of \(setting.unit)")")
+        }
+        guard number.isFinite, setting.range.contains(number) else {
+            throw fail(
+                "\(format(number)) is outside the valid range \(format(setting.range.lowerBound))–"
+                    + "\(format(setting.range.upperBound))\(setting.unit.isEmpty ? "" : " " + setting.unit)")
+        }
+        if setting.isInteger, !isInteger, number != number.rounded() {
+            throw fail("takes a whole number of \(setting.unit), not \(format(number))")
+        }
+        setting.set(number, in: &values)
     }
 
     /// Pairs of thresholds where the first may not exceed the second (else the check could never run).
@@ -362,6 +391,21 @@ struct ConfigFile: Equatable {
         return String(value)
     }
 
+    /// Each setting as the template writes it: a blank line, its meaning, its unit, range and
+    /// default, then `key = default`.
+    static func templateLines<Root>(_ settings: [ThresholdSetting<Root>], defaults: Root) -> [String] {
+        settings.flatMap { setting -> [String] in
+            let kind = [setting.unit, setting.isInteger ? "whole number" : ""].filter { !$0.isEmpty }
+            let prefix = kind.isEmpty ? "" : kind.joined(separator: ", ") + ", "
+            return [
+                "", "# \(setting.meaning)",
+                "# \(prefix)valid \(format(setting.range.lowerBound))–\(format(setting.range.upperBound));"
+                    + " default \(format(setting.value(in: defaults)))",
+                "\(setting.key) = \(format(setting.value(in: defaults)))",
+            ]
+        }
+    }
+
     /// The commented `caseload.toml` that `caseload config --init` writes: every threshold
     /// with its meaning, unit, valid range and default value, then the `[report]` settings.
     static func template() -> String {
@@ -377,16 +421,7 @@ struct ConfigFile: Equatable {
             "",
             "[thresholds]",
         ]
-        for setting in Thresholds.settings {
-            lines.append("")
-            lines.append("# \(setting.meaning)")
-            let kind = [setting.unit, setting.isInteger ? "whole number" : ""].filter { !$0.isEmpty }
-            let prefix = kind.isEmpty ? "" : kind.joined(separator: ", ") + ", "
-            lines.append(
-                "# \(prefix)valid \(format(setting.range.lowerBound))–\(format(setting.range.upperBound));"
-                    + " default \(format(setting.value(in: defaults)))")
-            lines.append("\(setting.key) = \(format(setting.value(in: defaults)))")
-        }
+        lines += templateLines(Thresholds.settings, defaults: defaults)
         lines += [
             "",
             "[tiers]",
@@ -399,6 +434,8 @@ struct ConfigFile: Equatable {
         for reason in FollowUpReason.allCases {
             lines.append("# \(reason.rawValue) = \"\(reason.defaultTier.rawValue)\"")
         }
+        lines += ["", "[audit]", "", "# The audit definition (`caseload audit`); docs/ANALYTICS.md, \"Audit\"."]
+        lines += templateLines(AuditThresholds.settings, defaults: AuditThresholds())
         lines += [
             "",
             "[report]",

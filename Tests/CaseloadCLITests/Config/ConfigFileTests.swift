@@ -90,7 +90,12 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers] and [report]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit] and [report]"),
+        ("[audit]\nmcid_point = 1.2\n", 2, "mcid_point", "unknown audit threshold; did you mean mcid_points?"),
+        ("[audit]\nmcid_points = 20\n", 2, "mcid_points", "outside the valid range 0.5–10 points"),
+        ("[audit]\nfinal_days = 3.5\n", 2, "final_days", "whole number"),
+        ("[audit]\nflare_margin = 2\n", 2, "flare_margin", "is a review threshold; put it under [thresholds]"),
+        ("[thresholds]\nmcid_points = 1.2\n", 2, "mcid_points", "is an audit threshold; put it under [audit]"),
         ("[tiers]\nnight_pains = \"soon\"\n", 2, "night_pains", "unknown follow-up reason; did you mean night_pain?"),
         ("[tiers]\nnight_pain = \"later\"\n", 2, "night_pain", "takes one of \"urgent\", \"soon\", \"routine\" (in double quotes), not \"later\""),
         ("[tiers]\nnight_pain = urgent\n", 2, "night_pain", "takes one of \"urgent\", \"soon\", \"routine\""),
@@ -129,6 +134,17 @@ import Testing
         #expect(error.reason.contains(reason), "\(error)")
         // The printed message carries all of it.
         #expect(error.description.hasPrefix("test.toml:\(line): " + (key.map { "\($0): " } ?? "")))
+    }
+
+    /// `[audit]` sets the audit definition (issue 16): the Piva 2009 figure for patellofemoral pain.
+    @Test func auditTableSetsTheAuditDefinition() throws {
+        let file = try Self.parse("[audit]\nmcid_points = 1.2\nfunnel_outer_z = 3\n")
+        #expect(file.audit.mcidPoints == 1.2 && file.audit.funnelOuterZ == 3)
+        #expect(file.audit.mcidPercent == 30)
+        #expect(file.auditKeysSet == ["mcid_points", "funnel_outer_z"])
+        #expect(file.overriddenKeys.isEmpty && file.thresholds == Thresholds())
+        let template = try Self.parse(ConfigFile.template())
+        #expect(template.audit == AuditThresholds() && template.auditKeysSet.count == AuditThresholds.settings.count)
     }
 
     /// `[tiers]` overrides a reason's tier (issue 14 §5); the rest keep their defaults.
