@@ -173,13 +173,15 @@ final class Workbook {
         return handle
     }
 
-    /// Turns a libxlsxwriter status into a Swift error naming the operation, sheet and cell.
+    /// Turns a libxlsxwriter status into a Swift error naming the operation, sheet and cell and
+    /// keeping the library's code.
     func check(_ error: lxw_error, operation: String, sheet: String? = nil, cell: (row: Int, col: Int)? = nil) throws {
         guard error != LXW_NO_ERROR else { return }
         let reason = lxw_strerror(error).map { String(cString: $0) } ?? "error \(error.rawValue)"
         throw XLSXError(
             operation: operation, reason: reason, sheet: sheet,
-            cell: cell.map { CellName.cell(row: $0.row, col: $0.col) }, path: path)
+            cell: cell.map { CellName.cell(row: $0.row, col: $0.col) }, path: path,
+            libraryCode: XLSXError.LibraryCode(error))
     }
 
     private func setProperties(_ properties: DocumentProperties) throws {
