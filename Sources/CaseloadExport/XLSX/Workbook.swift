@@ -270,7 +270,7 @@ final class Workbook {
         guard let chart = workbook_add_chart(live, UInt8(type.rawValue)) else {
             throw XLSXError(operation: "add chart", reason: "libxlsxwriter could not allocate it", path: path)
         }
-        return Chart(handle: chart)
+        return Chart(handle: chart, kind: kind)
     }
 
     /// Writes the file and frees the workbook. Call exactly once.
@@ -283,6 +283,13 @@ final class Workbook {
         free(tmpdirCString)
         tmpdirCString = nil
         try check(status, operation: "close workbook")
+    }
+
+    /// The libxlsxwriter version of the header this module was compiled against, and of the
+    /// library loaded at run time. ``Chart`` reads two members of `lxw_chart` at the header's
+    /// offsets, so the two must agree.
+    static var libraryVersions: (header: String, runtime: String) {
+        (LXW_VERSION, lxw_version().map { String(cString: $0) } ?? "")
     }
 
     /// Frees the workbook without writing it (after a failed write). Call instead of ``close()``.
@@ -495,7 +502,10 @@ enum ConditionalRule {
 }
 
 /// A non-owning handle on one chart of a ``Workbook``.
+///
+/// Its kind is kept here rather than read back from the library's struct.
 struct Chart {
+    /// The chart types the workbooks draw.
     enum Kind { case line, bar, column }
 
     /// How a series is drawn.
@@ -510,6 +520,8 @@ struct Chart {
     }
 
     fileprivate let handle: UnsafeMutablePointer<lxw_chart>
+    /// The chart type it was made with.
+    let kind: Kind
 
     /// Adds a series reading its categories and values from ranges of the workbook.
     func addSeries(name: String, categories: SheetRange, values: SheetRange, style: SeriesStyle) {
@@ -536,17 +548,15 @@ struct Chart {
             var border = lxw_chart_line()
             border.color = lxw_color_t(style.color)
             chart_series_set_marker_line(series, &border)
-        } else if chartIsLine {
+        } else if kind == .line {
             chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_NONE.rawValue))
         }
-        if !chartIsLine {
+        if kind != .line {
             var fill = lxw_chart_fill()
             fill.color = lxw_color_t(style.color)
             chart_series_set_fill(series, &fill)
         }
     }
-
-    private var chartIsLine: Bool { handle.pointee.type == UInt8(LXW_CHART_LINE.rawValue) }
 
     func setTitle(_ title: String) { chart_title_set_name(handle, title) }
     func hideTitle() { chart_title_off(handle) }
@@ -555,17 +565,23 @@ struct Chart {
     /// Joins the points either side of a missing value (never drawn as zero).
     func connectAcrossBlanks() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue)) }
 
-    private var isBar: Bool { handle.pointee.type == UInt8(LXW_CHART_BAR.rawValue) }
+    /// One of the chart's two axes: the horizontal (`x_axis`) or the vertical (`y_axis`).
+    ///
+    /// These are the only members of `lxw_chart` read here. libxlsxwriter 1.1.4's `chart.h`
+    /// documents both for use ("A pointer to the chart x_axis object which can be used in
+    /// functions that configures the X axis"; its examples call `chart_axis_set_name(chart->x_axis, …)`),
+    /// while the struct's other members, the chart type among them, are private. The offsets are
+    /// the compiled header's, so the test suite checks the loaded library is the header's version
+    /// (``Workbook/libraryVersions``) and that axis settings land on the right axis of each kind.
+    private func axis(horizontal: Bool) -> UnsafeMutablePointer<lxw_chart_axis>? {
+        horizontal ? handle.pointee.x_axis : handle.pointee.y_axis
+    }
 
     /// The axis holding the categories: horizontal (x) except in bar charts, where it is vertical (y).
-    private var categoryAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
-        isBar ? handle.pointee.y_axis : handle.pointee.x_axis
-    }
+    private var categoryAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? { axis(horizontal: kind != .bar) }
 
     /// The axis holding the values: vertical (y) except in bar charts, where it is horizontal (x).
-    private var valueAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
-        isBar ? handle.pointee.x_axis : handle.pointee.y_axis
-    }
+    private var valueAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? { axis(horizontal: kind == .bar) }
 
     /// Configures the category axis.
     /// - Parameters:
