@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import CaseloadExport
 
-/// The C boundary: library failures keep libxlsxwriter's code, and charts read only the
-/// documented members of the library's struct.
+/// The C boundary: library failures keep libxlsxwriter's code, sheets and charts cannot reach
+/// the library once their workbook is closed, and charts read only the documented members.
 @Suite struct WorkbookBoundaryTests {
     private func withFolder(_ body: (URL) throws -> Void) throws {
         let folder = try temporaryFolder()
@@ -49,6 +49,130 @@ import Testing
         #expect(XLSXError.LibraryCode(rawValue: 2) == .creatingXLSXFile)
     }
 
+    // MARK: - Use after close
+
+    /// How a test ends a workbook before using its handles.
+    enum End: String, CaseIterable, CustomTestStringConvertible {
+        case close, discard
+        var testDescription: String { rawValue }
+
+        func apply(to workbook: Workbook) throws {
+            switch self {
+            case .close: try workbook.close()
+            case .discard: workbook.discard()
+            }
+        }
+    }
+
+    /// Every way the layout uses a worksheet (a chart of the same workbook at hand).
+    enum SheetUse: String, CaseIterable, CustomTestStringConvertible {
+        case writeString, writeNumber, writeBlank, writeLink, setColumns, setRow, freezePanes, autofilter
+        case hideGridlines, setTabColor, printLayout, activate, conditionalFormat, insertChart
+        var testDescription: String { rawValue }
+
+        func apply(to sheet: Worksheet, chart: Chart) throws {
+            switch self {
+            case .writeString: try sheet.write("late", row: 5, col: 0, style: .header)
+            case .writeNumber: try sheet.write(number: 1, row: 5, col: 0)
+            case .writeBlank: try sheet.writeBlank(row: 5, col: 0, style: .section)
+            case .writeLink: try sheet.writeLink("https://example.org", text: "x", row: 5, col: 0)
+            case .setColumns: try sheet.setColumns(0, 2, width: 10)
+            case .setRow: try sheet.setRow(5, height: 20)
+            case .freezePanes: try sheet.freezePanes(row: 1, col: 0)
+            case .autofilter: try sheet.autofilter(firstRow: 0, firstCol: 0, lastRow: 5, lastCol: 2)
+            case .hideGridlines: try sheet.hideGridlines()
+            case .setTabColor: try sheet.setTabColor(Palette.tabInfo)
+            case .printLayout: try sheet.printLandscapeFitToWidth()
+            case .activate: try sheet.activate()
+            case .conditionalFormat:
+                try sheet.conditionalFormat(.greaterThan(0, .bad), firstRow: 0, firstCol: 0, lastRow: 5, lastCol: 0)
+            case .insertChart: try sheet.insertChart(chart, row: 0, col: 3)
+            }
+        }
+    }
+
+    /// Every way the layout uses a chart.
+    enum ChartUse: String, CaseIterable, CustomTestStringConvertible {
+        case addSeries, setTitle, hideTitle, legendAtBottom, hideLegend, connectAcrossBlanks
+        case categoryAxis, valueAxis
+        var testDescription: String { rawValue }
+
+        func apply(to chart: Chart) throws {
+            switch self {
+            case .addSeries:
+                let range = SheetRange(sheet: "S", firstRow: 0, firstCol: 0, lastRow: 3, lastCol: 0)
+                try chart.addSeries(name: "late", categories: range, values: range, style: .init(color: 0))
+            case .setTitle: try chart.setTitle("late")
+            case .hideTitle: try chart.hideTitle()
+            case .legendAtBottom: try chart.legendAtBottom()
+            case .hideLegend: try chart.hideLegend()
+            case .connectAcrossBlanks: try chart.connectAcrossBlanks()
+            case .categoryAxis: try chart.categoryAxis(name: "late")
+            case .valueAxis: try chart.valueAxis(min: 0)
+            }
+        }
+    }
+
+    /// A closed workbook's sheet and chart, made in a function whose `Workbook` is gone on
+    /// return: only the handles keep the C state's owner alive.
+    private func endedHandles(in folder: URL, _ end: End) throws -> (Worksheet, Chart) {
+        let workbook = try Workbook(path: folder.appendingPathComponent("ended.xlsx").path)
+        let sheet = try workbook.addWorksheet("S")
+        let chart = try workbook.addChart(.line)
+        try sheet.write("before", row: 0, col: 0)
+        try end.apply(to: workbook)
+        return (sheet, chart)
+    }
+
+    @Test(arguments: SheetUse.allCases, End.allCases)
+    func aSheetUsedAfterItsWorkbookEndsThrows(use: SheetUse, end: End) throws {
+        try withFolder { folder in
+            let (sheet, chart) = try endedHandles(in: folder, end)
+            let error = #expect(throws: XLSXError.self) { try use.apply(to: sheet, chart: chart) }
+            #expect(error?.reason == "the workbook was already closed or discarded")
+            #expect(error?.sheet == "S")
+            #expect(error?.libraryCode == nil)
+            #expect(error?.path == folder.appendingPathComponent("ended.xlsx").path)
+        }
+    }
+
+    @Test(arguments: ChartUse.allCases, End.allCases)
+    func aChartUsedAfterItsWorkbookEndsThrows(use: ChartUse, end: End) throws {
+        try withFolder { folder in
+            let (_, chart) = try endedHandles(in: folder, end)
+            let error = #expect(throws: XLSXError.self) { try use.apply(to: chart) }
+            #expect(error?.reason == "the workbook was already closed or discarded")
+            #expect(error?.libraryCode == nil)
+        }
+    }
+
+    @Test func aClosedWorkbookRefusesNewSheetsChartsAndASecondClose() throws {
+        try withFolder { folder in
+            let workbook = try Workbook(path: folder.appendingPathComponent("closed.xlsx").path)
+            _ = try workbook.addWorksheet("S")
+            try workbook.close()
+            #expect(throws: XLSXError.self) { _ = try workbook.addWorksheet("T") }
+            #expect(throws: XLSXError.self) { _ = try workbook.addChart(.bar) }
+            let error = #expect(throws: XLSXError.self) { try workbook.close() }
+            #expect(error?.operation == "close workbook")
+            workbook.discard()  // after close: nothing to free, nothing happens
+            #expect(workbook.isClosed)
+        }
+    }
+
+    @Test func aChartGoesOnlyIntoASheetOfItsOwnWorkbook() throws {
+        try withFolder { folder in
+            let first = try Workbook(path: folder.appendingPathComponent("first.xlsx").path)
+            let second = try Workbook(path: folder.appendingPathComponent("second.xlsx").path)
+            let sheet = try first.addWorksheet("S")
+            let foreign = try second.addChart(.column)
+            let error = #expect(throws: XLSXError.self) { try sheet.insertChart(foreign, row: 0, col: 0) }
+            #expect(error?.reason == "the chart belongs to another workbook")
+            try first.close()
+            try second.close()
+        }
+    }
+
     // MARK: - Chart axes
 
     @Test func theLoadedLibraryIsTheVersionOfTheCompiledHeader() {
@@ -71,12 +195,12 @@ import Testing
             }
             let chart = try workbook.addChart(kind)
             #expect(chart.kind == kind)
-            chart.addSeries(
+            try chart.addSeries(
                 name: "Values", categories: SheetRange(sheet: "S", firstRow: 0, firstCol: 0, lastRow: 2, lastCol: 0),
                 values: SheetRange(sheet: "S", firstRow: 0, firstCol: 1, lastRow: 2, lastCol: 1),
                 style: .init(color: Palette.bar))
-            chart.categoryAxis(name: "Categories")
-            chart.valueAxis(name: "Amounts", max: 7)
+            try chart.categoryAxis(name: "Categories")
+            try chart.valueAxis(name: "Amounts", max: 7)
             try sheet.insertChart(chart, row: 0, col: 3)
             try workbook.close()
 
