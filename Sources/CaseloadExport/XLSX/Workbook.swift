@@ -98,6 +98,15 @@ struct SheetRange: Hashable, Sendable {
     var lastCol: Int
 }
 
+/// A C copy of `text` for a struct field the library reads later; the caller frees it.
+/// - Throws: ``XLSXError`` when `strdup` cannot allocate the copy.
+private func cString(_ text: String, operation: String, path: String) throws -> UnsafeMutablePointer<CChar> {
+    guard let copy = strdup(text) else {
+        throw XLSXError(operation: operation, reason: "could not allocate a copy of a string", path: path)
+    }
+    return copy
+}
+
 /// The library's workbook and everything allocated from it, shared by the ``Workbook`` and
 /// every handle made from it.
 ///
@@ -167,7 +176,7 @@ final class WorkbookOwner {
     }
 
     /// The cached format for a style (created on first use); `nil` for no style.
-    /// - Throws: ``XLSXError`` when the workbook is closed.
+    /// - Throws: ``XLSXError`` when the workbook is closed or the library cannot allocate the format.
     @inline(__always)
     func format(_ style: CellStyle?, sheet: String? = nil) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let style else { return nil }
@@ -177,8 +186,12 @@ final class WorkbookOwner {
 
     /// Creates the format of a style not used in this workbook yet (formats are numbered in
     /// order of first use, so the same cells give the same styles part).
-    private func makeFormat(_ cellStyle: CellStyle, sheet: String?) throws -> UnsafeMutablePointer<lxw_format>? {
-        guard let format = workbook_add_format(try live("add format")) else { return nil }
+    private func makeFormat(_ cellStyle: CellStyle, sheet: String?) throws -> UnsafeMutablePointer<lxw_format> {
+        guard let format = workbook_add_format(try live("add format")) else {
+            throw XLSXError(
+                operation: "add format", reason: "libxlsxwriter could not allocate the format", sheet: sheet,
+                path: path)
+        }
         let style = cellStyle.attributes
         if style.bold { format_set_bold(format) }
         if style.italic { format_set_italic(format) }
@@ -284,7 +297,7 @@ final class Workbook {
                     operation: "create workbook",
                     reason: "temporary folder \(temporaryDirectory) does not exist or is not writable", path: path)
             }
-            tmpdirCString = strdup(temporaryDirectory)
+            tmpdirCString = try cString(temporaryDirectory, operation: "create workbook", path: path)
             options.tmpdir = tmpdirCString
         }
         guard let handle = workbook_new_opt(path, &options) else {
@@ -306,18 +319,18 @@ final class Workbook {
 
     private func setProperties(_ properties: DocumentProperties) throws {
         var props = lxw_doc_properties()
+        let operation = "set document properties"
         var texts: [UnsafeMutablePointer<CChar>?] = []
-        for text in [properties.title, properties.subject, properties.author, properties.keywords, properties.comments] {
-            texts.append(strdup(text))
-        }
         defer { texts.forEach { free($0) } }
+        for text in [properties.title, properties.subject, properties.author, properties.keywords, properties.comments] {
+            texts.append(try cString(text, operation: operation, path: path))
+        }
         props.title = texts[0]
         props.subject = texts[1]
         props.author = texts[2]
         props.keywords = texts[3]
         props.comments = texts[4]
         props.created = time_t(properties.createdEpochSeconds)
-        let operation = "set document properties"
         try owner.check(workbook_set_properties(try owner.live(operation), &props), operation: operation)
     }
 
@@ -576,14 +589,14 @@ struct Worksheet {
             cf.max_color = lxw_color_t(maxColor)
         case let .formula(formula, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
-            let text = strdup(formula)
+            let text = try cString(formula, operation: "conditional format", path: path)
             owned.append(text)
             cf.value_string = text
             cf.format = try format(style)
         case let .textContains(needle, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_TEXT.rawValue)
             cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_TEXT_CONTAINING.rawValue)
-            let text = strdup(needle)
+            let text = try cString(needle, operation: "conditional format", path: path)
             owned.append(text)
             cf.value_string = text
             cf.format = try format(style)
@@ -670,9 +683,15 @@ struct Chart {
     }
 
     /// Adds a series reading its categories and values from ranges of the workbook.
-    /// - Throws: ``XLSXError`` when the workbook is closed.
+    /// - Throws: ``XLSXError`` when the workbook is closed or the library cannot add the series
+    ///   (it returns `NULL` when out of memory), rather than leaving the chart without it.
     func addSeries(name: String, categories: SheetRange, values: SheetRange, style: SeriesStyle) throws {
-        guard let series = chart_add_series(try live("add chart series"), nil, nil) else { return }
+        let operation = "add chart series"
+        guard let series = chart_add_series(try live(operation), nil, nil) else {
+            throw XLSXError(
+                operation: operation, reason: "libxlsxwriter could not add the series '\(name)'",
+                sheet: values.sheet, path: owner.path)
+        }
         chart_series_set_categories(
             series, categories.sheet, lxw_row_t(categories.firstRow), lxw_col_t(categories.firstCol),
             lxw_row_t(categories.lastRow), lxw_col_t(categories.lastCol))
@@ -730,9 +749,12 @@ struct Chart {
     /// while the struct's other members, the chart type among them, are private. The offsets are
     /// the compiled header's, so the test suite checks the loaded library is the header's version
     /// (``Workbook/libraryVersions``) and that axis settings land on the right axis of each kind.
-    private func axis(horizontal: Bool, _ operation: String) throws -> UnsafeMutablePointer<lxw_chart_axis>? {
+    private func axis(horizontal: Bool, _ operation: String) throws -> UnsafeMutablePointer<lxw_chart_axis> {
         let chart = try live(operation)
-        return horizontal ? chart.pointee.x_axis : chart.pointee.y_axis
+        guard let axis = horizontal ? chart.pointee.x_axis : chart.pointee.y_axis else {
+            throw XLSXError(operation: operation, reason: "the chart has no such axis", path: owner.path)
+        }
+        return axis
     }
 
     /// Configures the category axis: horizontal except in bar charts, where it is vertical.
@@ -741,7 +763,7 @@ struct Chart {
     func categoryAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil, reversed: Bool = false)
         throws
     {
-        guard let axis = try axis(horizontal: kind != .bar, "set category axis") else { return }
+        let axis = try axis(horizontal: kind != .bar, "set category axis")
         if let name { chart_axis_set_name(axis, name) }
         if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
         if let labelInterval, labelInterval > 1 {
@@ -754,7 +776,7 @@ struct Chart {
     /// Configures the value axis: vertical except in bar charts, where it is horizontal.
     func valueAxis(name: String? = nil, min: Double? = nil, max: Double? = nil, majorUnit: Double? = nil,
                    numberFormat: String? = nil) throws {
-        guard let axis = try axis(horizontal: kind == .bar, "set value axis") else { return }
+        let axis = try axis(horizontal: kind == .bar, "set value axis")
         if let name { chart_axis_set_name(axis, name) }
         if let min { chart_axis_set_min(axis, min) }
         if let max { chart_axis_set_max(axis, max) }
