@@ -305,7 +305,14 @@ final class Workbook {
             throw XLSXError(operation: "create workbook", reason: "libxlsxwriter could not allocate it", path: path)
         }
         owner = WorkbookOwner(handle: handle, tmpdirCString: tmpdirCString, path: path, maxRows: maxRows)
-        if let properties { try setProperties(properties) }
+        if let properties {
+            do {
+                try setProperties(properties)
+            } catch {
+                owner.discard()  // a thrown init still runs deinit, which expects a closed workbook
+                throw error
+            }
+        }
     }
 
     deinit {
