@@ -98,137 +98,100 @@ struct SheetRange: Hashable, Sendable {
     var lastCol: Int
 }
 
-/// Owns one `lxw_workbook*`: sheets, formats and charts created from it are
-/// non-owning handles that must not outlive it.
-///
-/// Nothing reaches the disk until ``close()``, which is the only place the write
-/// error is reported. Every C call goes through ``check(_:operation:sheet:cell:)``.
-final class Workbook {
-    /// Rows in an Excel worksheet.
-    static let excelMaxRows = 1_048_576
-    /// Columns in an Excel worksheet.
-    static let excelMaxColumns = 16_384
-    /// Characters in an Excel cell.
-    static let excelMaxCellCharacters = 32_767
+/// A C copy of `text` for a struct field the library reads later; the caller frees it.
+/// - Throws: ``XLSXError`` when `strdup` cannot allocate the copy.
+private func cString(_ text: String, operation: String, path: String) throws -> UnsafeMutablePointer<CChar> {
+    guard let copy = strdup(text) else {
+        throw XLSXError(operation: operation, reason: "could not allocate a copy of a string", path: path)
+    }
+    return copy
+}
 
+/// The library's workbook and everything allocated from it, shared by the ``Workbook`` and
+/// every handle made from it.
+///
+/// libxlsxwriter frees a workbook's sheets, formats, charts and series together with the
+/// workbook (`workbook_close`, `lxw_workbook_free`). So each ``Worksheet`` and ``Chart`` holds
+/// this owner strongly and reaches its C pointer only through a check that the workbook is still
+/// open: a handle used after ``Workbook/close()`` or ``Workbook/discard()`` throws an
+/// ``XLSXError`` instead of touching freed memory. The owner refers to no handle, so there is no
+/// reference cycle; it goes with the workbook and the last handle, and frees the library's
+/// workbook then if nobody closed or discarded it.
+final class WorkbookOwner {
+    /// The file written on ``close()``.
     let path: String
-    let constantMemory: Bool
-    /// Rows a worksheet may hold; lowered only by tests to exercise the overflow path.
+    /// Rows a worksheet may hold.
     let maxRows: Int
-    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    /// The library's workbook, `nil` once closed or discarded. Read before every cell write, so
+    /// exclusivity is not checked at run time: it is only written by ``close()`` and ``discard()``,
+    /// never while another access is under way (the owner is not shared between threads).
+    @exclusivity(unchecked) private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var tmpdirCString: UnsafeMutablePointer<CChar>?
     /// Formats made so far, by ``CellStyle/index`` (nil: not made yet in this workbook).
+    /// Emptied on close, so a freed format can never be handed out.
     @exclusivity(unchecked) private var formats: [UnsafeMutablePointer<lxw_format>?] = []
-    private var names = SheetNamer()
-    private(set) var worksheets: [Worksheet] = []
 
-    /// Starts a workbook that will be written to `path` when closed.
-    /// - Parameters:
-    ///   - constantMemory: flush each row as the next begins (rows must then be written in ascending order per sheet).
-    ///   - temporaryDirectory: where libxlsxwriter keeps its temporary files (`nil`: the system default).
-    ///   - maxRows: rows per sheet; the Excel limit unless a test lowers it.
-    /// - Throws: ``XLSXError`` when the temporary folder is unusable or the library cannot allocate the workbook.
-    init(
-        path: String, constantMemory: Bool = true, temporaryDirectory: String? = nil,
-        properties: DocumentProperties? = nil, maxRows: Int = Workbook.excelMaxRows
-    ) throws {
-        precondition(maxRows >= 2 && maxRows <= Workbook.excelMaxRows, "maxRows out of range")
+    /// Takes ownership of a workbook from `workbook_new_opt` and of the `strdup`ed temporary folder.
+    fileprivate init(
+        handle: UnsafeMutablePointer<lxw_workbook>, tmpdirCString: UnsafeMutablePointer<CChar>?, path: String,
+        maxRows: Int
+    ) {
+        self.handle = handle
+        self.tmpdirCString = tmpdirCString
         self.path = path
-        self.constantMemory = constantMemory
         self.maxRows = maxRows
-        var options = lxw_workbook_options()
-        options.constant_memory = constantMemory ? 1 : 0
-        if let temporaryDirectory {
-            // libxlsxwriter quietly falls back when the folder is unusable; say so instead.
-            var info = stat()
-            guard stat(temporaryDirectory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-                  access(temporaryDirectory, W_OK) == 0
-            else {
-                throw XLSXError(
-                    operation: "create workbook",
-                    reason: "temporary folder \(temporaryDirectory) does not exist or is not writable", path: path)
-            }
-            tmpdirCString = strdup(temporaryDirectory)
-            options.tmpdir = tmpdirCString
-        }
-        handle = workbook_new_opt(path, &options)
-        guard handle != nil else {
-            free(tmpdirCString)
-            tmpdirCString = nil
-            throw XLSXError(operation: "create workbook", reason: "libxlsxwriter could not allocate it", path: path)
-        }
-        if let properties { try setProperties(properties) }
     }
 
     deinit {
-        assert(handle == nil, "Workbook for \(path) was never closed")
+        // Only reached with the workbook open when neither close() nor discard() ran; no handle is
+        // left (each holds this owner), so freeing here cannot leave one dangling.
         if let handle { lxw_workbook_free(handle) }
         free(tmpdirCString)
     }
 
-    var isClosed: Bool { handle == nil }
+    /// False once the workbook was closed or discarded.
+    @inline(__always) var isOpen: Bool { handle != nil }
 
-    private var live: UnsafeMutablePointer<lxw_workbook> {
-        guard let handle else { preconditionFailure("Workbook for \(path) used after close()") }
+    /// The error for a handle used after its workbook was closed or discarded.
+    func closedError(_ operation: String, sheet: String? = nil) -> XLSXError {
+        XLSXError(
+            operation: operation, reason: "the workbook was already closed or discarded", sheet: sheet, path: path)
+    }
+
+    /// The library's workbook, or an error when it was already closed or discarded.
+    func live(_ operation: String) throws -> UnsafeMutablePointer<lxw_workbook> {
+        guard let handle else { throw closedError(operation) }
         return handle
     }
 
-    /// Turns a libxlsxwriter status into a Swift error naming the operation, sheet and cell.
+    /// Turns a libxlsxwriter status into a Swift error naming the operation, sheet and cell and
+    /// keeping the library's code.
     func check(_ error: lxw_error, operation: String, sheet: String? = nil, cell: (row: Int, col: Int)? = nil) throws {
         guard error != LXW_NO_ERROR else { return }
         let reason = lxw_strerror(error).map { String(cString: $0) } ?? "error \(error.rawValue)"
         throw XLSXError(
             operation: operation, reason: reason, sheet: sheet,
-            cell: cell.map { CellName.cell(row: $0.row, col: $0.col) }, path: path)
+            cell: cell.map { CellName.cell(row: $0.row, col: $0.col) }, path: path,
+            libraryCode: XLSXError.LibraryCode(error))
     }
 
-    private func setProperties(_ properties: DocumentProperties) throws {
-        var props = lxw_doc_properties()
-        var texts: [UnsafeMutablePointer<CChar>?] = []
-        for text in [properties.title, properties.subject, properties.author, properties.keywords, properties.comments] {
-            texts.append(strdup(text))
-        }
-        defer { texts.forEach { free($0) } }
-        props.title = texts[0]
-        props.subject = texts[1]
-        props.author = texts[2]
-        props.keywords = texts[3]
-        props.comments = texts[4]
-        props.created = time_t(properties.createdEpochSeconds)
-        try check(workbook_set_properties(live, &props), operation: "set document properties")
-    }
-
-    /// Adds a worksheet under a valid, unique version of `name` (see ``SheetName``).
-    func addWorksheet(_ name: String) throws -> Worksheet {
-        let unique = names.unique(name)
-        return try addWorksheet(exactName: unique)
-    }
-
-    /// Adds a worksheet under exactly `name`, failing when Excel would not accept it.
-    func addWorksheet(exactName name: String) throws -> Worksheet {
-        try check(workbook_validate_sheet_name(live, name), operation: "add worksheet", sheet: name)
-        guard let sheet = workbook_add_worksheet(live, name) else {
-            throw XLSXError(
-                operation: "add worksheet", reason: "libxlsxwriter refused the sheet (temporary file or memory)",
-                sheet: name, path: path)
-        }
-        names.reserve(name)
-        let handle = Worksheet(handle: sheet, name: name, workbook: self)
-        worksheets.append(handle)
-        return handle
-    }
-
-    /// The cached format for a style (created on first use).
-    func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
+    /// The cached format for a style (created on first use); `nil` for no style.
+    /// - Throws: ``XLSXError`` when the workbook is closed or the library cannot allocate the format.
+    @inline(__always)
+    func format(_ style: CellStyle?, sheet: String? = nil) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let style else { return nil }
         if style.index < formats.count, let existing = formats[style.index] { return existing }
-        return makeFormat(style)
+        return try makeFormat(style, sheet: sheet)
     }
 
     /// Creates the format of a style not used in this workbook yet (formats are numbered in
     /// order of first use, so the same cells give the same styles part).
-    private func makeFormat(_ cellStyle: CellStyle) -> UnsafeMutablePointer<lxw_format>? {
-        guard let format = workbook_add_format(live) else { return nil }
+    private func makeFormat(_ cellStyle: CellStyle, sheet: String?) throws -> UnsafeMutablePointer<lxw_format> {
+        guard let format = workbook_add_format(try live("add format")) else {
+            throw XLSXError(
+                operation: "add format", reason: "libxlsxwriter could not allocate the format", sheet: sheet,
+                path: path)
+        }
         let style = cellStyle.attributes
         if style.bold { format_set_bold(format) }
         if style.italic { format_set_italic(format) }
@@ -257,24 +220,10 @@ final class Workbook {
         return format
     }
 
-    /// A chart to be inserted into a worksheet.
-    func addChart(_ kind: Chart.Kind) throws -> Chart {
-        let type: lxw_chart_type
-        switch kind {
-        case .line: type = LXW_CHART_LINE
-        case .bar: type = LXW_CHART_BAR
-        case .column: type = LXW_CHART_COLUMN
-        }
-        guard let chart = workbook_add_chart(live, UInt8(type.rawValue)) else {
-            throw XLSXError(operation: "add chart", reason: "libxlsxwriter could not allocate it", path: path)
-        }
-        return Chart(handle: chart)
-    }
-
-    /// Writes the file and frees the workbook. Call exactly once.
-    /// - Throws: ``XLSXError`` when the file cannot be written (e.g. the folder does not exist).
-    func close() throws {
-        let handle = live
+    /// Writes the file and frees the library's workbook, whatever the outcome.
+    /// - Throws: ``XLSXError`` when already closed or discarded, or when the file cannot be written.
+    fileprivate func close() throws {
+        let handle = try live("close workbook")
         self.handle = nil
         formats.removeAll()
         let status = workbook_close(handle)  // frees everything, even on failure
@@ -283,12 +232,9 @@ final class Workbook {
         try check(status, operation: "close workbook")
     }
 
-    /// Frees the workbook without writing it (after a failed write). Call instead of ``close()``.
-    ///
-    /// `workbook_close` must not be called once a sheet could not be added: libxlsxwriter 1.1.4
-    /// then crashes while packaging (seen when its temporary files hit the open-file limit).
-    func discard() {
-        let handle = live
+    /// Frees the library's workbook without writing it; nothing happens when already closed.
+    fileprivate func discard() {
+        guard let handle else { return }
         self.handle = nil
         formats.removeAll()
         lxw_workbook_free(handle)
@@ -297,28 +243,228 @@ final class Workbook {
     }
 }
 
-/// A non-owning handle on one worksheet of a ``Workbook``.
+/// One workbook being written: sheets, formats and charts are made from it, and it is written
+/// by ``close()`` or dropped by ``discard()``.
+///
+/// Nothing reaches the disk until ``close()``, which is the only place the write error is
+/// reported. The C state lives in a ``WorkbookOwner`` that every handle shares, so a sheet or
+/// chart used after the workbook is closed throws instead of reaching freed memory. Every C
+/// status goes through ``WorkbookOwner/check(_:operation:sheet:cell:)``.
+final class Workbook {
+    /// Rows in an Excel worksheet.
+    static let excelMaxRows = 1_048_576
+    /// Columns in an Excel worksheet.
+    static let excelMaxColumns = 16_384
+    /// Characters in an Excel cell.
+    static let excelMaxCellCharacters = 32_767
+
+    /// The file written on ``close()``.
+    let path: String
+    /// Whether rows are flushed as the next begins (then written in ascending order per sheet).
+    let constantMemory: Bool
+    /// Rows a worksheet may hold; lowered only by tests to exercise the overflow path.
+    let maxRows: Int
+    /// The C state shared with the handles.
+    private let owner: WorkbookOwner
+    private var names = SheetNamer()
+    /// The sheets added so far, in workbook order.
+    private(set) var worksheets: [Worksheet] = []
+
+    /// Starts a workbook that will be written to `path` when closed.
+    /// - Parameters:
+    ///   - constantMemory: flush each row as the next begins (rows must then be written in ascending order per sheet).
+    ///   - temporaryDirectory: where libxlsxwriter keeps its temporary files (`nil`: the system default).
+    ///   - maxRows: rows per sheet; the Excel limit unless a test lowers it.
+    /// - Throws: ``XLSXError`` when the temporary folder is unusable or the library cannot allocate the workbook.
+    init(
+        path: String, constantMemory: Bool = true, temporaryDirectory: String? = nil,
+        properties: DocumentProperties? = nil, maxRows: Int = Workbook.excelMaxRows
+    ) throws {
+        precondition(maxRows >= 2 && maxRows <= Workbook.excelMaxRows, "maxRows out of range")
+        self.path = path
+        self.constantMemory = constantMemory
+        self.maxRows = maxRows
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? 1 : 0
+        var tmpdirCString: UnsafeMutablePointer<CChar>?
+        if let temporaryDirectory {
+            // libxlsxwriter quietly falls back when the folder is unusable; say so instead.
+            var info = stat()
+            guard stat(temporaryDirectory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  access(temporaryDirectory, W_OK) == 0
+            else {
+                throw XLSXError(
+                    operation: "create workbook",
+                    reason: "temporary folder \(temporaryDirectory) does not exist or is not writable", path: path)
+            }
+            tmpdirCString = try cString(temporaryDirectory, operation: "create workbook", path: path)
+            options.tmpdir = tmpdirCString
+        }
+        guard let handle = workbook_new_opt(path, &options) else {
+            free(tmpdirCString)
+            throw XLSXError(operation: "create workbook", reason: "libxlsxwriter could not allocate it", path: path)
+        }
+        owner = WorkbookOwner(handle: handle, tmpdirCString: tmpdirCString, path: path, maxRows: maxRows)
+        if let properties {
+            do {
+                try setProperties(properties)
+            } catch {
+                owner.discard()  // a thrown init still runs deinit, which expects a closed workbook
+                throw error
+            }
+        }
+    }
+
+    deinit {
+        // The owner frees the library's workbook once the last handle goes; an open workbook here
+        // is still a bug of the caller (its file was never written).
+        assert(!owner.isOpen, "Workbook for \(path) was never closed")
+    }
+
+    /// True once ``close()`` or ``discard()`` ran.
+    var isClosed: Bool { !owner.isOpen }
+
+    private func setProperties(_ properties: DocumentProperties) throws {
+        var props = lxw_doc_properties()
+        let operation = "set document properties"
+        var texts: [UnsafeMutablePointer<CChar>?] = []
+        defer { texts.forEach { free($0) } }
+        for text in [properties.title, properties.subject, properties.author, properties.keywords, properties.comments] {
+            texts.append(try cString(text, operation: operation, path: path))
+        }
+        props.title = texts[0]
+        props.subject = texts[1]
+        props.author = texts[2]
+        props.keywords = texts[3]
+        props.comments = texts[4]
+        props.created = time_t(properties.createdEpochSeconds)
+        try owner.check(workbook_set_properties(try owner.live(operation), &props), operation: operation)
+    }
+
+    /// Adds a worksheet under a valid, unique version of `name` (see ``SheetName``).
+    func addWorksheet(_ name: String) throws -> Worksheet {
+        let unique = names.unique(name)
+        return try addWorksheet(exactName: unique)
+    }
+
+    /// Adds a worksheet under exactly `name`, failing when Excel would not accept it.
+    /// - Throws: ``XLSXError`` with the library's sheet-name code when the name is refused, or
+    ///   without a code when the library could not make the sheet.
+    func addWorksheet(exactName name: String) throws -> Worksheet {
+        let operation = "add worksheet"
+        let workbook = try owner.live(operation)
+        try owner.check(workbook_validate_sheet_name(workbook, name), operation: operation, sheet: name)
+        guard let sheet = workbook_add_worksheet(workbook, name) else {
+            throw XLSXError(
+                operation: operation, reason: "libxlsxwriter refused the sheet (temporary file or memory)",
+                sheet: name, path: path)
+        }
+        names.reserve(name)
+        let handle = Worksheet(handle: sheet, name: name, owner: owner)
+        worksheets.append(handle)
+        return handle
+    }
+
+    /// A chart to be inserted into a worksheet of this workbook.
+    /// - Throws: ``XLSXError`` when the workbook is closed or the library cannot allocate the chart.
+    func addChart(_ kind: Chart.Kind) throws -> Chart {
+        let type: lxw_chart_type
+        switch kind {
+        case .line: type = LXW_CHART_LINE
+        case .bar: type = LXW_CHART_BAR
+        case .column: type = LXW_CHART_COLUMN
+        }
+        let operation = "add chart"
+        guard let chart = workbook_add_chart(try owner.live(operation), UInt8(type.rawValue)) else {
+            throw XLSXError(operation: operation, reason: "libxlsxwriter could not allocate it", path: path)
+        }
+        return Chart(handle: chart, kind: kind, owner: owner)
+    }
+
+    /// Writes the file and frees the workbook. Call exactly once; sheets and charts of the
+    /// workbook throw when used afterwards.
+    /// - Throws: ``XLSXError`` when the file cannot be written (e.g. the folder does not exist,
+    ///   ``XLSXError/LibraryCode/creatingXLSXFile``) or the workbook was already closed.
+    func close() throws {
+        try owner.close()
+    }
+
+    /// Frees the workbook without writing it (after a failed write); does nothing when already
+    /// closed. Sheets and charts of the workbook throw when used afterwards.
+    ///
+    /// `workbook_close` must not be called once a sheet could not be added: libxlsxwriter 1.1.4
+    /// then crashes while packaging (seen when its temporary files hit the open-file limit).
+    func discard() {
+        owner.discard()
+    }
+
+    /// The libxlsxwriter version of the header this module was compiled against, and of the
+    /// library loaded at run time. ``Chart`` reads two members of `lxw_chart` at the header's
+    /// offsets, so the two must agree.
+    static var libraryVersions: (header: String, runtime: String) {
+        (LXW_VERSION, lxw_version().map { String(cString: $0) } ?? "")
+    }
+}
+
+/// A handle on one worksheet of a ``Workbook``.
+///
+/// It keeps the workbook's C state alive and reaches the sheet's pointer only through
+/// ``live(_:)``, which throws once the workbook is closed or discarded: one check per call.
 struct Worksheet {
-    fileprivate let handle: UnsafeMutablePointer<lxw_worksheet>
+    /// The sheet's pointer; read it only through ``live(_:)`` or ``target(_:_:_:)``.
+    private let unsafeHandle: UnsafeMutablePointer<lxw_worksheet>
     /// The sheet's name as written into the workbook.
     let name: String
-    /// Unowned without reference counting: a sheet handle never outlives its workbook (see ``Workbook``).
-    unowned(unsafe) let workbook: Workbook
+    /// The workbook's C state, kept alive by this handle.
+    fileprivate let owner: WorkbookOwner
+
+    fileprivate init(handle: UnsafeMutablePointer<lxw_worksheet>, name: String, owner: WorkbookOwner) {
+        unsafeHandle = handle
+        self.name = name
+        self.owner = owner
+    }
 
     /// Rows this sheet may hold.
-    var maxRows: Int { workbook.maxRows }
+    var maxRows: Int { owner.maxRows }
+
+    /// The workbook's output path.
+    var path: String { owner.path }
+
+    /// The sheet's pointer, or an error naming `operation` once the workbook is closed or discarded.
+    @inline(__always)
+    private func live(_ operation: String) throws -> UnsafeMutablePointer<lxw_worksheet> {
+        guard owner.isOpen else { throw owner.closedError(operation, sheet: name) }
+        return unsafeHandle
+    }
 
     private func check(_ error: lxw_error, _ operation: String, _ row: Int, _ col: Int) throws {
-        try workbook.check(error, operation: operation, sheet: name, cell: (row, col))
+        try owner.check(error, operation: operation, sheet: name, cell: (row, col))
+    }
+
+    /// The sheet's pointer and a cell's indices, after checking that the workbook is open and the
+    /// cell inside the sheet: the one check a cell write pays.
+    @inline(__always)
+    private func target(_ row: Int, _ col: Int, _ operation: String) throws
+        -> (UnsafeMutablePointer<lxw_worksheet>, lxw_row_t, lxw_col_t)
+    {
+        let sheet = try live(operation)
+        let (r, c) = try index(row, col, operation)
+        return (sheet, r, c)
     }
 
     private func index(_ row: Int, _ col: Int, _ operation: String) throws -> (lxw_row_t, lxw_col_t) {
         guard row >= 0, row < maxRows, col >= 0, col < Workbook.excelMaxColumns else {
             throw XLSXError(
                 operation: operation, reason: "row or column outside the worksheet", sheet: name,
-                cell: row >= 0 && col >= 0 ? CellName.cell(row: row, col: col) : "R\(row)C\(col)", path: workbook.path)
+                cell: row >= 0 && col >= 0 ? CellName.cell(row: row, col: col) : "R\(row)C\(col)", path: path)
         }
         return (lxw_row_t(row), lxw_col_t(col))
+    }
+
+    /// The cached format for a style in this sheet's workbook.
+    @inline(__always)
+    private func format(_ style: CellStyle?) throws -> UnsafeMutablePointer<lxw_format>? {
+        try owner.format(style, sheet: name)
     }
 
     /// `text` cut so Excel accepts it: at most 32,767 UTF-16 units, ending in a visible marker when cut.
@@ -341,11 +487,11 @@ struct Worksheet {
 
     /// Writes `text` as a string cell: never as a formula, whatever it starts with.
     func write(_ text: String, row: Int, col: Int, style: CellStyle? = nil) throws {
-        let (r, c) = try index(row, col, "write string")
-        let format = workbook.format(style)
+        let (sheet, r, c) = try target(row, col, "write string")
+        let format = try format(style)
         // `withCString` hands a short string over from the stack; passing the String itself as the
         // `const char *` copied every short string to the heap first.
-        let status = Worksheet.fitted(text).withCString { worksheet_write_string(handle, r, c, $0, format) }
+        let status = Worksheet.fitted(text).withCString { worksheet_write_string(sheet, r, c, $0, format) }
         try check(status, "write string", row, col)
     }
 
@@ -355,78 +501,83 @@ struct Worksheet {
             try writeBlank(row: row, col: col, style: style)
             return
         }
-        let (r, c) = try index(row, col, "write number")
-        try check(worksheet_write_number(handle, r, c, number, workbook.format(style)), "write number", row, col)
+        let (sheet, r, c) = try target(row, col, "write number")
+        try check(worksheet_write_number(sheet, r, c, number, try format(style)), "write number", row, col)
     }
 
     /// Writes an empty cell carrying a style; without a style nothing is written at all.
     func writeBlank(row: Int, col: Int, style: CellStyle?) throws {
         guard style != nil else { return }
-        let (r, c) = try index(row, col, "write blank")
-        try check(worksheet_write_blank(handle, r, c, workbook.format(style)), "write blank", row, col)
+        let (sheet, r, c) = try target(row, col, "write blank")
+        try check(worksheet_write_blank(sheet, r, c, try format(style)), "write blank", row, col)
     }
 
     /// Writes a hyperlink (`internal:'Sheet'!A1`, `https://…`) showing `text`.
     func writeLink(_ url: String, text: String, row: Int, col: Int, style: CellStyle? = nil, tooltip: String? = nil)
         throws
     {
-        let (r, c) = try index(row, col, "write link")
+        let (sheet, r, c) = try target(row, col, "write link")
         try check(
-            worksheet_write_url_opt(handle, r, c, url, workbook.format(style), Worksheet.fitted(text), tooltip),
+            worksheet_write_url_opt(sheet, r, c, url, try format(style), Worksheet.fitted(text), tooltip),
             "write link", row, col)
     }
 
     /// Sets the width (in characters) and default style of columns `first...last`.
     func setColumns(_ first: Int, _ last: Int, width: Double, style: CellStyle? = nil) throws {
-        let (_, c1) = try index(0, first, "set column width")
+        let (sheet, _, c1) = try target(0, first, "set column width")
         let (_, c2) = try index(0, last, "set column width")
-        try check(worksheet_set_column(handle, c1, c2, width, workbook.format(style)), "set column width", 0, first)
+        try check(worksheet_set_column(sheet, c1, c2, width, try format(style)), "set column width", 0, first)
     }
 
     /// Sets a row's height in points (rows must still be in order in constant-memory mode).
     func setRow(_ row: Int, height: Double) throws {
-        let (r, _) = try index(row, 0, "set row height")
-        try check(worksheet_set_row(handle, r, height, nil), "set row height", row, 0)
+        let (sheet, r, _) = try target(row, 0, "set row height")
+        try check(worksheet_set_row(sheet, r, height, nil), "set row height", row, 0)
     }
 
     /// Keeps rows above `row` and columns left of `col` in view.
     func freezePanes(row: Int, col: Int) throws {
-        let (r, c) = try index(row, col, "freeze panes")
-        worksheet_freeze_panes(handle, r, c)
+        let (sheet, r, c) = try target(row, col, "freeze panes")
+        worksheet_freeze_panes(sheet, r, c)
     }
 
     /// Adds filter buttons to a header row over the given range.
     func autofilter(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws {
-        let (r1, c1) = try index(firstRow, firstCol, "autofilter")
+        let (sheet, r1, c1) = try target(firstRow, firstCol, "autofilter")
         let (r2, c2) = try index(lastRow, lastCol, "autofilter")
-        try check(worksheet_autofilter(handle, r1, c1, r2, c2), "autofilter", firstRow, firstCol)
+        try check(worksheet_autofilter(sheet, r1, c1, r2, c2), "autofilter", firstRow, firstCol)
     }
 
     /// Hides the screen and print gridlines.
-    func hideGridlines() {
-        worksheet_gridlines(handle, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
+    /// - Throws: ``XLSXError`` once the workbook is closed, like every use of the sheet.
+    func hideGridlines() throws {
+        worksheet_gridlines(try live("hide gridlines"), UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
     }
 
     /// Colours the sheet's tab (0xRRGGBB).
-    func setTabColor(_ color: UInt32) {
-        worksheet_set_tab_color(handle, lxw_color_t(color))
+    /// - Throws: ``XLSXError`` once the workbook is closed, like every use of the sheet.
+    func setTabColor(_ color: UInt32) throws {
+        worksheet_set_tab_color(try live("set tab colour"), lxw_color_t(color))
     }
 
     /// Prints in landscape, scaled to one page wide (as many pages tall as needed).
-    func printLandscapeFitToWidth() {
-        worksheet_set_landscape(handle)
-        worksheet_fit_to_pages(handle, 1, 0)
-        worksheet_set_paper(handle, 9)  // A4
+    /// - Throws: ``XLSXError`` once the workbook is closed, like every use of the sheet.
+    func printLandscapeFitToWidth() throws {
+        let sheet = try live("set print layout")
+        worksheet_set_landscape(sheet)
+        worksheet_fit_to_pages(sheet, 1, 0)
+        worksheet_set_paper(sheet, 9)  // A4
     }
 
     /// Makes this the sheet shown when the file opens.
-    func activate() {
-        worksheet_activate(handle)
+    /// - Throws: ``XLSXError`` once the workbook is closed, like every use of the sheet.
+    func activate() throws {
+        worksheet_activate(try live("activate sheet"))
     }
 
     /// Applies a conditional format to a range.
     func conditionalFormat(_ rule: ConditionalRule, firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws {
-        let (r1, c1) = try index(firstRow, firstCol, "conditional format")
+        let (sheet, r1, c1) = try target(firstRow, firstCol, "conditional format")
         let (r2, c2) = try index(lastRow, lastCol, "conditional format")
         var cf = lxw_conditional_format()
         var owned: [UnsafeMutablePointer<CChar>?] = []
@@ -445,38 +596,46 @@ struct Worksheet {
             cf.max_color = lxw_color_t(maxColor)
         case let .formula(formula, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
-            let text = strdup(formula)
+            let text = try cString(formula, operation: "conditional format", path: path)
             owned.append(text)
             cf.value_string = text
-            cf.format = workbook.format(style)
+            cf.format = try format(style)
         case let .textContains(needle, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_TEXT.rawValue)
             cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_TEXT_CONTAINING.rawValue)
-            let text = strdup(needle)
+            let text = try cString(needle, operation: "conditional format", path: path)
             owned.append(text)
             cf.value_string = text
-            cf.format = workbook.format(style)
+            cf.format = try format(style)
         case let .greaterThan(value, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_CELL.rawValue)
             cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_GREATER_THAN.rawValue)
             cf.value = value
-            cf.format = workbook.format(style)
+            cf.format = try format(style)
         case let .lessThan(value, style):
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_CELL.rawValue)
             cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_LESS_THAN.rawValue)
             cf.value = value
-            cf.format = workbook.format(style)
+            cf.format = try format(style)
         }
-        try check(worksheet_conditional_format_range(handle, r1, c1, r2, c2, &cf), "conditional format", firstRow, firstCol)
+        try check(worksheet_conditional_format_range(sheet, r1, c1, r2, c2, &cf), "conditional format", firstRow, firstCol)
     }
 
     /// Places a chart with its top-left corner at a cell, scaled from the default 480×288 pixels.
+    /// - Throws: ``XLSXError`` when the workbook is closed, the chart belongs to another
+    ///   workbook, or the library refuses it (e.g. a chart inserted twice).
     func insertChart(_ chart: Chart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) throws {
-        let (r, c) = try index(row, col, "insert chart")
+        let operation = "insert chart"
+        let (sheet, r, c) = try target(row, col, operation)
+        guard chart.owner === owner else {
+            throw XLSXError(
+                operation: operation, reason: "the chart belongs to another workbook", sheet: name,
+                cell: CellName.cell(row: row, col: col), path: path)
+        }
         var options = lxw_chart_options()
         options.x_scale = xScale
         options.y_scale = yScale
-        try check(worksheet_insert_chart_opt(handle, r, c, chart.handle, &options), "insert chart", row, col)
+        try check(worksheet_insert_chart_opt(sheet, r, c, try chart.live(operation), &options), operation, row, col)
     }
 }
 
@@ -492,8 +651,12 @@ enum ConditionalRule {
     case lessThan(Double, CellStyle)
 }
 
-/// A non-owning handle on one chart of a ``Workbook``.
+/// A handle on one chart of a ``Workbook``.
+///
+/// Like ``Worksheet`` it keeps the workbook's C state alive and throws once the workbook is
+/// closed or discarded. Its kind is kept here rather than read back from the library's struct.
 struct Chart {
+    /// The chart types the workbooks draw.
     enum Kind { case line, bar, column }
 
     /// How a series is drawn.
@@ -507,11 +670,35 @@ struct Chart {
         var markerSize = 5
     }
 
-    fileprivate let handle: UnsafeMutablePointer<lxw_chart>
+    /// The chart's pointer; read it only through ``live(_:)``.
+    private let unsafeHandle: UnsafeMutablePointer<lxw_chart>
+    /// The chart type it was made with.
+    let kind: Kind
+    /// The workbook's C state, kept alive by this handle.
+    fileprivate let owner: WorkbookOwner
+
+    fileprivate init(handle: UnsafeMutablePointer<lxw_chart>, kind: Kind, owner: WorkbookOwner) {
+        unsafeHandle = handle
+        self.kind = kind
+        self.owner = owner
+    }
+
+    /// The chart's pointer, or an error naming `operation` once the workbook is closed or discarded.
+    fileprivate func live(_ operation: String) throws -> UnsafeMutablePointer<lxw_chart> {
+        guard owner.isOpen else { throw owner.closedError(operation) }
+        return unsafeHandle
+    }
 
     /// Adds a series reading its categories and values from ranges of the workbook.
-    func addSeries(name: String, categories: SheetRange, values: SheetRange, style: SeriesStyle) {
-        guard let series = chart_add_series(handle, nil, nil) else { return }
+    /// - Throws: ``XLSXError`` when the workbook is closed or the library cannot add the series
+    ///   (it returns `NULL` when out of memory), rather than leaving the chart without it.
+    func addSeries(name: String, categories: SheetRange, values: SheetRange, style: SeriesStyle) throws {
+        let operation = "add chart series"
+        guard let series = chart_add_series(try live(operation), nil, nil) else {
+            throw XLSXError(
+                operation: operation, reason: "libxlsxwriter could not add the series '\(name)'",
+                sheet: values.sheet, path: owner.path)
+        }
         chart_series_set_categories(
             series, categories.sheet, lxw_row_t(categories.firstRow), lxw_col_t(categories.firstCol),
             lxw_row_t(categories.lastRow), lxw_col_t(categories.lastCol))
@@ -534,42 +721,56 @@ struct Chart {
             var border = lxw_chart_line()
             border.color = lxw_color_t(style.color)
             chart_series_set_marker_line(series, &border)
-        } else if chartIsLine {
+        } else if kind == .line {
             chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_NONE.rawValue))
         }
-        if !chartIsLine {
+        if kind != .line {
             var fill = lxw_chart_fill()
             fill.color = lxw_color_t(style.color)
             chart_series_set_fill(series, &fill)
         }
     }
 
-    private var chartIsLine: Bool { handle.pointee.type == UInt8(LXW_CHART_LINE.rawValue) }
-
-    func setTitle(_ title: String) { chart_title_set_name(handle, title) }
-    func hideTitle() { chart_title_off(handle) }
-    func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
-    func hideLegend() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
+    /// Sets the chart's title.
+    func setTitle(_ title: String) throws { chart_title_set_name(try live("set chart title"), title) }
+    /// Draws no title.
+    func hideTitle() throws { chart_title_off(try live("hide chart title")) }
+    /// Puts the legend under the plot.
+    func legendAtBottom() throws {
+        chart_legend_set_position(try live("place chart legend"), UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+    }
+    /// Draws no legend.
+    func hideLegend() throws {
+        chart_legend_set_position(try live("hide chart legend"), UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+    }
     /// Joins the points either side of a missing value (never drawn as zero).
-    func connectAcrossBlanks() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue)) }
-
-    private var isBar: Bool { handle.pointee.type == UInt8(LXW_CHART_BAR.rawValue) }
-
-    /// The axis holding the categories: horizontal (x) except in bar charts, where it is vertical (y).
-    private var categoryAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
-        isBar ? handle.pointee.y_axis : handle.pointee.x_axis
+    func connectAcrossBlanks() throws {
+        chart_show_blanks_as(try live("show blanks as connected"), UInt8(LXW_CHART_BLANKS_AS_CONNECTED.rawValue))
     }
 
-    /// The axis holding the values: vertical (y) except in bar charts, where it is horizontal (x).
-    private var valueAxisHandle: UnsafeMutablePointer<lxw_chart_axis>? {
-        isBar ? handle.pointee.x_axis : handle.pointee.y_axis
+    /// One of the chart's two axes: the horizontal (`x_axis`) or the vertical (`y_axis`).
+    ///
+    /// These are the only members of `lxw_chart` read here. libxlsxwriter 1.1.4's `chart.h`
+    /// documents both for use ("A pointer to the chart x_axis object which can be used in
+    /// functions that configures the X axis"; its examples call `chart_axis_set_name(chart->x_axis, …)`),
+    /// while the struct's other members, the chart type among them, are private. The offsets are
+    /// the compiled header's, so the test suite checks the loaded library is the header's version
+    /// (``Workbook/libraryVersions``) and that axis settings land on the right axis of each kind.
+    private func axis(horizontal: Bool, _ operation: String) throws -> UnsafeMutablePointer<lxw_chart_axis> {
+        let chart = try live(operation)
+        guard let axis = horizontal ? chart.pointee.x_axis : chart.pointee.y_axis else {
+            throw XLSXError(operation: operation, reason: "the chart has no such axis", path: owner.path)
+        }
+        return axis
     }
 
-    /// Configures the category axis.
+    /// Configures the category axis: horizontal except in bar charts, where it is vertical.
     /// - Parameters:
     ///   - reversed: list categories from the far end (in a bar chart: first row on top).
-    func categoryAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil, reversed: Bool = false) {
-        guard let axis = categoryAxisHandle else { return }
+    func categoryAxis(name: String? = nil, numberFormat: String? = nil, labelInterval: Int? = nil, reversed: Bool = false)
+        throws
+    {
+        let axis = try axis(horizontal: kind != .bar, "set category axis")
         if let name { chart_axis_set_name(axis, name) }
         if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
         if let labelInterval, labelInterval > 1 {
@@ -579,10 +780,10 @@ struct Chart {
         if reversed { chart_axis_set_reverse(axis) }
     }
 
-    /// Configures the value axis.
+    /// Configures the value axis: vertical except in bar charts, where it is horizontal.
     func valueAxis(name: String? = nil, min: Double? = nil, max: Double? = nil, majorUnit: Double? = nil,
-                   numberFormat: String? = nil) {
-        guard let axis = valueAxisHandle else { return }
+                   numberFormat: String? = nil) throws {
+        let axis = try axis(horizontal: kind == .bar, "set value axis")
         if let name { chart_axis_set_name(axis, name) }
         if let min { chart_axis_set_min(axis, min) }
         if let max { chart_axis_set_max(axis, max) }

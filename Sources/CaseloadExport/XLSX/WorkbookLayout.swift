@@ -52,14 +52,14 @@ struct Layout {
         for (patient, sheet) in patientSheets { try writePatient(patient, on: sheet) }
         try writeDataQuality(dataQuality)
         try writeAbout(about)
-        for sheet in workbook.worksheets { sheet.printLandscapeFitToWidth() }
-        overview.activate()
+        for sheet in workbook.worksheets { try sheet.printLandscapeFitToWidth() }
+        try overview.activate()
     }
 
     // MARK: - Overview
 
     private func writeOverview(_ sheet: Worksheet) throws {
-        sheet.hideGridlines()
+        try sheet.hideGridlines()
         try sheet.setColumns(0, 0, width: 30)
         try sheet.setColumns(1, 1, width: 14)
         try sheet.setColumns(2, 6, width: 14)
@@ -125,16 +125,16 @@ struct Layout {
         }
         let reasonLast = row - 1
         let chart = try workbook.addChart(.bar)
-        chart.addSeries(
+        try chart.addSeries(
             name: "Patients",
             categories: SheetRange(sheet: sheet.name, firstRow: reasonFirst, firstCol: 0, lastRow: reasonLast, lastCol: 0),
             values: SheetRange(sheet: sheet.name, firstRow: reasonFirst, firstCol: 1, lastRow: reasonLast, lastCol: 1),
             style: .init(color: Palette.bar))
-        chart.setTitle("Patients needing follow-up, by reason")
-        chart.hideLegend()
-        chart.categoryAxis(reversed: true)
+        try chart.setTitle("Patients needing follow-up, by reason")
+        try chart.hideLegend()
+        try chart.categoryAxis(reversed: true)
         // Whole-patient steps while the bars are short; no bar can exceed the patients needing follow-up.
-        chart.valueAxis(min: 0, majorUnit: counts.needingFollowUp <= 10 ? 1 : nil, numberFormat: "0")
+        try chart.valueAxis(min: 0, majorUnit: counts.needingFollowUp <= 10 ? 1 : nil, numberFormat: "0")
         try sheet.insertChart(chart, row: adherenceSection, col: 3, xScale: 1.3, yScale: 1.25)
 
         if options.multiCaseload {
@@ -159,7 +159,7 @@ struct Layout {
     // MARK: - Follow-up
 
     private func writeFollowUp(_ sheet: Worksheet) throws {
-        sheet.setTabColor(Palette.tabFollowUp)
+        try sheet.setTabColor(Palette.tabFollowUp)
         try sheet.setColumns(0, 0, width: 9)
         try sheet.setColumns(1, 1, width: 9)
         try sheet.setColumns(2, 2, width: 14)
@@ -388,8 +388,8 @@ struct Layout {
     // MARK: - One patient
 
     private func writePatient(_ patient: PatientSummary, on sheet: Worksheet) throws {
-        sheet.hideGridlines()
-        if patient.needsFollowUp { sheet.setTabColor(Palette.tabFollowUp) }
+        try sheet.hideGridlines()
+        if patient.needsFollowUp { try sheet.setTabColor(Palette.tabFollowUp) }
         try sheet.setColumns(0, 0, width: 12)
         try sheet.setColumns(1, 10, width: 10)
         var title = "Patient \(patient.patientID)"
@@ -461,30 +461,30 @@ struct Layout {
         func column(_ c: Int) -> SheetRange {
             SheetRange(sheet: sheet.name, firstRow: first, firstCol: c, lastRow: last, lastCol: c)
         }
-        chart.addSeries(name: "Daily pain", categories: dateRange, values: column(3),
+        try chart.addSeries(name: "Daily pain", categories: dateRange, values: column(3),
                         style: .init(color: Palette.painLine, width: 1, markers: true))
-        chart.addSeries(name: "7-day mean", categories: dateRange, values: column(4),
+        try chart.addSeries(name: "7-day mean", categories: dateRange, values: column(4),
                         style: .init(color: Palette.meanLine, width: 2.5))
         if patient.painBaseline != nil {
-            chart.addSeries(name: "Baseline", categories: dateRange, values: column(5),
+            try chart.addSeries(name: "Baseline", categories: dateRange, values: column(5),
                             style: .init(color: Palette.baselineLine, width: 1.5, dashed: true))
         }
         if patient.painSeries.contains(where: \.inFlare) {
-            chart.addSeries(name: "Flare days", categories: dateRange, values: column(10),
+            try chart.addSeries(name: "Flare days", categories: dateRange, values: column(10),
                             style: .init(color: Palette.flareMarker, markersOnly: true, markerSize: 9))
         }
-        chart.setTitle("Daily pain, \(patient.patientID)")
-        chart.legendAtBottom()
-        chart.connectAcrossBlanks()
-        chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: days.count > 21 ? 7 : nil)
-        chart.valueAxis(name: "Pain (0–10)", min: 0, max: 10, majorUnit: 2)
+        try chart.setTitle("Daily pain, \(patient.patientID)")
+        try chart.legendAtBottom()
+        try chart.connectAcrossBlanks()
+        try chart.categoryAxis(numberFormat: NumberFormat.chartDate, labelInterval: days.count > 21 ? 7 : nil)
+        try chart.valueAxis(name: "Pain (0–10)", min: 0, max: 10, majorUnit: 2)
         try sheet.insertChart(chart, row: headerRow, col: 12, xScale: 1.6, yScale: 1.4)
     }
 
     // MARK: - Data quality
 
     private func writeDataQuality(_ sheet: Worksheet) throws {
-        sheet.setTabColor(Palette.tabInfo)
+        try sheet.setTabColor(Palette.tabInfo)
         let widths: [Double] = [40, 8, 8, 18, 20, 12, 10, 10, 10, 10, 40, 30]
         for (col, width) in widths.enumerated() { try sheet.setColumns(col, col, width: width) }
         try sheet.write("Data quality", row: 0, col: 0, style: .title)
@@ -544,8 +544,8 @@ struct Layout {
     // MARK: - About
 
     private func writeAbout(_ sheet: Worksheet) throws {
-        sheet.hideGridlines()
-        sheet.setTabColor(Palette.tabInfo)
+        try sheet.hideGridlines()
+        try sheet.setTabColor(Palette.tabInfo)
         try sheet.setColumns(0, 0, width: 28)
         try sheet.setColumns(1, 1, width: 22)
         try sheet.setColumns(2, 2, width: 12)

@@ -142,7 +142,7 @@ extension Worksheet {
         guard room >= 1 else {
             throw XLSXError(
                 operation: "write \(what)", reason: "the worksheet is full; \(count) rows could not be written",
-                sheet: name, path: workbook.path)
+                sheet: name, path: path)
         }
         let shown = room - 1
         for i in 0..<shown { try body(i, start + i) }

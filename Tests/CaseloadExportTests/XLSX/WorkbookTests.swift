@@ -21,19 +21,23 @@ import Testing
             #expect(error?.cell == "B2")
             #expect(error?.operation == "write string")
             #expect(error?.reason.isEmpty == false)
+            #expect(error?.libraryCode == .worksheetIndexOutOfRange)
             #expect(error?.description.contains("'Data'!B2") == true)
             try workbook.close()
         }
     }
 
     @Test(arguments: [
-        "a[b]", "What?", "one/two", String(repeating: "x", count: 32), "'quoted'",
+        ("a[b]", XLSXError.LibraryCode.invalidSheetNameCharacter), ("What?", .invalidSheetNameCharacter),
+        ("one/two", .invalidSheetNameCharacter), (String(repeating: "x", count: 32), .sheetNameLengthExceeded),
+        ("'quoted'", .sheetNameStartEndApostrophe),
     ])
-    func exactSheetNamesExcelRejectsThrowNamingTheSheet(name: String) throws {
+    func exactSheetNamesExcelRejectsThrowNamingTheSheet(name: String, code: XLSXError.LibraryCode) throws {
         try withFolder { folder in
             let workbook = try Workbook(path: folder.appendingPathComponent("names.xlsx").path)
             let error = #expect(throws: XLSXError.self) { _ = try workbook.addWorksheet(exactName: name) }
             #expect(error?.sheet == name)
+            #expect(error?.libraryCode == code)
             // The sanitising entry point accepts the same name and the file closes cleanly.
             let sheet = try workbook.addWorksheet(name)
             #expect(sheet.name != name)
@@ -48,6 +52,7 @@ import Testing
             _ = try workbook.addWorksheet("Sheet")
             let error = #expect(throws: XLSXError.self) { try workbook.close() }
             #expect(error?.operation == "close workbook")
+            #expect(error?.libraryCode == .creatingXLSXFile)
             #expect(error?.path == path)
             #expect(workbook.isClosed)
             #expect(!FileManager.default.fileExists(atPath: path))
@@ -190,6 +195,7 @@ extension WorkbookTests {
             let missing = folder.appendingPathComponent("missing").path
             let error = #expect(throws: XLSXError.self) { _ = try Workbook(path: path, temporaryDirectory: missing) }
             #expect(error?.operation == "create workbook")
+            #expect(error?.libraryCode == nil)  // our check, not the library's
             #expect(error?.reason.contains(missing) == true)
             #expect(error?.path == path)
         }
