@@ -21,7 +21,7 @@ struct CaseloadCommand: ParsableCommand {
             Shell completion: caseload --generate-completion-script bash|zsh|fish
             """,
         version: version,
-        subcommands: [Review.self, Check.self, Patient.self, Generate.self, ConfigCommand.self]
+        subcommands: [Review.self, Check.self, Patient.self, Audit.self, Generate.self, ConfigCommand.self]
     )
 
     /// Parses the arguments, runs the subcommand, prints any error once to stderr and exits

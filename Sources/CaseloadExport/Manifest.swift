@@ -80,6 +80,50 @@ public enum Manifest {
             ])
     }
 
+    /// The creation time as the manifest writes it: `YYYY-MM-DDTHH:MM:SSZ`.
+    static func createdStamp(_ epochSeconds: Int) -> String {
+        let created = CalendarDate(daysSinceEpoch: epochSeconds.floorDiv(86_400))
+        let seconds = epochSeconds - created.daysSinceEpoch * 86_400
+        return created.isoString + "T" + String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            + "Z"
+    }
+
+    /// Every file written except the manifest itself, with SHA-256 and size.
+    static func outputList(_ outputs: [OutputFile]) -> JSONValue {
+        .array(outputs.map { o in .object([("path", .string(o.path)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))]) })
+    }
+
+    /// The manifest of an audit folder: the audit definition in force (`period`, `audit`, the review
+    /// `thresholds` it uses), inputs with SHA-256 and counts, the service's figures, the clinicians
+    /// outside the outer funnel limits, and every output.
+    public static func auditDocument(
+        audit: AuditAnalysis, context: ReportContext, pseudonymized: Bool, outputs: [OutputFile]
+    ) -> JSONValue {
+        let settings = AuditThresholds.settings.map { setting -> (String, JSONValue) in
+            let value = setting.value(in: audit.audit)
+            return (setting.key, setting.isInteger ? .int(Int(value)) : .number(value))
+        }
+        return .object([
+            ("tool", .string("caseload")),
+            ("version", .string(context.toolVersion)),
+            ("command_line", .string(context.commandLine)),
+            ("period", .object([("from", .string(audit.period.from.isoString)), ("to", .string(audit.period.to.isoString))])),
+            ("created", .string(createdStamp(context.createdEpochSeconds))),
+            ("audit", .object(settings)),
+            ("thresholds", .object(thresholdValues(audit.thresholds))),
+            ("pseudonymized", .bool(pseudonymized)),
+            ("inputs", .array(context.inputs.map(input))),
+            ("totals", .object(counts(context.totals))),
+            ("patients", .int(audit.episodes.count)),
+            ("patients_outside_period", .int(audit.patientsOutsidePeriod)),
+            ("clinicians", .int(audit.clinicians.count)),
+            ("complete", .int(audit.service.complete)),
+            ("mcid_reached", .int(audit.service.mcidReached)),
+            ("funnel_outliers", .array(audit.outliers.map(JSONValue.string))),
+            ("outputs", outputList(outputs)),
+        ])
+    }
+
     /// The manifest document.
     /// - Parameters:
     ///   - analysis: the run's analysis (as-of date, thresholds, patients).
@@ -89,15 +133,12 @@ public enum Manifest {
     public static func document(
         analysis: CaseloadAnalysis, context: ReportContext, caseloads: [CaseloadSlice], outputs: [OutputFile]
     ) -> JSONValue {
-        let created = CalendarDate(daysSinceEpoch: context.createdEpochSeconds.floorDiv(86_400))
-        let seconds = context.createdEpochSeconds - created.daysSinceEpoch * 86_400
-        let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
         return .object([
             ("tool", .string("caseload")),
             ("version", .string(context.toolVersion)),
             ("command_line", .string(context.commandLine)),
             ("as_of", .string(analysis.asOf.isoString)),
-            ("created", .string(created.isoString + "T" + time + "Z")),
+            ("created", .string(createdStamp(context.createdEpochSeconds))),
             ("thresholds", .object(thresholdValues(analysis.thresholds))),
             ("patient_sheets", .string(context.patientSheets.name)),
             ("tiers", .object(tierValues(analysis.tiers))),
@@ -117,13 +158,7 @@ public enum Manifest {
                         ])
                     })
             ),
-            (
-                "outputs",
-                .array(
-                    outputs.map { o in
-                        .object([("path", .string(o.path)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
-                    })
-            ),
+            ("outputs", outputList(outputs)),
         ])
     }
 }

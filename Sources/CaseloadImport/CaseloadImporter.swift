@@ -16,6 +16,8 @@ public struct ImportResult: Sendable {
     public var totals: RowCounts
     /// The latest accepted log date (the default as-of date), `nil` when none was accepted.
     public var latestDate: CalendarDate?
+    /// Accepted PROM scores (``adding(_:)`` a PROM file), in file order.
+    public var proms: [PROMScore] = []
     /// How many CSV rows were read the short way (`LogRowParser.quickRow`), for tests and benchmarks.
     var shortWayRows = 0
 
@@ -30,6 +32,22 @@ public struct ImportResult: Sendable {
         self.rejected = rejected
         self.totals = totals
         self.latestDate = latestDate
+    }
+}
+
+extension ImportResult {
+    /// This result with a PROM file's scores, summary (after the other inputs), rejected rows and
+    /// counts (in ``totals``) added.
+    public func adding(_ proms: PROMImport) -> ImportResult {
+        var out = self
+        out.proms += proms.scores
+        out.inputs.append(proms.input)
+        out.rejected += proms.rejected
+        out.totals.rowsRead += proms.input.counts.rowsRead
+        out.totals.rowsAccepted += proms.input.counts.rowsAccepted
+        out.totals.rowsRejected += proms.input.counts.rowsRejected
+        out.totals.rowsDuplicate += proms.input.counts.rowsDuplicate
+        return out
     }
 }
 

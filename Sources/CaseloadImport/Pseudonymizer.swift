@@ -84,6 +84,7 @@ public struct Pseudonymizer: Sendable {
         var ids = Set(result.roster.keys)
         ids.formUnion(result.builder.patientIDs)
         for row in result.rejected { if let id = row.patientID { ids.insert(id) } }
+        for score in result.proms { ids.insert(score.patientID) }
         var tokens: [String: String] = [:]
         var owners: [String: String] = [:]
         for id in ids.sorted() {
@@ -100,6 +101,11 @@ public struct Pseudonymizer: Sendable {
 
         var out = result
         out.builder = result.builder.renamingPatients { tokens[$0] ?? $0 }
+        out.proms = result.proms.map { score in
+            var clean = score
+            clean.patientID = tokenized(score.patientID)
+            return clean
+        }
         out.roster = Dictionary(
             uniqueKeysWithValues: result.roster.map { id, entry in
                 var clean = entry
@@ -145,7 +151,7 @@ public struct Pseudonymizer: Sendable {
     private static let safeColumns: Set<String> = [
         "date", "exercise", "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during", "pain",
         "swelling", "night_pain", "readiness_test", "clinician", "program_start", "sessions_per_week",
-        "discharge_date",
+        "discharge_date", "score",
     ]
 
     /// What to do with a rejected value in `column` (a CSV header or a JSON path such as

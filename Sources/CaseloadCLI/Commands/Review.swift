@@ -125,11 +125,12 @@ struct ReviewRun {
         CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
-    /// Finds the input files and reads them (with a progress bar on a terminal), pseudonymises them
-    /// when asked, then logs each file's accounting (so no identifier reaches the log either).
-    static func importInputs(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws
-        -> ImportResult
-    {
+    /// Finds the input files and reads them (with a progress bar on a terminal), and the PROM file
+    /// when given (`audit --proms`), pseudonymises them when asked, then logs each file's accounting
+    /// (so no identifier reaches the log either).
+    static func importInputs(
+        _ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil, proms: String? = nil
+    ) throws -> ImportResult {
         var excluded: Set<String> = []
         if let roster = configuration.roster { excluded.insert(roster) }
         let files = try discoverInputs(configuration.inputs, excluding: excluded)
@@ -142,6 +143,7 @@ struct ReviewRun {
             defer { bar?.finish() }
             imported = try importer.run(logs: files, roster: configuration.roster)
         }
+        if let proms { imported = imported.adding(try importer.readPROMs(proms)) }
         if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
         for input in imported.inputs {
             let c = input.counts

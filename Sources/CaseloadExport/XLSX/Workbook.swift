@@ -373,6 +373,7 @@ final class Workbook {
         case .line: type = LXW_CHART_LINE
         case .bar: type = LXW_CHART_BAR
         case .column: type = LXW_CHART_COLUMN
+        case .scatter: type = LXW_CHART_SCATTER_STRAIGHT
         }
         let operation = "add chart"
         guard let chart = workbook_add_chart(try owner.live(operation), UInt8(type.rawValue)) else {
@@ -656,8 +657,9 @@ enum ConditionalRule {
 /// Like ``Worksheet`` it keeps the workbook's C state alive and throws once the workbook is
 /// closed or discarded. Its kind is kept here rather than read back from the library's struct.
 struct Chart {
-    /// The chart types the workbooks draw.
-    enum Kind { case line, bar, column }
+    /// The chart types the workbooks draw. `scatter` plots numeric x against y (the audit's funnel
+    /// plot): straight lines between points unless a series is markers only.
+    enum Kind { case line, bar, column, scatter }
 
     /// How a series is drawn.
     struct SeriesStyle {
@@ -721,10 +723,10 @@ struct Chart {
             var border = lxw_chart_line()
             border.color = lxw_color_t(style.color)
             chart_series_set_marker_line(series, &border)
-        } else if kind == .line {
+        } else if kind == .line || kind == .scatter {
             chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_NONE.rawValue))
         }
-        if kind != .line {
+        if kind == .bar || kind == .column {
             var fill = lxw_chart_fill()
             fill.color = lxw_color_t(style.color)
             chart_series_set_fill(series, &fill)
