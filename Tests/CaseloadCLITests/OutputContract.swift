@@ -47,6 +47,7 @@ struct ContractBreach: Sendable, CustomStringConvertible {
     /// What is wrong, in plain words.
     var detail: String
 
+    /// `place: detail [rule]`.
     var description: String { "\(place): \(detail) [\(rule.rawValue)]" }
 }
 
@@ -79,6 +80,7 @@ struct OutputContract: Sendable {
         /// The units the page names for whole numbers.
         static let wholeUnits: Set<String> = ["days", "count", "rows", "rank", "level", "line"]
 
+        /// The format in words, for a breach's text.
         var description: String {
             switch self {
             case .text: "text"
@@ -274,13 +276,14 @@ struct OutputContract: Sendable {
         let run = audit.tables(in: "", files: runFiles)
         // A run without patients has no clinician, so it may have no caseload folder at all.
         let noPatients = run["patients.csv"]?.rows.isEmpty ?? false
-        audit.listing("", expected: runFiles, folders: noPatients && !audit.isFolder(caseloadsFolder) ? [] : [caseloadsFolder])
+        let caseloadsExpected = !noPatients || audit.isFolder(caseloadsFolder)
+        audit.listing("", expected: runFiles, folders: caseloadsExpected ? [caseloadsFolder] : [])
         audit.workbooks(in: "", files: runFiles)
         audit.relations(run, in: "")
 
         let caseloadsPath = caseloadsFolder + "/"
-        let slugs = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(caseloadsFolder).path)) ?? [])
-            .sorted()
+        let caseloadsURL = folder.appendingPathComponent(caseloadsFolder)
+        let slugs = ((try? FileManager.default.contentsOfDirectory(atPath: caseloadsURL.path)) ?? []).sorted()
         var folders: [String: Tables] = [:]
         for slug in slugs {
             let place = caseloadsPath + slug + "/"
@@ -627,11 +630,17 @@ private struct Audit {
             let listed = followUp.values("patient_id")
             let flaggedIDs = flagged.map { patients.value($0, "patient_id") ?? "" }
             if listed != flaggedIDs {
-                breach(.followUp, place + "followup.csv", "patients \(listed.prefix(8)) are not the patients.csv rows with followup=yes \(flaggedIDs.prefix(8)), in order")
+                let at = zip(listed, flaggedIDs).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                    ?? min(listed.count, flaggedIDs.count)
+                let got = at < listed.count ? listed[at] : "the end"
+                let want = at < flaggedIDs.count ? flaggedIDs[at] : "the end"
+                breach(.followUp, place + "followup.csv",
+                       "row \(at + 1) is \(got) where the patients.csv rows with followup=yes have \(want)")
             }
             let followUpPriorities = followUp.values("priority")
             if followUpPriorities != followUp.rows.indices.map({ String($0 + 1) }) {
-                breach(.priority, place + "followup.csv", "priorities \(followUpPriorities.prefix(8)) do not run 1…\(followUp.rows.count) in file order")
+                breach(.priority, place + "followup.csv",
+                       "priorities \(followUpPriorities.prefix(8)) do not run 1…\(followUp.rows.count) in file order")
             }
             let byID = Dictionary(patients.rows.map { (patients.value($0, "patient_id") ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             let shared = followUp.header.filter { patients.header.contains($0) && $0 != "patient_id" }
@@ -639,7 +648,8 @@ private struct Audit {
                 let at = "\(place)followup.csv:\(row.line)"
                 guard let id = followUp.value(row, "patient_id"), let twin = byID[id] else { continue }
                 for column in shared where followUp.value(row, column) != patients.value(twin, column) {
-                    breach(.followUp, at, "\(column) \(quoted(followUp.value(row, column) ?? "")) differs from patients.csv's \(quoted(patients.value(twin, column) ?? ""))")
+                    let (mine, theirs) = (followUp.value(row, column) ?? "", patients.value(twin, column) ?? "")
+                    breach(.followUp, at, "\(column) \(quoted(mine)) differs from patients.csv's \(quoted(theirs))")
                 }
                 let reasons = Set((followUp.value(row, "followup_reasons") ?? "").split(separator: ";"))
                 let new = (followUp.value(row, "new_reasons") ?? "").split(separator: ";")
@@ -685,12 +695,15 @@ private struct Audit {
                 breach(.caseloads, "\(place)patients.csv:\(row.line)", "patient \(id) is not in the run's patients.csv")
                 continue
             }
-            for column in patients.header where !perFolder.contains(column) && patients.value(row, column) != runPatients.value(twin, column) {
+            for column in patients.header
+            where !perFolder.contains(column) && patients.value(row, column) != runPatients.value(twin, column) {
                 breach(.caseloads, "\(place)patients.csv:\(row.line)", "\(column) differs from the run's patients.csv")
             }
         }
         let clinicians = Set(patients.values("clinician").map(OutputContract.caseloadName))
-        if clinicians.count > 1 { breach(.caseloads, place + "patients.csv", "holds patients of several clinicians: \(clinicians.sorted())") }
+        if clinicians.count > 1 {
+            breach(.caseloads, place + "patients.csv", "holds patients of several clinicians: \(clinicians.sorted())")
+        }
         // A caseload's weekly and rejected rows are the run's rows of its own patients, in the run's order.
         for file in ["weekly.csv", "rejected.csv"] {
             guard let own = tables[file], let all = run[file] else { continue }
@@ -743,7 +756,8 @@ private struct Audit {
                 return
             }
             if read != accepted + rejected + duplicate {
-                breach(.accounting, "manifest.json", "\(name): rows_read \(read) ≠ \(accepted) accepted + \(rejected) rejected + \(duplicate) duplicate")
+                breach(.accounting, "manifest.json",
+                       "\(name): rows_read \(read) ≠ \(accepted) accepted + \(rejected) rejected + \(duplicate) duplicate")
             }
         }
         let inputs = m["inputs"] as? [[String: Any]] ?? []
@@ -753,7 +767,9 @@ private struct Audit {
             if let role = input["role"] as? String, !["log", "roster"].contains(role) {
                 breach(.manifest, "manifest.json", "\(name): role \(role) is not log or roster")
             }
-            if let hash = input["sha256"] as? String, !isSHA256(hash) { breach(.manifest, "manifest.json", "\(name): sha256 is not 64 hex digits") }
+            if let hash = input["sha256"] as? String, !isSHA256(hash) {
+                breach(.manifest, "manifest.json", "\(name): sha256 is not 64 hex digits")
+            }
             balanced(input, name)
             for key in counts { sums[key, default: 0] += input[key] as? Int ?? 0 }
         }
@@ -766,7 +782,9 @@ private struct Audit {
         // Counts against the CSV rows.
         func expectCount(_ value: Any?, _ rows: Int?, _ what: String) {
             guard let rows else { return }
-            if value as? Int != rows { breach(.counts, "manifest.json", "\(what) is \(value.map { "\($0)" } ?? "missing"), the files hold \(rows)") }
+            if value as? Int != rows {
+                breach(.counts, "manifest.json", "\(what) is \(value.map { "\($0)" } ?? "missing"), the files hold \(rows)")
+            }
         }
         expectCount(m["patients"], run["patients.csv"]?.rows.count, "patients")
         expectCount(m["patients_needing_followup"], run["followup.csv"]?.rows.count, "patients_needing_followup")
@@ -817,9 +835,12 @@ private struct Audit {
                 continue
             }
             if output["bytes"] as? Int != data.count {
-                breach(.outputs, "manifest.json", "output \(path): bytes \(output["bytes"].map { "\($0)" } ?? "missing"), the file has \(data.count)")
+                let stated = output["bytes"].map { "\($0)" } ?? "missing"
+                breach(.outputs, "manifest.json", "output \(path): bytes \(stated), the file has \(data.count)")
             }
-            if output["sha256"] as? String != sha256Hex(data) { breach(.outputs, "manifest.json", "output \(path): sha256 does not match the file") }
+            if output["sha256"] as? String != sha256Hex(data) {
+                breach(.outputs, "manifest.json", "output \(path): sha256 does not match the file")
+            }
         }
         let written = Set(allFiles().filter { $0 != "manifest.json" })
         for path in written.subtracting(described).sorted() { breach(.outputs, "manifest.json", "outputs[] does not list \(path)") }
@@ -843,6 +864,7 @@ private struct Audit {
     }
 }
 
+/// The check as the end-to-end tests use it.
 extension OutputContract {
     /// Records one issue listing every breach of docs/OUTPUTS.md by the report folder `folder`.
     /// - Throws: when docs/OUTPUTS.md cannot be read as a contract.

@@ -6,6 +6,7 @@ import Testing
 @Suite struct OutputContractTests {
     // MARK: - Reading the page
 
+    /// Each way the page states a format is read as that format.
     @Test(arguments: [
         ("points 0–10, 2 decimals", "", OutputContract.Format.decimal(places: 2)),
         ("%, 1 decimal", "", .decimal(places: 1)),
@@ -29,6 +30,7 @@ import Testing
         #expect(OutputContract.Format.parse(format: format, meaning: meaning) == expected)
     }
 
+    /// A value fits its format, or is reported, whatever the format.
     @Test(arguments: [
         (OutputContract.Format.date, "2026-11-22", true), (.date, "2024-02-29", true), (.date, "2026-02-29", false),
         (.date, "2026-13-01", false), (.date, "22/11/2026", false), (.date, "2026-1-02", false),
@@ -70,6 +72,7 @@ import Testing
         note`: one row per call.
         """
 
+    /// Files, caseload files, several names in a row, renumbered columns and a list's inherited formats.
     @Test func aPageInTheDocumentedShapeIsRead() throws {
         let contract = try OutputContract.parse(Self.miniature)
         #expect(contract.runFiles == ["book.xlsx", "patients.csv", "calls.csv", "manifest.json"])
@@ -82,6 +85,7 @@ import Testing
         #expect(contract.columns["calls.csv"]?.map(\.format) == [.text, .whole, .text])
     }
 
+    /// A page without its tree, a file's section or a list's columns is not a contract.
     @Test(arguments: [
         ("no tree", "```\nDIR/\n", ""),
         ("a file without its section", "### calls.csv\n", "### other.csv\n"),
@@ -93,6 +97,7 @@ import Testing
         #expect(throws: OutputContract.DocumentError.self, "\(name)") { try OutputContract.parse(page) }
     }
 
+    /// docs/OUTPUTS.md itself reads as a contract: each CSV file has its columns and the reason list its ids.
     @Test func theProjectsPageIsACompleteContract() throws {
         let contract = try OutputContract.documented.get()
         #expect(contract.runFiles.contains("manifest.json"))
@@ -112,6 +117,7 @@ import Testing
 
     // MARK: - Reading CSV
 
+    /// Well-formed CSV reads without a problem; each kind of malformed CSV is named.
     @Test(arguments: [
         ("a,b\r\n1,2\r\n", nil),
         ("a,b\r\n\"1,5\",\"say \"\"hi\"\"\"\r\n", nil),
@@ -143,6 +149,7 @@ import Testing
         return out
     }
 
+    /// The unchanged samples' report breaks no rule (so every breakage below is the change's doing).
     @Test func theSamplesReportHoldsTheContract() throws {
         let report = try Self.sampleReport.get()
         let breaches = try OutputContract.documented.get().check(report)
@@ -159,6 +166,7 @@ import Testing
         var reseal = true
         /// Changes the report folder.
         let apply: @Sendable (URL) throws -> Void
+        /// The name shown in the test output.
         var testDescription: String { name }
     }
 
@@ -276,6 +284,7 @@ import Testing
         Breakage(name: "a manifest without as_of", rule: .manifest) { try Edit.manifest($0) { $0["as_of"] = nil } },
     ]
 
+    /// A copy of the samples' report with one change breaks the rule the change aims at.
     @Test(arguments: breakages)
     func aFolderBreakingARuleIsReported(_ breakage: Breakage) throws {
         let tmp = try CLIHarness.temporaryDirectory()
@@ -289,6 +298,7 @@ import Testing
                 "expected a \(breakage.rule) breach, got:\n\(breaches.map(\.description).joined(separator: "\n"))")
     }
 
+    /// No rule goes untested: each has a breakage aimed at it.
     @Test func everyRuleHasAFolderBreakingIt() {
         #expect(Set(Self.breakages.map(\.rule)) == Set(ContractRule.allCases))
     }
@@ -303,6 +313,7 @@ import Testing
         let rule: ContractRule
         /// Changes the page's lines.
         let change: @Sendable ([String]) -> [String]
+        /// The name shown in the test output.
         var testDescription: String { name }
     }
 
@@ -333,6 +344,7 @@ import Testing
         Drift(name: "a file dropped from the tree", rule: .files) { $0.filter { !$0.hasPrefix("  weekly.csv ") } },
     ]
 
+    /// The unchanged samples' report checked against a changed page breaks the rule the change touches.
     @Test(arguments: drifts)
     func aPageDriftingFromTheOutputFailsTheCheck(_ drift: Drift) throws {
         let page = try String(contentsOf: OutputContract.documentURL, encoding: .utf8)

@@ -12,6 +12,7 @@ import Testing
         let name: String
         let input: String
         let rows: [[String: String]]
+        /// The name shown in the test output.
         var testDescription: String { name }
     }
 
@@ -59,6 +60,7 @@ import Testing
         return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.strings)) }
     }
 
+    /// The project's own cases read to their rows in any chunking.
     @Test(arguments: ownCases)
     func ownEdgeCases(_ testCase: OwnCase) throws {
         for chunkSize in [1, 7, 1 << 20] {
