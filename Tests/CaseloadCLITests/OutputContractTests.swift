@@ -326,8 +326,15 @@ import Testing
             lines.insert("| extra_column | text | not written |", at: min(line(lines, "| patient_id |") + 1, lines.count))
             return lines
         },
-        Drift(name: "a column dropped from followup.csv's list", rule: .header) {
-            $0.map { $0.replacingOccurrences(of: ", new_reasons`", with: "`") }
+        Drift(name: "the last column dropped from followup.csv's list", rule: .header) { lines in
+            // The list is the first backticked span after the heading: drop its last name.
+            var lines = lines
+            let list = line(lines, "### followup.csv") + 1
+            guard list < lines.count, let end = lines[list].dropFirst().firstIndex(of: "`"),
+                let comma = lines[list][..<end].lastIndex(of: ",")
+            else { return lines }
+            lines[list].removeSubrange(comma..<end)
+            return lines
         },
         Drift(name: "two weekly.csv columns swapped", rule: .header) { lines in
             var lines = lines
@@ -350,7 +357,8 @@ import Testing
         let page = try String(contentsOf: OutputContract.documentURL, encoding: .utf8)
         let lines = page.components(separatedBy: "\n")
         let changed = drift.change(lines)
-        try #require(changed != lines, "the change found nothing to change in docs/OUTPUTS.md")
+        let changedSomething = changed != lines
+        try #require(changedSomething, "the change found nothing to change in docs/OUTPUTS.md")
         let contract = try OutputContract.parse(changed.joined(separator: "\n"))
         let breaches = contract.check(try Self.sampleReport.get())
         #expect(breaches.contains { $0.rule == drift.rule },
