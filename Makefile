@@ -30,8 +30,10 @@ fuzz: bootstrap
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh csv
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh json
 
+# Removes the builds and every report, keeping reports/README.md (the folder's only committed file).
 clean:
-	rm -rf .build reports
+	rm -rf .build
+	[ ! -d reports ] || find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 
 # Benchmarks: seeded inputs in Benchmarks/data (generated once), phase timings, the whole review and
 # the anchors (wc -l, DuckDB, pandas + scipy + XlsxWriter, a C libxlsxwriter loop) on the same files,

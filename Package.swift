@@ -96,7 +96,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseloadCLITests",
-            dependencies: ["CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic"],
+            dependencies: [
+                "CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic",
+                // SHA-256 of the report files, for the output contract's check of manifest.json.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Snapshots"]
         ),
     ]

@@ -55,7 +55,8 @@ public func detectFlares(_ pain: [PainDay], asOf: CalendarDate, thresholds: Thre
 /// True when `flare` is still going on at the as-of date and has lasted more than
 /// `flareExpectedMaxDays` (3) days, start to last high day inclusive.
 ///
-/// The programme guide (Alleviate, /work/shared/domain/001) expects "a setback that can last
+/// The programme guide (Guide 001: Ferdinands L., "Patellofemoral Pain Syndrome Exercises:
+/// How to Use PT Knee Exercises for Recovery", Alleviate) expects "a setback that can last
 /// 1-3 days after a few weeks of making steady progress"; a flare longer than that is not
 /// the expected setback.
 public func isPersistent(_ flare: Flare, thresholds: Thresholds = Thresholds()) -> Bool {

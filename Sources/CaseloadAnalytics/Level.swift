@@ -7,7 +7,8 @@ import CaseloadModel
 ///   logged levels equal to `current` to A, inclusive (days without a level do not break
 ///   the run).
 /// - `regressions`: how often a logged level is lower than the previous logged level. The
-///   guide (Alleviate, /work/shared/domain/001) advises going "back to the previous level of
+///   guide (Guide 001: Ferdinands L., "Patellofemoral Pain Syndrome Exercises: How to Use PT
+///   Knee Exercises for Recovery", Alleviate) advises going "back to the previous level of
 ///   challenge for a day or two" when exercise hurts, so a few regressions are expected.
 ///
 /// - Parameters:

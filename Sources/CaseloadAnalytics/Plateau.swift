@@ -38,7 +38,8 @@ public func painSegments(_ pain: [PainDay], thresholds: Thresholds = Thresholds(
 /// `changeOverWindow = Theil–Sen slope (points/day) × (plateauWindowDays − 1)`, and the
 /// patient is on a plateau when `|changeOverWindow| < plateauMaxChange` (1 point) while
 /// current pain ≥ `plateauMinCurrentPain` (3) — unless the window's pain shows renewed
-/// step-wise improvement: the guide (Alleviate, /work/shared/domain/001) describes "quick
+/// step-wise improvement: the guide (Guide 001: Ferdinands L., "Patellofemoral Pain Syndrome
+/// Exercises: How to Use PT Knee Exercises for Recovery", Alleviate) describes "quick
 /// improvements at the beginning, followed by a plateau before they see another stepwise
 /// improvement", so when PELT (min segment 7) splits the window and the last segment's mean
 /// is at least `plateauRenewedImprovement` (1 point) below the one before, no plateau is flagged.

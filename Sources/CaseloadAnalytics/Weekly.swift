@@ -8,7 +8,8 @@ import CaseloadModel
 /// - `minutes`: total exercise minutes; `painMean`, `painMax`: over the days with a pain
 ///   score (`nil` when none); `painDuringMedian`: median of every `pain_during` value;
 /// - `strengthDays`: days with strength work; `mobilityDays`: days with mobility or
-///   activation work — to set against the guide's (Hill 2025, /work/shared/domain/000)
+///   activation work — to set against the guide's (Guide 000: Hill R., "How to manage
+///   patellofemoral pain with targeted strengthening and movement pattern corrections", 2025)
 ///   "2–3 dedicated strength sessions" and "2–3 mobility or activation days" a week.
 ///
 /// - Parameters:

@@ -4,7 +4,8 @@ import Testing
 /// The hostile-input corpus (`Tests/CaseloadImportTests/Fixtures/bad/`, large cases generated
 /// here) run through the built binary. Every case ends either in a clear error (exit 1, stderr
 /// naming the file and, where known, line and column, no report folder) or in a report whose
-/// manifest accounts for every row: rows read = accepted + rejected + duplicate.
+/// manifest accounts for every row: rows read = accepted + rejected + duplicate, and which holds the
+/// output contract of docs/OUTPUTS.md.
 @Suite(.serialized) struct BadInputCorpusTests {
     static let corpus = CLIHarness.packageRoot.appendingPathComponent("Tests/CaseloadImportTests/Fixtures/bad")
 
@@ -58,6 +59,8 @@ import Testing
             let parts = ["rows_accepted", "rows_rejected", "rows_duplicate"].compactMap { input[$0] as? Int }
             #expect(parts.count == 3 && read == parts.reduce(0, +), "unbalanced input \(input)")
         }
+        // The whole folder against docs/OUTPUTS.md: hostile input must still give a well-formed report.
+        try OutputContract.expectHolds(run.out)
         return totals
     }
 

@@ -30,9 +30,6 @@ enum CLIHarness {
         }
     }
 
-    /// The shared folder beside the repository (`../shared`), where CI puts the public corpora and checks.
-    static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
-
     /// A fresh empty temporary folder.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory
@@ -81,17 +78,6 @@ enum CLIHarness {
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: outFile), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
-    }
-
-    /// Runs `../shared/checks/report-contract` on a report folder.
-    static func reportContract(_ folder: URL, caseload: Bool = false) throws -> CLIResult {
-        let script = shared.appendingPathComponent("checks/report-contract")
-        guard FileManager.default.fileExists(atPath: script.path) else {
-            throw HarnessError(message: "report-contract not found at \(script.path): ../shared must sit beside the repository")
-        }
-        return try runProcess(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path] + (caseload ? ["--caseload"] : []) + [folder.path],
-            in: packageRoot)
     }
 }
 

@@ -27,6 +27,7 @@ import Testing
         let review = try CLIHarness.run(
             ["review"] + Samples.inputArguments + ["--as-of", "2026-11-15", "--out", out.path, "--quiet"])
         #expect(review.status == 0, "\(review.stderr)")
+        try OutputContract.expectHolds(out)
         let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
         #expect(manifest.contains("\"rows_after_as_of\": \(count)"), "\(manifest.prefix(600))")
 

@@ -80,6 +80,7 @@ import Testing
         let result = try CLIHarness.run(
             ["review"] + inputs + ["--out", out.path, "--quiet", "--pseudonymize", "--key-file", key.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        try OutputContract.expectHolds(out)
         let files = try Self.allOutputBytes(out)
         #expect(files.keys.contains("manifest.json"))
         #expect(files.keys.contains { $0.hasPrefix("caseload.xlsx!xl/worksheets/") })
@@ -174,6 +175,7 @@ import Testing
             "--out", out.path, "--quiet",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        try OutputContract.expectHolds(out)
 
         // CSV: no cell (after RFC 4180 unquoting) starts with a formula trigger.
         for path in FileManager.default.subpaths(atPath: out.path) ?? [] where path.hasSuffix(".csv") {

@@ -20,14 +20,10 @@ import Testing
         #expect(result.stdout.contains("need follow-up"))
         #expect(result.stdout.contains("rejected"))
 
-        let contract = try CLIHarness.reportContract(out)
-        #expect(contract.status == 0, "\(contract.stdout)\(contract.stderr)")
+        // The whole folder, each caseload folder included, against docs/OUTPUTS.md.
+        try OutputContract.expectHolds(out)
         let caseloads = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("caseloads").path)
         #expect(caseloads.count >= 3)
-        for slug in caseloads {
-            let check = try CLIHarness.reportContract(out.appendingPathComponent("caseloads/\(slug)"), caseload: true)
-            #expect(check.status == 0, "\(slug): \(check.stdout)")
-        }
 
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
@@ -70,6 +66,7 @@ import Testing
         let out = tmp.appendingPathComponent("report")
         let result = try review(extra + ["--quiet"], out: out)
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        try OutputContract.expectHolds(out)
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
                 as? [String: Any])
@@ -127,6 +124,7 @@ import Testing
         let explicit = tmp.appendingPathComponent("explicit")
         let result = try CLIHarness.run(["review", Self.samples.path, "--out", implied.path, "--quiet"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        try OutputContract.expectHolds(implied)
         #expect(try review(["--quiet"], out: explicit).status == 0)
         let a = try Data(contentsOf: implied.appendingPathComponent("patients.csv"))
         let b = try Data(contentsOf: explicit.appendingPathComponent("patients.csv"))
@@ -152,6 +150,7 @@ import Testing
             ["review", Self.samples.path, typo.path, "--roster", roster, "--as-of", "2026-11-22", "--out", out.path,
              "--quiet"])
         #expect(explicit.status == 0, "stderr: \(explicit.stderr)")
+        try OutputContract.expectHolds(out)
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
                 as? [String: Any])

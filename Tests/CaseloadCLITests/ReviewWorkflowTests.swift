@@ -28,6 +28,7 @@ import Testing
         let result = try Self.review(["--json"], out: out)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
+        try OutputContract.expectHolds(out)
         let doc = try Self.json(result.stdout)  // fails unless stdout is exactly one JSON document
 
         #expect(doc["as_of"] as? String == Samples.endDate)

@@ -36,6 +36,7 @@ import Testing
             ["review", data.path, "--roster", data.appendingPathComponent("roster.csv").path, "--as-of", "2026-11-22",
              "--out", out.path])
         #expect(review.status == 0, "stderr: \(review.stderr)")
+        try OutputContract.expectHolds(out)
         let found = try followUpReasons(out)
 
         let truth = SyntheticCaseload.patients(config)

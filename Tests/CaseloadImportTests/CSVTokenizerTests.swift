@@ -162,39 +162,6 @@ import Testing
         #expect(tokenize(Array("a\tb;c\n".utf8), delimiter: UInt8(ascii: "\t"), chunkSize: 64).map(\.strings) == [["a", "b;c"]])
     }
 
-    static let spectrum = [
-        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "newlines", "newlines_crlf",
-        "quotes_and_newlines", "simple", "simple_crlf", "utf8",
-    ]
-
-    /// W3C CSVW test029 (minimal output): rows keyed by the header, all strings.
-    @Test func w3cCSVWTest029() throws {
-        let csv = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.csv"))))
-        let json = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("w3c-csvw/test029.json")))
-        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])
-        let records = tokenize(csv, chunkSize: 5)
-        let header = try #require(records.first).strings
-        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.strings)) }
-        #expect(rows == expected)
-    }
-
-    /// csv-spectrum: the records, keyed by the header, must equal the expected JSON
-    /// (read with Foundation's JSONSerialization, independently of this package).
-    @Test(arguments: spectrum)
-    func csvSpectrum(_ name: String) throws {
-        let csv = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("csv-spectrum/\(name).csv"))))
-        let json = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("csv-spectrum/\(name).json")))
-        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])
-        for chunkSize in [1, 7, 1 << 20] {
-            let records = tokenize(csv, chunkSize: chunkSize)
-            let header = try #require(records.first).strings
-            let rows = records.dropFirst().map { record in
-                Dictionary(uniqueKeysWithValues: zip(header, record.strings))
-            }
-            #expect(rows == expected, "chunk size \(chunkSize)")
-        }
-    }
-
     struct SniffCase: Sendable {
         let input: String
         let delimiter: Character
