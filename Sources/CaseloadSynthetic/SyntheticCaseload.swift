@@ -59,9 +59,15 @@ public enum SyntheticCaseload {
         let programStart =
             scenario == .newPatient ? config.endDate.adding(days: -newStart) : config.startDate.adding(days: startOffset)
         let format: InputFormat = rng.unit() < config.jsonShare ? .json : .csv
+        // Audit data draws from its own stream, so the rest of the patient is the same with or without it.
+        var discharge: CalendarDate?
+        if config.auditData, scenario == .responder {
+            var audit = SplitMix64(seed: config.seed, stream: UInt64(index), salt: 3)
+            if audit.chance(0.5) { discharge = config.endDate.adding(days: -audit.int(in: 7...20)) }
+        }
         let roster = RosterEntry(
             patientID: id, clinician: Catalogue.clinician(index % config.clinicians), displayName: displayName,
-            programStart: programStart, sessionsPerWeek: sessionsPerWeek)
+            programStart: programStart, sessionsPerWeek: sessionsPerWeek, dischargeDate: discharge)
         return SyntheticPatient(
             index: index, roster: roster, scenario: scenario, expectedReasons: scenario.expectedReasons, logFormat: format)
     }
@@ -72,8 +78,39 @@ public enum SyntheticCaseload {
     /// Deterministic per patient: depends only on the patient (its index, scenario, roster)
     /// and the configuration's seed and end date.
     /// - Complexity: O(days × exercises per session).
+    /// A discharged patient (``SyntheticConfig/auditData``) logs nothing after the discharge date.
     public static func entries(for patient: SyntheticPatient, config: SyntheticConfig) -> [LogEntry] {
         var generator = PatientLogGenerator(patient: patient, config: config)
-        return generator.entries()
+        let rows = generator.entries()
+        guard let discharge = patient.roster.dischargeDate else { return rows }
+        return rows.filter { $0.date <= discharge }
+    }
+
+    /// The patient's PROM scores when ``SyntheticConfig/auditData`` is set: a baseline in the
+    /// programme's first 5 days and, for a programme of at least 4 weeks (and not a drop-out), a
+    /// final score in the last 10 days before the discharge or the end date. KOOS-PF for about
+    /// 70 % of patients, else AKPS; baselines 35–60; the change follows the scenario (responders and
+    /// step-wise improvers +15…30, worsening −10…0, the rest +4…15). Deterministic per patient.
+    public static func proms(for patient: SyntheticPatient, config: SyntheticConfig) -> [PROMScore] {
+        guard config.auditData, let start = patient.roster.programStart else { return [] }
+        var rng = SplitMix64(seed: config.seed, stream: UInt64(patient.index), salt: 4)
+        let instrument: PROMInstrument = rng.chance(0.7) ? .koosPF : .akps
+        let baseline = Double(35 + rng.int(in: 0...25))
+        var scores = [PROMScore(
+            patientID: patient.patientID, date: start.adding(days: rng.int(in: 0...4)), instrument: instrument,
+            score: baseline)]
+        let end = patient.roster.dischargeDate ?? config.endDate
+        let change: Int
+        switch patient.scenario {
+        case .responder, .stepwise, .shortFlare: change = rng.int(in: 15...30)
+        case .worsening: change = -rng.int(in: 0...10)
+        default: change = rng.int(in: 4...15)
+        }
+        if patient.scenario != .dropOut, start.days(until: end) >= 28 {
+            scores.append(PROMScore(
+                patientID: patient.patientID, date: end.adding(days: -rng.int(in: 0...9)), instrument: instrument,
+                score: min(100, max(0, baseline + Double(change)))))
+        }
+        return scores
     }
 }

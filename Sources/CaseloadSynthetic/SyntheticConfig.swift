@@ -19,13 +19,16 @@ public struct SyntheticConfig: Sendable, Hashable {
     public var clinicians: Int
     /// Share of patients (0…1) whose logs are written to `logs.json` instead of `logs.csv`.
     public var jsonShare: Double
+    /// Also write what an audit reads: discharge dates (about half the responders, 7–20 days before
+    /// the end date, their logs stopping there) and `proms.csv` with KOOS-PF and AKPS scores.
+    public var auditData: Bool
 
     /// Creates a configuration.
     ///
     /// - Precondition: `patients ≥ 1`, `days ≥ minimumDays`, `clinicians ≥ 1`, `0 ≤ jsonShare ≤ 1`.
     public init(
         patients: Int, days: Int = 84, seed: UInt64 = 1, endDate: CalendarDate = SyntheticConfig.defaultEndDate,
-        clinicians: Int = 3, jsonShare: Double = 0.2
+        clinicians: Int = 3, jsonShare: Double = 0.2, auditData: Bool = false
     ) {
         precondition(patients >= 1, "patients must be at least 1")
         precondition(days >= SyntheticConfig.minimumDays, "days must be at least \(SyntheticConfig.minimumDays)")
@@ -37,6 +40,7 @@ public struct SyntheticConfig: Sendable, Hashable {
         self.endDate = endDate
         self.clinicians = clinicians
         self.jsonShare = jsonShare
+        self.auditData = auditData
     }
 
     /// The first day of the log window: `endDate − (days − 1)`.

@@ -41,7 +41,10 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("Last day of the audit period.", valueName: "YYYY-MM-DD"))
     var to: String
 
-    @Option(help: ArgumentHelp("PROM scores CSV: patient_id, date, instrument (koos_pf, akps), score.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "PROM scores CSV: patient_id, date, instrument (koos_pf, akps), score (default: the one proms.csv "
+                + "inside an input folder, if any).", valueName: "file"))
     var proms: String?
 
     @Option(help: "Audit folder (default: reports/audit-<from>-to-<to>). Replaced atomically when complete.")
@@ -85,7 +88,11 @@ struct Audit: ParsableCommand {
         let directory = out ?? "reports/audit-\(period.from.isoString)-to-\(period.to.isoString)"
         try OutputFolder.validate(directory)
         let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
-        let imported = try ReviewRun.importInputs(configuration, pseudonymizer: pseudonymizer, proms: proms)
+        let promFile = proms ?? configuration.impliedPROMs
+        if proms == nil, let promFile {
+            Log.logger.notice("using \(promFile) as the PROM file (a proms.csv in an input folder); pass --proms to choose another")
+        }
+        let imported = try ReviewRun.importInputs(configuration, pseudonymizer: pseudonymizer, proms: promFile)
         let records = imported.builder.records(roster: imported.roster)
         let audit = auditAnalysis(
             records, period: period, thresholds: configuration.thresholds, audit: configuration.config.audit,
@@ -95,7 +102,7 @@ struct Audit: ParsableCommand {
             createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: period.to), inputs: imported.inputs,
             rejected: imported.rejected, totals: imported.totals)
         let written = try AuditReport.write(
-            audit, context: context, withPROMs: proms != nil, pseudonymized: pseudonymizer != nil, to: directory)
+            audit, context: context, withPROMs: promFile != nil, pseudonymized: pseudonymizer != nil, to: directory)
         Log.logger.info("audit written", metadata: ["folder": .string(written.directory)])
         if json {
             print(try AuditSummary.json(audit, imported: imported, directory: directory))

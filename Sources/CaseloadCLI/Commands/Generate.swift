@@ -15,6 +15,7 @@ struct Generate: ParsableCommand {
             Examples:
               caseload generate --patients 30 --days 56 --seed 7 --out samples
               caseload generate --patients 4000 --days 84 --seed 1 --out /tmp/medium --messy
+              caseload generate --patients 30 --days 56 --seed 7 --out samples --messy --audit-data
             """
     )
 
@@ -36,6 +37,11 @@ struct Generate: ParsableCommand {
     @Flag(help: "Also write messy-export.csv: semicolons, BOM, CRLF, bad and duplicate rows.")
     var messy = false
 
+    @Flag(
+        name: .customLong("audit-data"),
+        help: "Also write what an audit reads: discharge dates in the roster (their logs stop there) and proms.csv.")
+    var auditData = false
+
     func validate() throws {
         guard patients >= 1 else { throw ValidationError("--patients must be at least 1") }
         guard days >= SyntheticConfig.minimumDays else {
@@ -48,7 +54,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         guard let end = CalendarDate(iso: endDate) else { throw ValidationError("bad --end-date") }
-        let config = SyntheticConfig(patients: patients, days: days, seed: seed, endDate: end)
+        let config = SyntheticConfig(patients: patients, days: days, seed: seed, endDate: end, auditData: auditData)
         var written: [String]
         do {
             written = try SyntheticCaseload.write(config, to: out)

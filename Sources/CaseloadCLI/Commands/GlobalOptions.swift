@@ -22,6 +22,9 @@ struct RunConfiguration {
     let inputs: [String]
     /// The roster CSV, if any.
     let roster: String?
+    /// A `proms.csv` directly inside an input folder: never read as a log; `audit` reads it as its
+    /// PROM file unless `--proms` names another.
+    var impliedPROMs: String? = nil
     /// The review date given with `--as-of`, `nil` for the latest date in the data.
     let asOf: CalendarDate?
     /// How cells are read.
@@ -58,8 +61,8 @@ struct RunConfiguration {
             Log.logger.notice("using \(roster) as the roster (a roster.csv in an input folder); pass --roster to choose another")
         }
         return RunConfiguration(
-            inputs: input.inputs, roster: roster, asOf: try input.asOfDate(),
-            importOptions: try input.importOptions(), config: config,
+            inputs: input.inputs, roster: roster, impliedPROMs: impliedFile("proms.csv", in: input.inputs),
+            asOf: try input.asOfDate(), importOptions: try input.importOptions(), config: config,
             showsProgress: !quiet && Terminal.isTTY(STDERR_FILENO))
     }
 }
@@ -69,11 +72,17 @@ extension RunConfiguration {
     /// input folders (as `caseload generate` and the samples lay them out); `nil` when there is
     /// none or more than one, so a roster is never guessed between several.
     static func impliedRoster(in inputs: [String]) -> String? {
+        impliedFile("roster.csv", in: inputs)
+    }
+
+    /// The one file called `name` directly inside the input folders; `nil` when there is none or
+    /// more than one.
+    static func impliedFile(_ name: String, in inputs: [String]) -> String? {
         let fm = FileManager.default
         let found = inputs.compactMap { path -> String? in
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-            let candidate = (path.hasSuffix("/") ? path : path + "/") + "roster.csv"
+            let candidate = (path.hasSuffix("/") ? path : path + "/") + name
             return fm.fileExists(atPath: candidate) ? candidate : nil
         }
         return found.count == 1 ? found[0] : nil

@@ -133,6 +133,12 @@ struct ReviewRun {
     ) throws -> ImportResult {
         var excluded: Set<String> = []
         if let roster = configuration.roster { excluded.insert(roster) }
+        for file in [configuration.impliedPROMs, proms].compactMap({ $0 }) {
+            excluded.insert(file)
+            if proms == nil {
+                Log.logger.notice("\(file) holds PROM scores, not a log: left out (caseload audit reads it)")
+            }
+        }
         let files = try discoverInputs(configuration.inputs, excluding: excluded)
         Log.logger.debug("inputs found", metadata: ["files": "\(files.count)"])
         var importer = CaseloadImporter(options: configuration.importOptions)
