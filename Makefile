@@ -1,9 +1,11 @@
 # caseload: the weekly review of home-exercise logs for patellofemoral pain.
-# Quick start: `make report` (builds and reviews samples/ into reports/sample) and `make test`.
+# Quick start: `make report` (builds, reviews samples/ into reports/sample and audits them into
+# reports/sample-audit) and `make test`.
 # `make bench` measures every phase against DuckDB, pandas and libxlsxwriter (see BENCHMARKS.md).
 
 SWIFT ?= swift
 REPORT_DIR ?= reports/sample
+AUDIT_DIR ?= reports/sample-audit
 
 .PHONY: report test build release bootstrap clean fuzz bench
 
@@ -18,6 +20,8 @@ release: bootstrap
 
 report: release
 	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv --out $(REPORT_DIR)
+	$$($(SWIFT) build -c release --show-bin-path)/caseload audit samples --roster samples/roster.csv \
+		--from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
 
 test: bootstrap
 	$(SWIFT) test
