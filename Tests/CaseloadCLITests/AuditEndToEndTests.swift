@@ -36,6 +36,9 @@ import Testing
             "prom_baseline", "prom_final", "prom_change", "prom_mic_reached",
         ])
         #expect(patients.count == 31)
+        // The columns are the ones docs/OUTPUTS.md documents, in its order.
+        let documented = try OutputContract.documented.get()
+        #expect(documented.columns["audit-patients.csv"]?.map(\.name) == patients[0])
         let status = Set(patients.dropFirst().map { $0[4] })
         #expect(status == ["active", "discharged", "lapsed"], "the samples hold every status")
         #expect(patients.dropFirst().contains { $0[14] == "koos_pf" } && patients.dropFirst().contains { $0[14] == "akps" })
@@ -46,6 +49,7 @@ import Testing
             "lapsed", "prom_complete", "prom_mic_pct",
         ])
         #expect(clinicians.last?.first == "All patients")
+        #expect(documented.columns["audit-clinicians.csv"]?.map(\.name) == clinicians[0])
         let sum = clinicians.dropFirst().dropLast().reduce(0) { $0 + (Int($1[1]) ?? 0) }
         #expect(Int(clinicians.last?[1] ?? "") == sum)
 
