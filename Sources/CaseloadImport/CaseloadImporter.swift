@@ -325,30 +325,42 @@ public struct CaseloadImporter: Sendable {
     }
 
     private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {
-        var parser: RosterRowParser?
+        let (summary, parser, rejected) = try readTable(path, role: .roster, as: RosterRowParser.self)
+        state.rejected += rejected
+        return (summary, parser.entries.mapValues(\.entry))
+    }
+
+    /// Reads a small CSV table (the roster, a PROM file) line by line through `Parser`, accounting
+    /// for every line: accepted, rejected (with the reason) or duplicate; blank lines are not rows.
+    /// - Returns: the file's summary, the parser (holding what it accepted) and the rejected rows.
+    /// - Throws: ``ImportError`` for a file that cannot be read as CSV or has no header line.
+    func readTable<Parser: TableRowParser>(_ path: String, role: InputRole, as _: Parser.Type) throws
+        -> (InputSummary, Parser, [RejectedRow])
+    {
+        var parser: Parser?
         var counts = RowCounts()
+        var rejected: [RejectedRow] = []
         let info = try streamCSV(path, rowsSoFar: { counts.rowsRead }) { record, dialect in
-            if let outcome = parser?.parse(record) {
-                switch outcome {
-                case .blank: return
-                case .accepted: counts.rowsAccepted += 1
-                case .duplicate: counts.rowsDuplicate += 1
-                case .rejected(let row):
-                    counts.rowsRejected += 1
-                    state.rejected.append(row)
-                }
-                counts.rowsRead += 1
-            } else {
-                parser = try RosterRowParser(
-                    header: record, file: path, cells: cellParser(for: dialect.delimiter))
+            guard parser != nil else {
+                parser = try Parser(header: record, file: path, cells: cellParser(for: dialect.delimiter))
+                return
             }
+            switch parser?.parse(record) {
+            case .blank, nil: return
+            case .accepted: counts.rowsAccepted += 1
+            case .duplicate: counts.rowsDuplicate += 1
+            case .rejected(let row):
+                counts.rowsRejected += 1
+                rejected.append(row)
+            }
+            counts.rowsRead += 1
         }
         guard let parser else { throw ImportError(file: path, reason: "the file has no header line") }
         let summary = InputSummary(
-            path: path, role: .roster, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
+            path: path, role: role, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
             dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,
             warnings: parser.notes.warnings, ignoredColumns: parser.columns.ignoredColumns)
-        return (summary, parser.entries.mapValues(\.entry))
+        return (summary, parser, rejected)
     }
 
     // MARK: JSON

@@ -7,7 +7,7 @@ import CaseloadModel
 /// An exact repeat of an accepted line (same patient, date, instrument and score) is a
 /// duplicate; a second, different score for the same patient, date and instrument is rejected,
 /// naming the first line.
-struct PROMRowParser {
+struct PROMRowParser: TableRowParser {
     static let names = ["patient_id", "date", "instrument", "score"]
 
     let file: String
@@ -31,12 +31,7 @@ struct PROMRowParser {
         columns = try ColumnMap(header: header, file: file, knownNames: PROMRowParser.names, required: PROMRowParser.names)
     }
 
-    enum Outcome {
-        case blank, accepted, duplicate
-        case rejected(RejectedRow)
-    }
-
-    mutating func parse(_ record: CSVRecord) -> Outcome {
+    mutating func parse(_ record: CSVRecord) -> TableRowOutcome {
         switch record.withView({ columns.shape(of: $0, file: file, patientID: { _ in nil }) }) {
         case .blank: return .blank
         case .rejected(let row): return .rejected(row)
@@ -137,29 +132,7 @@ extension CaseloadImporter {
     /// Reads a PROM scores CSV (`patient_id, date, instrument, score`), accounting for every row.
     /// - Throws: ``ImportError`` for a file that cannot be read as CSV, or lacks a required column.
     public func readPROMs(_ path: String) throws -> PROMImport {
-        var parser: PROMRowParser?
-        var counts = RowCounts()
-        var rejected: [RejectedRow] = []
-        let info = try streamCSV(path, rowsSoFar: { counts.rowsRead }) { record, dialect in
-            if let outcome = parser?.parse(record) {
-                switch outcome {
-                case .blank: return
-                case .accepted: counts.rowsAccepted += 1
-                case .duplicate: counts.rowsDuplicate += 1
-                case .rejected(let row):
-                    counts.rowsRejected += 1
-                    rejected.append(row)
-                }
-                counts.rowsRead += 1
-            } else {
-                parser = try PROMRowParser(header: record, file: path, cells: cellParser(for: dialect.delimiter))
-            }
-        }
-        guard let parser else { throw ImportError(file: path, reason: "the file has no header line") }
-        let summary = InputSummary(
-            path: path, role: .proms, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
-            dialect: dialectString(info.dialect, windows1252: parser.notes.nonUTF8Fields > 0), counts: counts,
-            warnings: parser.notes.warnings, ignoredColumns: parser.columns.ignoredColumns)
+        let (summary, parser, rejected) = try readTable(path, role: .proms, as: PROMRowParser.self)
         return PROMImport(input: summary, scores: parser.scores, rejected: rejected)
     }
 }

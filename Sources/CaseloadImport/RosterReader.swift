@@ -1,12 +1,35 @@
 import CaseloadModel
 
+/// What a line of a small CSV table (``TableRowParser``) came to.
+enum TableRowOutcome {
+    /// An empty line: not a row.
+    case blank
+    case accepted
+    /// An exact repeat of an accepted line.
+    case duplicate
+    case rejected(RejectedRow)
+}
+
+/// Reads the lines of a small CSV table after its header: the roster, a PROM file
+/// (``CaseloadImporter/readTable(_:role:as:)``).
+protocol TableRowParser {
+    /// Reads the header; throws ``ImportError`` when a required column is missing.
+    init(header: CSVRecord, file: String, cells: CellParser) throws
+    /// The header's columns, known and ignored.
+    var columns: ColumnMap { get }
+    /// File-level notes (Windows-1252 fields, short rows, ambiguous dates).
+    var notes: ReadNotes { get }
+    /// Reads one line after the header.
+    mutating func parse(_ record: CSVRecord) -> TableRowOutcome
+}
+
 /// Reads the roster CSV (`--roster`): one line per patient.
 ///
 /// Columns: `patient_id` (required), `clinician`, `display_name`, `program_start`,
 /// `sessions_per_week` (decimal > 0 and ≤ 14, default 7), `discharge_date`. Same dialect
 /// rules as the log. A second line for a patient is rejected, naming the first line; an
 /// exact repeat of the first line is counted as a duplicate.
-struct RosterRowParser {
+struct RosterRowParser: TableRowParser {
     static let names = ["patient_id", "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date"]
 
     let file: String
@@ -22,12 +45,7 @@ struct RosterRowParser {
         columns = try ColumnMap(header: header, file: file, knownNames: RosterRowParser.names, required: ["patient_id"])
     }
 
-    enum Outcome {
-        case blank, accepted, duplicate
-        case rejected(RejectedRow)
-    }
-
-    mutating func parse(_ record: CSVRecord) -> Outcome {
+    mutating func parse(_ record: CSVRecord) -> TableRowOutcome {
         switch record.withView({ columns.shape(of: $0, file: file, patientID: { _ in nil }) }) {
         case .blank: return .blank
         case .rejected(let row): return .rejected(row)

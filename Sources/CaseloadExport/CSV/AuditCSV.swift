@@ -53,12 +53,7 @@ public enum AuditCSV {
     public static func write(_ audit: AuditAnalysis, rejected: [RejectedRow], to directory: String) throws -> [String] {
         var paths: [String] = []
         func table(_ name: String, _ header: [String], rows: (CSVWriter) -> Void) throws {
-            let path = directory + "/" + name
-            let writer = try CSVWriter(path: path)
-            writer.writeFields(header)
-            rows(writer)
-            try writer.close()
-            paths.append(path)
+            paths.append(try CSVWriter.writeTable(path: directory + "/" + name, header: header, rows: rows))
         }
         try table("audit-patients.csv", patientColumns) { w in
             for episode in audit.episodes { w.writeRow(patientRow(episode)) }

@@ -130,6 +130,18 @@ public final class CSVWriter {
         endRecord()
     }
 
+    /// Writes a whole file: `header`, then whatever `rows` writes, then closes it.
+    /// - Returns: `path`.
+    /// - Throws: ``ExportError`` when the file cannot be created or written.
+    @discardableResult
+    public static func writeTable(path: String, header: [String], rows: (CSVWriter) -> Void) throws -> String {
+        let writer = try CSVWriter(path: path)
+        writer.writeFields(header)
+        rows(writer)
+        try writer.close()
+        return path
+    }
+
     /// Flushes and closes the file.
     /// - Throws: ``ExportError`` when any write failed.
     public func close() throws {

@@ -86,12 +86,7 @@ public enum ReportCSV {
     ) throws -> [String] {
         var paths: [String] = []
         func table(_ name: String, _ header: [String], rows: (CSVWriter) -> Void) throws {
-            let path = directory + "/" + name
-            let writer = try CSVWriter(path: path)
-            writer.writeFields(header)
-            rows(writer)
-            try writer.close()
-            paths.append(path)
+            paths.append(try CSVWriter.writeTable(path: directory + "/" + name, header: header, rows: rows))
         }
         try table("patients.csv", patientColumns) { w in
             for p in patients { w.writeRow(patientRow(p)) }

@@ -324,22 +324,7 @@ struct AuditLayout {
             ])
         }
         row += 1
-        let rejected = context.rejected
-        try sheet.write("Rejected rows (\(grouped(rejected.count)))", row: row, col: 0, style: .section)
-        row += 1
-        try sheet.writeHeader(row: row, ["File", "Line", "Patient", "Column", "Value", "Reason"])
-        row += 1
-        guard !rejected.isEmpty else {
-            try sheet.write("No row was rejected.", row: row, col: 0, style: .note)
-            return
-        }
-        _ = try sheet.writeRows(from: row, count: rejected.count, what: "rejected rows") { index, r in
-            let bad = rejected[index]
-            try sheet.write(row: r, [
-                .text(bad.file), .int(bad.line), .text(bad.patientID), .text(bad.column), .text(bad.value),
-                .text(bad.reason),
-            ])
-        }
+        try sheet.writeRejectedRows(context.rejected, row: row)
     }
 
     // MARK: - About
@@ -367,29 +352,11 @@ struct AuditLayout {
             row += 1
         }
         row += 1
-        try sheet.writeSection("Audit definition in force ([audit])", row: row, width: 4)
+        row = try sheet.writeSettings(
+            "Audit definition in force ([audit])", WorkbookText.rows(AuditThresholds.settings, values: audit.audit), row: row)
         row += 1
-        try sheet.writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
-        row += 1
-        for setting in AuditThresholds.settings {
-            try sheet.write(row: row, [
-                .text(setting.key), .number(setting.value(in: audit.audit), CellStyle(numberFormat: "General", align: .left)),
-                .text(setting.unit.isEmpty ? nil : setting.unit), .text(setting.meaning),
-            ])
-            row += 1
-        }
-        row += 1
-        try sheet.writeSection("Review thresholds used ([thresholds])", row: row, width: 4)
-        row += 1
-        try sheet.writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
-        row += 1
-        for threshold in WorkbookText.thresholdRows(audit.thresholds) {
-            try sheet.write(row: row, [
-                .text(threshold.name), .number(threshold.value, CellStyle(numberFormat: "General", align: .left)),
-                .text(threshold.unit.isEmpty ? nil : threshold.unit), .text(threshold.meaning),
-            ])
-            row += 1
-        }
+        row = try sheet.writeSettings(
+            "Review thresholds used ([thresholds])", WorkbookText.thresholdRows(audit.thresholds), row: row)
         row += 1
         try sheet.writeSection("Definitions", row: row, width: 4)
         row += 1

@@ -521,24 +521,7 @@ struct Layout {
             .text(t.isBalanced ? nil : "Counts do not balance: read ≠ accepted + rejected + duplicate.", .warning),
         ])
         row += 2
-        let rejected = context.rejected
-        try sheet.write("Rejected rows (\(grouped(rejected.count)))", row: row, col: 0, style: .section)
-        row += 1
-        try sheet.writeHeader(row: row, ["File", "Line", "Patient", "Column", "Value", "Reason"])
-        let header = row
-        row += 1
-        guard !rejected.isEmpty else {
-            try sheet.write("No row was rejected.", row: row, col: 0, style: .note)
-            return
-        }
-        let end = try sheet.writeRows(from: row, count: rejected.count, what: "rejected rows") { index, r in
-            let bad = rejected[index]
-            try sheet.write(row: r, [
-                .text(bad.file), .int(bad.line), .text(bad.patientID), .text(bad.column), .text(bad.value),
-                .text(bad.reason),
-            ])
-        }
-        try sheet.autofilter(firstRow: header, firstCol: 0, lastRow: max(header, end - 1), lastCol: 5)
+        try sheet.writeRejectedRows(context.rejected, row: row)
     }
 
     // MARK: - About
@@ -570,17 +553,7 @@ struct Layout {
             row += 1
         }
         row += 1
-        try sheet.writeSection("Thresholds in force", row: row, width: 4)
-        row += 1
-        try sheet.writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
-        row += 1
-        for threshold in WorkbookText.thresholdRows(analysis.thresholds) {
-            try sheet.write(row: row, [
-                .text(threshold.name), .number(threshold.value, CellStyle(numberFormat: "General", align: .left)),
-                .text(threshold.unit.isEmpty ? nil : threshold.unit), .text(threshold.meaning),
-            ])
-            row += 1
-        }
+        row = try sheet.writeSettings("Thresholds in force", WorkbookText.thresholdRows(analysis.thresholds), row: row)
         row += 1
         try sheet.writeSection("Follow-up tiers in force", row: row, width: 4)
         row += 1

@@ -1,4 +1,5 @@
 import CaseloadAnalytics
+import CaseloadModel
 /// The workbook's palette and cell styles, in one place so every sheet looks alike.
 enum Palette {
     static let ink: UInt32 = 0x1F3864
@@ -169,5 +170,48 @@ extension Worksheet {
     func writeSection(_ title: String, row: Int, width: Int) throws {
         try write(title, row: row, col: 0, style: .section)
         for col in 1..<max(1, width) { try writeBlank(row: row, col: col, style: .section) }
+    }
+}
+
+extension Worksheet {
+    /// A section of settings in force: the title, a Name/Value/Unit/Meaning header and one row each.
+    /// - Returns: the first row after the table.
+    func writeSettings(_ title: String, _ rows: [WorkbookText.ThresholdRow], row start: Int) throws -> Int {
+        var row = start
+        try writeSection(title, row: row, width: 4)
+        row += 1
+        try writeHeader(row: row, ["Name", "Value", "Unit", "Meaning"])
+        row += 1
+        for setting in rows {
+            try write(row: row, [
+                .text(setting.name), .number(setting.value, CellStyle(numberFormat: "General", align: .left)),
+                .text(setting.unit.isEmpty ? nil : setting.unit), .text(setting.meaning),
+            ])
+            row += 1
+        }
+        return row
+    }
+
+    /// The rejected rows' section: a title with their count, a header and one row each (a note
+    /// when there is none), with an autofilter.
+    func writeRejectedRows(_ rejected: [RejectedRow], row start: Int) throws {
+        var row = start
+        try write("Rejected rows (\(grouped(rejected.count)))", row: row, col: 0, style: .section)
+        row += 1
+        try writeHeader(row: row, ["File", "Line", "Patient", "Column", "Value", "Reason"])
+        let header = row
+        row += 1
+        guard !rejected.isEmpty else {
+            try write("No row was rejected.", row: row, col: 0, style: .note)
+            return
+        }
+        let end = try writeRows(from: row, count: rejected.count, what: "rejected rows") { index, r in
+            let bad = rejected[index]
+            try write(row: r, [
+                .text(bad.file), .int(bad.line), .text(bad.patientID), .text(bad.column), .text(bad.value),
+                .text(bad.reason),
+            ])
+        }
+        try autofilter(firstRow: header, firstCol: 0, lastRow: max(header, end - 1), lastCol: 5)
     }
 }

@@ -13,9 +13,12 @@ enum WorkbookText {
     }
 
     /// Every threshold in force, in the order of ``Thresholds``' declaration.
-    static func thresholdRows(_ t: Thresholds) -> [ThresholdRow] {
-        Thresholds.settings.map { setting in
-            ThresholdRow(name: setting.key, value: setting.value(in: t), unit: setting.unit, meaning: setting.meaning)
+    static func thresholdRows(_ t: Thresholds) -> [ThresholdRow] { rows(Thresholds.settings, values: t) }
+
+    /// Every setting's value in `values`, in the settings' order.
+    static func rows<Root>(_ settings: [ThresholdSetting<Root>], values: Root) -> [ThresholdRow] {
+        settings.map { setting in
+            ThresholdRow(name: setting.key, value: setting.value(in: values), unit: setting.unit, meaning: setting.meaning)
         }
     }
 
