@@ -163,6 +163,19 @@ import Testing
         #expect(analysis.outliers == ["Dr Lee", "Dr Ng"])
     }
 
+    @Test func everyPatientLapsed() {
+        // Three clinicians' patients all stopped logging three weeks before the period's end.
+        let patients = ["Dr A", "Dr B", "Dr C"].enumerated().map { i, name in
+            Self.patient("P\(i)", Self.steady(3, through: 34), clinician: name)
+        }
+        let analysis = auditAnalysis(patients, period: Self.period)
+        #expect(analysis.clinicians.map(\.lapsed) == [1, 1, 1])
+        #expect(analysis.service.lapsed == 3 && analysis.service.active == 0 && analysis.service.discharged == 0)
+        // The final week (days 49…55) has no pain: no episode is complete, so no funnel.
+        #expect(analysis.service.complete == 0 && analysis.funnelCentre == nil)
+        #expect(analysis.episodes.allSatisfy { $0.daysToMCID == 11 })
+    }
+
     @Test func onePatientAndAllLapsed() {
         let one = auditAnalysis([Self.patient("P", Self.steady(3, through: 30))], period: Self.period)
         #expect(one.episodes.count == 1 && one.clinicians.count == 1)
