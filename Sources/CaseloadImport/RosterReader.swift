@@ -23,7 +23,11 @@ struct RosterRowParser {
     }
 
     enum Outcome {
-        case blank, accepted, duplicate
+        case blank
+        /// A new roster entry, for the patient with this ID.
+        case accepted(String)
+        /// An exact repeat of the first line of the patient with this ID.
+        case duplicate(String)
         case rejected(RejectedRow)
     }
 
@@ -87,13 +91,13 @@ struct RosterRowParser {
         guard let id else { return .blank }
         entry.patientID = id
         if let first = entries[id] {
-            if first.entry == entry { return .duplicate }
+            if first.entry == entry { return .duplicate(id) }
             return .rejected(
                 RejectedRow(
                     file: file, line: line, patientID: id, column: "patient_id", value: id,
                     reason: "patient \(id) is already on the roster at line \(first.line)"))
         }
         entries[id] = (entry, line)
-        return .accepted
+        return .accepted(id)
     }
 }
