@@ -376,10 +376,10 @@ public struct CaseloadImporter: Sendable {
     private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {
         // A sharded run keeps only the lines of the patients it owns (``ImportState/owns(_:)``),
         // counting every line it sees.
-        let (summary, parser, rejected) = try readTable(
+        // `keepRejected` files the kept rejected lines in the state itself.
+        let (summary, parser, _) = try readTable(
             path, role: .roster, as: RosterRowParser.self, seen: { state.recordsSeen += 1 },
             owns: { state.owns($0) }, keepRejected: { state.keepRejected($0) })
-        state.rejected += rejected
         return (summary, parser.entries.mapValues(\.entry))
     }
 

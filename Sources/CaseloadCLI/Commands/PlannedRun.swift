@@ -59,7 +59,8 @@ struct PlannedRun {
         }
         let config = try ConfigFile.resolve(explicit: review.config, directory: FileManager.default.currentDirectoryPath)
         return RunConfiguration(
-            inputs: review.inputs, roster: review.roster ?? RunConfiguration.impliedRoster(in: review.inputs), asOf: asOf,
+            inputs: review.inputs, roster: review.roster ?? RunConfiguration.impliedRoster(in: review.inputs),
+            impliedPROMs: RunConfiguration.impliedFile("proms.csv", in: review.inputs), asOf: asOf,
             importOptions: options, config: config, showsProgress: !quiet && Terminal.isTTY(STDERR_FILENO))
     }
 
@@ -83,8 +84,8 @@ struct PlannedRun {
     static func inputs(of configuration: RunConfiguration, hashing: Bool) throws
         -> (inputs: [RunPlan.PlanInput], config: RunPlan.PlanInput?)
     {
-        var excluded: Set<String> = []
-        if let roster = configuration.roster { excluded.insert(roster) }
+        // The same files a review reads: never the roster or a PROM file as a log.
+        let excluded = Set([configuration.roster, configuration.impliedPROMs].compactMap { $0 })
         let logs = try discoverInputs(configuration.inputs, excluding: excluded)
         var files = configuration.roster.map { [($0, "roster")] } ?? []
         files += logs.map { ($0, "log") }
