@@ -1,4 +1,5 @@
 import CaseloadModel
+import Foundation
 
 /// The period an audit covers: `from…to`, both days included.
 public struct AuditPeriod: Sendable, Hashable {
@@ -123,7 +124,8 @@ public func meetsMCID(baseline: Double, pain: Double, thresholds: AuditThreshold
 /// A patient belongs when their programme window (start to discharge, open-ended without one)
 /// overlaps the period and they have a log day in it. E = min(discharge, period end).
 /// - Baseline pain: mean daily pain over start…start+`baseline_days`−1, even before `from`.
-/// - Final pain: mean daily pain over E−`final_days`+1…E (days before the start are not used).
+/// - Final pain: mean daily pain over E−`final_days`+1…E, only when that window starts after the
+///   baseline window (a shorter episode has none, so it is not complete).
 /// - MCID (complete episodes only): ``meetsMCID(baseline:pain:thresholds:)``.
 /// - Days to MCID: the first D in start+`baseline_days`…E whose trailing mean pain over
 ///   D−`mcid_trailing_days`+1…D meets the rule against the baseline; `D − start` days.
@@ -145,8 +147,12 @@ public func auditEpisode(
     guard start <= end else { return nil }
     let window = Array(records(patient.days, in: start...end))
     let pain = dailyPain(from: window)
-    let baseline = meanPain(pain, in: start...start.adding(days: thresholds.baselineDays - 1))
-    let final = meanPain(pain, in: end.adding(days: -(audit.finalDays - 1))...end)
+    let baselineEnd = start.adding(days: thresholds.baselineDays - 1)
+    let baseline = meanPain(pain, in: start...baselineEnd)
+    // The final window must start after the baseline window: in a shorter episode the two would
+    // share days and the change would be 0 by construction, so there is no final pain.
+    let finalStart = end.adding(days: -(audit.finalDays - 1))
+    let final = finalStart > baselineEnd ? meanPain(pain, in: finalStart...end) : nil
     var change: Double?, pct: Double?, reached: Bool?
     if let baseline, let final {
         change = final - baseline
@@ -185,21 +191,23 @@ public func auditEpisode(
 /// A patient's PROM outcome over start…end, or `nil` without any score.
 ///
 /// Per instrument: the baseline is the first score in start−`prom_baseline_days`…start+`prom_baseline_days`,
-/// the final score the last in end−`prom_final_days`+1…end (a score that is both stays the baseline
-/// only), the change `final − baseline`, and the MIC reached when the change is at least the
+/// the final score the last in end−`prom_final_days`…end dated after the baseline score, the change
+/// `final − baseline`, and the MIC reached when the change is at least the
 /// instrument's MIC. With scores of several instruments, the first instrument in
 /// ``PROMInstrument`` order with both scores is reported, else the first with any score.
 public func promOutcome(
     _ scores: [PROMScore], start: CalendarDate, end: CalendarDate, thresholds: AuditThresholds
 ) -> PROMOutcome? {
     let baselineRange = start.adding(days: -thresholds.promBaselineDays)...start.adding(days: thresholds.promBaselineDays)
-    let finalRange = end.adding(days: -(thresholds.promFinalDays - 1))...end
+    let finalRange = end.adding(days: -thresholds.promFinalDays)...end
     var outcomes: [PROMOutcome] = []
     for instrument in PROMInstrument.allCases {
         let own = scores.filter { $0.instrument == instrument }.sorted { $0.date < $1.date }
         guard !own.isEmpty else { continue }
         let first = own.first { baselineRange.contains($0.date) }
-        let last = own.last { finalRange.contains($0.date) && $0 != first }
+        let last = own.last { score in
+            finalRange.contains(score.date) && (first.map { score.date > $0.date } ?? true)
+        }
         let change = first.flatMap { b in last.map { $0.score - b.score } }
         outcomes.append(
             PROMOutcome(
@@ -240,7 +248,8 @@ public struct ClinicianAudit: Sendable, Hashable {
     public var mcidCIHigh: Double?
     /// Median pain change of the complete episodes, points.
     public var medianChange: Double?
-    /// Median days to MCID of the episodes that reached it.
+    /// Median days to MCID of the episodes that have one (a day whose trailing mean met the rule,
+    /// whether or not the final pain still meets it).
     public var medianDaysToMCID: Double?
     /// Median adherence, %, of the episodes that have one.
     public var medianAdherencePct: Double?
@@ -313,10 +322,18 @@ public struct AuditAnalysis: Sendable {
     public var funnelCentre: Double?
     /// Control limits for n = 1 … the largest clinician's complete episodes.
     public var funnel: [FunnelLimits]
+    /// Two-sided confidence of the outer limits, in % (99.8 at z = 3.09): 100 × (2Φ(z) − 1).
+    public var outerConfidencePct: Double { confidencePercent(z: audit.funnelOuterZ) }
     /// Clinicians whose MCID proportion lies outside the outer (99.8 %) limits: a prompt to look, not a verdict.
     public var outliers: [String]
     /// Patients read who do not belong to the audit period.
     public var patientsOutsidePeriod: Int
+}
+
+/// The two-sided confidence of ±z, in %: 100 × (2Φ(z) − 1), Φ the standard normal distribution
+/// function (95.0 at 1.96, 99.8 at 3.09).
+public func confidencePercent(z: Double) -> Double {
+    100 * (1 - erfc(z / 2.0.squareRoot()))
 }
 
 /// Audits `patients` over `period`: the episodes, per clinician and for the service, the funnel

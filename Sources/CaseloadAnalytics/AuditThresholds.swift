@@ -23,7 +23,7 @@ public struct AuditThresholds: Sendable, Hashable {
     public var funnelOuterZ: Double = 3.09
     /// Days either side of the programme start in which the first PROM score is the baseline.
     public var promBaselineDays: Int = 14
-    /// Days ending at the episode's end in which the last PROM score is the final score.
+    /// Days before the episode's end (E − this … E) in which the last PROM score is the final score.
     public var promFinalDays: Int = 28
     /// Minimal important change of KOOS-PF (0–100, higher is better), points (Crossley 2018).
     public var koosPfMic: Double = 16.4
@@ -56,7 +56,7 @@ public struct AuditThresholds: Sendable, Hashable {
                 "Days either side of the programme start in which the first PROM score is the baseline."),
             .days(
                 "prom_final_days", \.promFinalDays, 1...112,
-                "Days ending at the episode's end in which the last PROM score is the final score."),
+                "Days before the episode's end (E minus this to E) in which the last PROM score is the final score."),
             .number(
                 "koos_pf_mic", "points", \.koosPfMic, 1...100,
                 "Minimal important change of KOOS-PF, 0–100 (Crossley 2018)."),

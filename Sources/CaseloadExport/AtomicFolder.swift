@@ -4,6 +4,31 @@ import Foundation
 /// and moved in only when complete, so a failed run leaves the previous folder untouched and
 /// nothing partial behind (reports and audits).
 public enum AtomicFolder {
+    /// Throws unless `path` is absent, an empty folder, or a folder caseload wrote (its
+    /// `manifest.json` says `"tool": "caseload"`): replacing anything else (an exports folder given
+    /// as `--out` by mistake) would delete it.
+    public static func refuseToReplaceForeignFolder(_ path: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw ExportError(path: path, reason: "the output path is a file, not a folder")
+        }
+        let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        guard !entries.isEmpty else { return }
+        let manifest = path + "/manifest.json"
+        if let data = fm.contents(atPath: manifest),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           object["tool"] as? String == "caseload"
+        {
+            return
+        }
+        throw ExportError(
+            path: path,
+            reason: "the folder exists and is not a caseload report (no caseload manifest.json); it is left as it is: "
+                + "choose a new or empty folder")
+    }
+
     /// Builds the folder at `directory` through `contents`, which writes into the (empty) staging
     /// folder it is given, along with the final folder's full path.
     ///
@@ -27,6 +52,7 @@ public enum AtomicFolder {
         } catch {
             throw ExportError(path: parent.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
+        try refuseToReplaceForeignFolder(target.path)
         try? fm.removeItem(atPath: staging)
         removeAbandonedStaging(in: parent.path, name: name)
         do {

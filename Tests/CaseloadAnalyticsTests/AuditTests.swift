@@ -191,7 +191,9 @@ import Testing
         ([(0, PROMInstrument.koosPF, 50.0), (50, .koosPF, 70.0)], true, 50.0, 70.0, 20.0, true),
         ([(-14, .koosPF, 50.0), (28, .koosPF, 60.0)], true, 50.0, 60.0, 10.0, false),
         ([(-15, .koosPF, 50.0), (50, .koosPF, 70.0)], false, nil, 70.0, nil, nil),
-        ([(0, .koosPF, 50.0), (27, .koosPF, 70.0)], false, 50.0, nil, nil, nil),
+        // The final window is E−28…E (days 27…55): day 27 is in it, day 26 is not.
+        ([(0, .koosPF, 50.0), (27, .koosPF, 70.0)], true, 50.0, 70.0, 20.0, true),
+        ([(0, .koosPF, 50.0), (26, .koosPF, 70.0)], false, 50.0, nil, nil, nil),
         ([(2, .akps, 60.0), (40, .akps, 65.0), (55, .akps, 70.0)], true, 60.0, 70.0, 10.0, true),
         ([(2, .akps, 60.0), (55, .akps, 65.0), (3, .koosPF, 40.0)], true, 60.0, 65.0, 5.0, false),
         ([(3, .koosPF, 40.0)], false, 40.0, nil, nil, nil),
@@ -206,6 +208,28 @@ import Testing
         #expect(outcome.baseline == baseline && outcome.final == final && outcome.change == change)
         #expect(outcome.micReached == reached)
         #expect(promOutcome([], start: d(0), end: d(55), thresholds: AuditThresholds()) == nil)
+    }
+
+    /// A final score must come after the baseline score, even when the windows overlap.
+    @Test func aPROMFinalScoreComesAfterTheBaseline() throws {
+        let same = [PROMScore(patientID: "P", date: d(3), instrument: .akps, score: 50)]
+        let outcome = try #require(promOutcome(same, start: d(0), end: d(20), thresholds: AuditThresholds()))
+        #expect(outcome.baseline == 50 && outcome.final == nil && !outcome.isComplete)
+        let later = same + [PROMScore(patientID: "P", date: d(9), instrument: .akps, score: 65)]
+        let both = try #require(promOutcome(later, start: d(0), end: d(20), thresholds: AuditThresholds()))
+        #expect(both.final == 65 && both.change == 15 && both.micReached == true)
+    }
+
+    /// Review finding: an episode shorter than the baseline and final windows together had them share
+    /// days, so its change was 0 by construction; it now has no final pain and is not complete.
+    @Test func aShortEpisodeIsNotComplete() throws {
+        // Starts on day 45 of the 28…55 period: E − 6 = 49 falls inside the baseline week 45…51.
+        let short = try #require(Self.episode(Self.patient("S", Array(repeating: 6.0, count: 11), start: 45)))
+        #expect(short.baselinePain == 6 && short.finalPain == nil && !short.isComplete)
+        #expect(short.change == nil && short.mcidReached == nil)
+        // Fourteen days: the windows 41…47 and 48…54 just meet.
+        let enough = try #require(Self.episode(Self.patient("T", Array(repeating: 6.0, count: 14), discharge: 54, start: 41)))
+        #expect(enough.isComplete && enough.change == 0)
     }
 
     @Test func promsReachTheEpisodeAndTheClinicianRow() throws {

@@ -74,6 +74,27 @@ import Testing
         #expect(try Data(contentsOf: out.appendingPathComponent("audit.xlsx")) == first)
     }
 
+    /// Review finding: `--out` naming a folder that is not a caseload report (here the exports
+    /// themselves) must not replace it; a new, an empty or an earlier report folder may be.
+    @Test(arguments: ["review", "audit"])
+    func outNeverReplacesAFolderThatIsNotAReport(command: String) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let exports = tmp.appendingPathComponent("exports")
+        try FileManager.default.copyItem(at: Self.samples, to: exports)
+        let before = try FileManager.default.contentsOfDirectory(atPath: exports.path).sorted()
+        let period = command == "audit" ? ["--from", "2026-10-01", "--to", "2026-11-22"] : []
+        let result = try CLIHarness.run([command, exports.path] + period + ["--out", exports.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is not a caseload report"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: exports.path).sorted() == before)
+        // An empty folder is fine, and so is replacing the report just written.
+        let empty = tmp.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(try CLIHarness.run([command, exports.path] + period + ["--out", empty.path, "--quiet"]).status == 0)
+        #expect(try CLIHarness.run([command, exports.path] + period + ["--out", empty.path, "--quiet"]).status == 0)
+    }
+
     @Test func reviewLeavesThePROMFileOut() throws {
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaseloadAnalytics
+import CaseloadExport
 import CaseloadImport
 import CaseloadModel
 import Foundation
@@ -111,6 +112,12 @@ enum OutputFolder {
         }
         guard access(ancestor.path, W_OK | X_OK) == 0 else {
             throw Failure(description: "\(path): cannot write the output folder: \(ancestor.path) is not writable")
+        }
+        // A folder that is not a caseload report (the exports themselves, say) is never replaced.
+        do {
+            try AtomicFolder.refuseToReplaceForeignFolder(target.path)
+        } catch let error as ExportError {
+            throw Failure(description: "\(path): \(error.reason)")
         }
     }
 }

@@ -195,6 +195,7 @@ struct ConfigFile: Equatable {
                 }
                 try apply(rawValue, to: setting, in: &audit) { fail($0, key: key) }
                 auditKeysSet.append(key)
+                lineOfKey[key] = lineNumber
                 continue
             }
             precondition(table == "thresholds", "only [thresholds], [tiers], [audit] and [report] are accepted above")
@@ -213,6 +214,12 @@ struct ConfigFile: Equatable {
             lineOfKey[key] = lineNumber
         }
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
+        if audit.funnelInnerZ > audit.funnelOuterZ {
+            let key = (lineOfKey["funnel_inner_z"] ?? 0) > (lineOfKey["funnel_outer_z"] ?? 0) ? "funnel_inner_z" : "funnel_outer_z"
+            throw ConfigError(
+                file: path, line: lineOfKey[key], key: key,
+                reason: "funnel_inner_z (\(format(audit.funnelInnerZ))) may not exceed funnel_outer_z (\(format(audit.funnelOuterZ)))")
+        }
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
             reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet,

@@ -96,7 +96,7 @@ struct AuditLayout {
             ("Completeness", .number(s.completenessPct.map { $0 / 100 }, .percent), nil),
             ("Reached a clinically important change", .int(s.mcidReached), nil),
             ("… of complete episodes", .number(s.mcidPct.map { $0 / 100 }, .percent), ci),
-            ("Median pain change (points)", .number(s.medianChange, .painChange), "negative is better"),
+            ("Median pain change (points)", .signed(s.medianChange, .painChange), "negative is better"),
             ("Median days to a clinically important change", .number(s.medianDaysToMCID, .oneDecimal), nil),
             ("Median adherence", .number(s.medianAdherencePct.map { $0 / 100 }, .percent), nil),
             ("Discharged", .int(s.discharged), nil),
@@ -115,7 +115,7 @@ struct AuditLayout {
         row += 1
         try sheet.writeSection("Clinicians to look at", row: row, width: 3)
         row += 1
-        let outerPct = percentBoundText(100 * (2 * normalCDF(a.funnelOuterZ) - 1))
+        let outerPct = percentBoundText(Rounding.rounded(audit.outerConfidencePct, decimals: 1))
         if audit.outliers.isEmpty {
             try sheet.write(
                 "No clinician's proportion reaching the MCID lies outside the \(outerPct) % control limits (Funnel sheet).",
@@ -138,9 +138,6 @@ struct AuditLayout {
                 + "Definitions: About sheet and docs/ANALYTICS.md.",
             row: row, col: 0, style: .note)
     }
-
-    /// Φ(z), the standard normal distribution function, to name the confidence of a z.
-    private func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 
     // MARK: - Clinicians
 
@@ -166,7 +163,7 @@ struct AuditLayout {
             try sheet.write(row: r, [
                 .text(c.clinician, index == rows.count - 1 ? .label : nil), .int(c.patients), .int(c.complete),
                 pct(c.completenessPct), .int(c.mcidReached), pct(c.mcidPct), pct(c.mcidCILow), pct(c.mcidCIHigh),
-                .number(c.medianChange, .painChange), .number(c.medianDaysToMCID, .oneDecimal),
+                .signed(c.medianChange, .painChange), .number(c.medianDaysToMCID, .oneDecimal),
                 pct(c.medianAdherencePct), .int(c.discharged), .int(c.active), .int(c.lapsed), .int(c.promComplete),
                 pct(c.promMICPct),
             ])
@@ -197,7 +194,7 @@ struct AuditLayout {
         for c in points {
             try sheet.write(row: row, [
                 .text(c.clinician), .int(c.complete),
-                .number(Double(c.mcidReached) / Double(c.complete), .percent),
+                .number(c.mcidPct.map { $0 / 100 }, .percent),
             ])
             row += 1
         }
@@ -264,7 +261,7 @@ struct AuditLayout {
             try sheet.write(row: r, [
                 .text(e.patientID), .text(e.clinician), .date(e.programStart.excelSerial), .date(e.episodeEnd.excelSerial),
                 .text(e.status.rawValue), .int(e.days), .number(e.baselinePain, .pain), .number(e.finalPain, .pain),
-                .number(e.change, .painChange), .number(e.pctChange.map { $0 / 100 }, .percent), .yesNo(e.isComplete),
+                .signed(e.change, .painChange), .signed(e.pctChange, .percent), .yesNo(e.isComplete),
                 .yesNo(e.mcidReached), .int(e.daysToMCID), .number(e.adherencePct.map { $0 / 100 }, .percent),
             ])
         }

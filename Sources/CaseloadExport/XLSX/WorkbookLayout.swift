@@ -86,7 +86,7 @@ struct Layout {
         }
         summary += [
             ("New follow-ups this week", .int(counts.newFollowUps)),
-            ("Median pain change (points)", .number(counts.medianPainChange, .painChange)),
+            ("Median pain change (points)", .signed(counts.medianPainChange, .painChange)),
         ]
         for (label, value) in summary {
             try sheet.write(label, row: row, col: 0, style: .label)
@@ -149,7 +149,7 @@ struct Layout {
             for group in countsByClinician(all) {
                 try sheet.write(row: row, [
                     .text(group.name), .int(group.patients), .int(group.activeThisWeek), .int(group.needingFollowUp),
-                    .int(group.newFollowUps), .number(group.medianPainChange, .painChange),
+                    .int(group.newFollowUps), .signed(group.medianPainChange, .painChange),
                 ])
                 row += 1
             }
@@ -174,8 +174,9 @@ struct Layout {
         }
         try sheet.write("Follow-up: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
         try sheet.write(
-            "\(list.count) patients to call, most urgent first. Tier: urgent, call within a day or two; soon, "
-                + "this week; routine, at the next contact. NEW: a reason that did not hold a week ago. "
+            "\(list.count) patients to call, most urgent first. Tier: "
+                + FollowUpTier.allCases.map { "\($0.rawValue), \($0.meaning)" }.joined(separator: "; ")
+                + ". NEW: a reason that did not hold a week ago. "
                 + "Click a patient to open their sheet.",
             row: 1, col: 0, style: .subtitle)
         let due = CaseloadWorkbook.patientsDueSheets(analysis: analysis, options: options).count
@@ -270,7 +271,7 @@ struct Layout {
                 .number(p.adherencePct.map { $0 / 100 }, .percent),
                 .number(p.adherence14dPct.map { $0 / 100 }, .percent),
                 .number(p.painBaseline, .pain), .number(p.painCurrent, .pain),
-                .number(p.painChange, .painChange), .number(p.trend.slopePerWeek, .slopePerWeek),
+                .signed(p.painChange, .painChange), .signed(p.trend.slopePerWeek, .slopePerWeek),
                 .text(p.trend.trend.label), .yesNo(p.plateau.isPlateau),
                 .date(p.plateau.since?.excelSerial), .int(p.flares.count), .int(p.level.current),
                 .int(p.level.regressions), .yesNo(p.needsFollowUp),

@@ -96,6 +96,23 @@ enum CellValue {
     case date(Double?)  // Excel serial
     case link(url: String, text: String, style: CellStyle = .link)
 
+    /// A figure whose number format shows a sign (pain change, slope) or that can be negative
+    /// (a percentage change), stored rounded to the decimals shown: Excel picks a format's section
+    /// by the stored value's sign, so −0.04 stored as it is would show as `-0.0` where every other
+    /// output writes `0.0`. Percentages are given in % and stored as fractions.
+    static func signed(_ value: Double?, _ kind: Figure) -> CellValue {
+        let shown = value.map { Rounding.rounded($0, decimals: kind.decimals) }
+        switch kind {
+        case .painChange: return .number(shown, .painChange)
+        case .slopePerWeek: return .number(shown, .slopePerWeek)
+        case .percent: return .number(shown.map { $0 / 100 }, .percent)
+        case .pain: return .number(shown, .pain)
+        case .sessions: return .number(shown, .sessions)
+        case .minutes: return .number(shown, .minutes)
+        case .pValue: return .number(shown, CellStyle(numberFormat: Figure.pValue.excelFormat))
+        }
+    }
+
     static func yesNo(_ value: Bool?) -> CellValue {
         value.map { .text($0 ? "Yes" : "No", .centered) } ?? .empty
     }

@@ -34,7 +34,8 @@ enum WorkbookText {
         ("Flare", "A run of days whose pain is at least flare_margin above the median of the previous days."),
         ("Plateau", "Change across plateau_window_days below plateau_max_change while pain is still ≥ plateau_min_current_pain."),
         ("Active this week", "Patients with at least one log row in the 7 days ending at the as-of date."),
-        ("Tier", "How soon to call: urgent (within a day or two), soon (this week), routine (at the next contact); a patient's tier is their most urgent reason's."),
+        ("Tier", "How soon to call: " + FollowUpTier.allCases.map { "\($0.rawValue) (\($0.meaning))" }.joined(separator: ", ")
+            + "; a patient's tier is their most urgent reason's."),
         ("New follow-up", "A follow-up reason that did not hold as of seven days before the as-of date."),
         ("Priority", "1 is most urgent: ordered by tier, then the most severe reason, then the number of reasons, then a new reason, then patient ID."),
         ("Weekly adherence", "Session days in the ISO week divided by the sessions prescribed for that week's programme days."),

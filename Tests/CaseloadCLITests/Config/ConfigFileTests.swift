@@ -95,6 +95,7 @@ import Testing
         ("[audit]\nmcid_points = 20\n", 2, "mcid_points", "outside the valid range 0.5–10 points"),
         ("[audit]\nfinal_days = 3.5\n", 2, "final_days", "whole number"),
         ("[audit]\nflare_margin = 2\n", 2, "flare_margin", "is a review threshold; put it under [thresholds]"),
+        ("[audit]\nfunnel_outer_z = 1.5\n", 2, "funnel_outer_z", "funnel_inner_z (1.96) may not exceed funnel_outer_z (1.5)"),
         ("[thresholds]\nmcid_points = 1.2\n", 2, "mcid_points", "is an audit threshold; put it under [audit]"),
         ("[tiers]\nnight_pains = \"soon\"\n", 2, "night_pains", "unknown follow-up reason; did you mean night_pain?"),
         ("[tiers]\nnight_pain = \"later\"\n", 2, "night_pain", "takes one of \"urgent\", \"soon\", \"routine\" (in double quotes), not \"later\""),
