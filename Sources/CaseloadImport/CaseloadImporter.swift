@@ -97,9 +97,22 @@ public struct CaseloadImporter: Sendable {
             result.roster = entries
         }
         var jsonRoster: [String: RosterEntry] = [:]
+        // FHIR inputs are found by content; their patients are gathered before any row is read.
+        let fhirKinds = FHIRDirectory.classify(logs)
+        let directory = try fhirDirectory(of: logs, kinds: fhirKinds)
+        var fhirRoster = FHIRRosterMerge()
         for path in logs {
             let summary: InputSummary
-            switch InputFormat(path: path) {
+            let kind = fhirKinds[path]
+            switch kind.map({ _ in InputFormat.fhir }) ?? InputFormat(path: path) {
+            case .fhir:
+                guard let kind, kind.holdsResources else {
+                    summary = try skippedInput(path, kind: kind ?? .resources, allPaths: logs)
+                    break
+                }
+                let read = try readFHIR(path, kind: kind, directory: directory, state: &state)
+                summary = read.summary
+                fhirRoster.add(read.roster, input: result.inputs.count)
             case .json, .ndjson:
                 let (s, entries) = try readJSONLog(path, state: &state)
                 summary = s
@@ -109,6 +122,8 @@ public struct CaseloadImporter: Sendable {
             }
             result.inputs.append(summary)
         }
+        fhirRoster.addNames(directory.patientOrder, for: state.fhirPatients)
+        fhirRoster.merge(into: &result)
         for (id, entry) in jsonRoster where result.roster[id] == nil { result.roster[id] = entry }
         result.builder = state.builder
         result.rejected = state.rejected
@@ -481,6 +496,16 @@ struct ImportState {
     var onAccepted: ((LogEntry) -> Void)?
     /// CSV rows read the short way so far.
     var shortWayRows = 0
+    /// FHIR row resources seen so far, as `type/id/versionId`.
+    var fhirResources: Set<String> = []
+    /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
+    var fhirPatients: Set<String> = []
+
+    /// Counts a row that repeats a FHIR resource already read (same type, id and version).
+    mutating func accountDuplicate(counts: inout RowCounts) {
+        counts.rowsDuplicate += 1
+        counts.rowsRead += 1
+    }
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {
