@@ -148,6 +148,60 @@ enum FHIRFixtures {
         #expect(row.line == line)
     }
 
+    /// One resource on line 2 of an NDJSON file after its Patient: what becomes of it.
+    @Test(arguments: [
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://snomed.info/sct", "code": "225908003"}]}, "subject": {"reference": "Patient/p1"}, "effectiveInstant": "2026-03-02T07:30:00Z", "valueString": "abc"}"#,
+         "valueString", "abc", "pain abc is not a number"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-03-02", "dataAbsentReason": {"coding": [{"code": "asked-declined"}]}}"#,
+         "dataAbsentReason", "asked-declined", "no pain value (dataAbsentReason asked-declined)"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "preliminary", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-03-02", "valueInteger": 3}"#,
+         "status", "preliminary", "status preliminary: only final, amended or corrected are used"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "effectiveDateTime": "2026-03-02", "valueInteger": 3}"#,
+         "subject", "", "no patient (subject has no reference or identifier)"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-02-30", "valueInteger": 3}"#,
+         "effectiveDateTime", "2026-02-30", "date 2026-02-30 does not exist"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-03-02", "valueQuantity": {"value": -1}}"#,
+         "valueQuantity.value", "-1", "pain -1 is outside 0–10"),
+        (#"{"resourceType": "Observation", "id": "x", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"identifier": {"system": "urn:x", "value": "Z9"}}, "effectiveDateTime": "2026-03-02", "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "24028007"}]}}"#,
+         "valueCodeableConcept", "http://snomed.info/sct|24028007",
+         "pain answer http://snomed.info/sct|24028007 is not on LOINC's 0–10 answer list for 72514-3"),
+        (#"{"resourceType": "Procedure", "id": "x", "status": "completed", "code": {"coding": [{"system": "http://snomed.info/sct", "code": "229065009"}]}, "subject": {"reference": "Patient/p1"}, "performedPeriod": {"start": "2026-03-02T09:00:00+01:00", "end": "2026-03-02T08:00:00+01:00"}}"#,
+         "performedPeriod.end", "2026-03-02T08:00:00+01:00", "performedPeriod ends before it starts"),
+        (#"{"resourceType": "Procedure", "id": "x", "status": "completed", "code": {"coding": [{"system": "http://snomed.info/sct", "code": "229065009"}]}, "subject": {"reference": "Patient/p1"}}"#,
+         "performed[x]", "", "no date"),
+        (#"{"id": "x"}"#, "resourceType", "", "not a FHIR resource (no resourceType)"),
+    ])
+    func oneResourceRejected(line: String, column: String, value: String, reason: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("x.ndjson", #"{"resourceType": "Patient", "id": "p1"}"# + "\n" + line + "\n")
+        let result = try CaseloadImporter().run(logs: [path], roster: nil)
+        #expect(result.totals == RowCounts(rowsRead: 1, rowsRejected: 1))
+        let row = try #require(result.rejected.first)
+        #expect(row.line == 2)
+        #expect(row.column == column)
+        #expect(row.value == value)
+        #expect(row.reason == reason)
+    }
+
+    @Test(arguments: [
+        (#""effectiveDateTime": "2026-03-02T23:30:00-05:00", "valueInteger": 4"#, "2026-03-02", 4.0),
+        (#""effectivePeriod": {"start": "2026-03-03T09:56:00+00:00", "end": "2026-03-03T09:57:00+00:00"}, "valueString": " 2.5 ""#, "2026-03-03", 2.5),
+        (#""effectiveInstant": "2026-03-04T00:10:00.123Z", "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA13942-0"}]}"#, "2026-03-04", 10),
+        (#""effectiveDateTime": "2026-03-05", "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6111-4"}]}"#, "2026-03-05", 0),
+    ])
+    func onePainObservationAccepted(fields: String, date: String, pain: Double) throws {
+        let folder = try TemporaryFolder()
+        let observation = #"{"resourceType": "Observation", "id": "x", "status": "amended", "#
+            + #""code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}, "subject": {"reference": "Patient/p1"}, "#
+            + fields + "}"
+        let path = try folder.write("x.ndjson", #"{"resourceType": "Patient", "id": "p1"}"# + "\n" + observation + "\n")
+        let (result, entries) = try importLogs([path])
+        #expect(result.totals == RowCounts(rowsRead: 1, rowsAccepted: 1), "\(result.rejected)")
+        #expect(entries.map(\.date.isoString) == [date])
+        #expect(entries.map(\.pain) == [pain])
+        #expect(entries.map(\.patientID) == ["p1"])
+    }
+
     @Test func anInvalidNDJSONLineIsARejectedRowWithItsLine() throws {
         let folder = try TemporaryFolder()
         let paths = try FHIRFixtures.write(in: folder)
