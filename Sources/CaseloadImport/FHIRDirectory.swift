@@ -46,8 +46,8 @@ struct FHIRDirectory {
     private(set) var patientsByIdentifier: [String: PatientInfo] = [:]
     /// Practitioner names by reference.
     private(set) var practitioners: [String: String] = [:]
-    /// A CareTeam's first practitioner member, by the team's reference.
-    private(set) var careTeamPractitioner: [String: String] = [:]
+    /// A CareTeam's member references in order, by the team's reference.
+    private(set) var careTeamMembers: [String: [String]] = [:]
     /// Patient details (names) in the order first seen, for the roster.
     private(set) var patientOrder: [PatientInfo] = []
 
@@ -95,13 +95,8 @@ struct FHIRDirectory {
             guard let name = resource["name"]?.humanName else { return }
             for ref in refs where practitioners[ref] == nil { practitioners[ref] = name }
         case "CareTeam":
-            for participant in resource["participant"]?.elements ?? [] {
-                guard let member = participant["member"]?["reference"]?.text,
-                      FHIRDirectory.key(member).hasPrefix("Practitioner/") || member.hasPrefix("urn:")
-                else { continue }
-                for ref in refs where careTeamPractitioner[ref] == nil { careTeamPractitioner[ref] = member }
-                break
-            }
+            let members = resource["participant"]?.elements.compactMap { $0["member"]?["reference"]?.text } ?? []
+            for ref in refs where careTeamMembers[ref] == nil { careTeamMembers[ref] = members }
         default:
             return
         }
@@ -138,9 +133,11 @@ struct FHIRDirectory {
         practitioners[reference] ?? practitioners[FHIRDirectory.key(reference)]
     }
 
-    /// The first practitioner of a CareTeam, by the team's reference.
-    func careTeamMember(_ reference: String) -> String? {
-        careTeamPractitioner[reference] ?? careTeamPractitioner[FHIRDirectory.key(reference)]
+    /// The name of a CareTeam's first member that is a known Practitioner, by the team's reference
+    /// (Synthea lists the patient first, then the practitioner, then the organisation).
+    func careTeamPractitionerName(_ reference: String) -> String? {
+        let members = careTeamMembers[reference] ?? careTeamMembers[FHIRDirectory.key(reference)] ?? []
+        return members.lazy.compactMap { practitionerName($0) }.first
     }
 }
 

@@ -34,7 +34,12 @@ struct FHIRReader {
     private(set) var roster: [String: RosterEntry] = [:]
     private var rosterOrder: [String] = []
     /// Where each patient's roster facts came from, for warnings.
-    private(set) var rosterSource: [String: String] = [:]
+    private var rosterSource: [String: String] = [:]
+    /// Patients whose sessions a week came from a resource (not the default).
+    private var sessionsGiven: Set<String> = []
+    /// Per patient, the later resources that disagreed with the kept facts and which facts, in order.
+    private var clashes: [(patient: String, count: Int, facts: [String])] = []
+    private var clashIndex: [String: Int] = [:]
     /// Entries of a Bundle that hold no resource.
     private var entriesWithoutResource = 0
 
@@ -49,6 +54,11 @@ struct FHIRReader {
     var allWarnings: [String] {
         var out = warnings
         if entriesWithoutResource > 0 { out.append("\(entriesWithoutResource) Bundle entries hold no resource") }
+        for clash in clashes {
+            out.append(
+                "patient \(clash.patient): \(clash.count) later CarePlan/EpisodeOfCare resources give another "
+                    + "\(clash.facts.joined(separator: ", ")) than \(rosterSource[clash.patient] ?? "the first"), whose are kept")
+        }
         if !ignored.isEmpty {
             out.append("resources not read as rows: " + ignored.map { "\($0.type) \($0.count)" }.joined(separator: ", "))
         }
@@ -343,18 +353,10 @@ struct FHIRReader {
                 break
             }
         }
-        var practitioner = resource["author"]?["reference"]?.text.flatMap { ref in
-            FHIRDirectory.key(ref).hasPrefix("Practitioner/") || ref.hasPrefix("urn:") ? ref : nil
-        }
-        if practitioner == nil {
-            for team in resource["careTeam"]?.elements ?? [] {
-                if let ref = team["reference"]?.text, let member = directory.careTeamMember(ref) {
-                    practitioner = member
-                    break
-                }
-            }
-        }
-        facts.clinician = practitioner.flatMap { directory.practitionerName($0) }
+        let directory = self.directory
+        facts.clinician = resource["author"]?["reference"]?.text.flatMap { directory.practitionerName($0) }
+            ?? resource["careTeam"]?.elements.compactMap { $0["reference"]?.text }
+                .lazy.compactMap { directory.careTeamPractitionerName($0) }.first
         add(facts, for: who.id, from: "CarePlan " + (path.isEmpty ? "line \(resource.line)" : path))
     }
 
@@ -417,23 +419,27 @@ struct FHIRReader {
             set(new)
             took = true
         }
-        let defaultSessions = entry.sessionsPerWeek == RosterEntry.defaultSessionsPerWeek && rosterSource[patient + "#spw"] == nil
+        let defaultSessions = !sessionsGiven.contains(patient)
         take(facts.start, entry.programStart, "programme start") { entry.programStart = $0 }
         take(facts.end, entry.dischargeDate, "discharge") { entry.dischargeDate = $0 }
         take(facts.clinician, entry.clinician, "clinician") { entry.clinician = $0 }
         if let perWeek = facts.sessionsPerWeek {
             if defaultSessions {
                 entry.sessionsPerWeek = perWeek
-                rosterSource[patient + "#spw"] = source
+                sessionsGiven.insert(patient)
                 took = true
             } else if entry.sessionsPerWeek != perWeek {
                 clashes.append("sessions per week")
             }
         }
         if !clashes.isEmpty {
-            warnings.append(
-                "patient \(patient): \(source) gives another \(clashes.joined(separator: ", ")) than "
-                    + "\(rosterSource[patient] ?? "an earlier resource"); the first is kept")
+            if let index = clashIndex[patient] {
+                self.clashes[index].count += 1
+                for fact in clashes where !self.clashes[index].facts.contains(fact) { self.clashes[index].facts.append(fact) }
+            } else {
+                clashIndex[patient] = self.clashes.count
+                self.clashes.append((patient, 1, clashes))
+            }
         }
         guard took else { return }
         if isNew {

@@ -202,6 +202,31 @@ enum FHIRFixtures {
         #expect(entries.map(\.patientID) == ["p1"])
     }
 
+    /// A CarePlan without an author takes its clinician from the first Practitioner of its CareTeam;
+    /// a second plan that disagrees gives one warning.
+    @Test func clinicianFromTheCareTeamAndOneWarningForLaterPlans() throws {
+        let folder = try TemporaryFolder()
+        let lines = [
+            #"{"resourceType": "Patient", "id": "p1"}"#,
+            #"{"resourceType": "Practitioner", "id": "d1", "name": [{"prefix": ["Dr."], "given": ["Amy"], "family": "Berg"}]}"#,
+            #"{"resourceType": "CareTeam", "id": "t1", "participant": [{"member": {"reference": "Patient/p1"}}, {"member": {"reference": "Practitioner/d1"}}]}"#,
+            #"{"resourceType": "CarePlan", "id": "c1", "status": "completed", "subject": {"reference": "Patient/p1"}, "careTeam": [{"reference": "CareTeam/t1"}], "period": {"start": "2026-01-05", "end": "2026-03-01"}}"#,
+            #"{"resourceType": "CarePlan", "id": "c2", "status": "active", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-01"}}"#,
+            #"{"resourceType": "CarePlan", "id": "c3", "status": "draft", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-02"}}"#,
+            FHIRFixtures.pain("o1", subject: #"{"reference": "Patient/p1"}"#, value: #""valueInteger": 1"#).replacingOccurrences(of: "\n", with: " "),
+        ]
+        let path = try folder.write("x.ndjson", lines.joined(separator: "\n"))
+        let result = try CaseloadImporter().run(logs: [path], roster: nil)
+        let entry = try #require(result.roster["p1"])
+        #expect(entry.clinician == "Dr. Amy Berg")
+        #expect(entry.programStart == CalendarDate(iso: "2026-01-05"))
+        #expect(entry.dischargeDate == CalendarDate(iso: "2026-03-01"))
+        #expect(result.inputs[0].warnings == [
+            "patient p1: 1 later CarePlan/EpisodeOfCare resources give another programme start than CarePlan line 4, whose are kept",
+            "resources not read as rows: CarePlan (status draft) 1",
+        ])
+    }
+
     @Test func anInvalidNDJSONLineIsARejectedRowWithItsLine() throws {
         let folder = try TemporaryFolder()
         let paths = try FHIRFixtures.write(in: folder)
@@ -336,6 +361,12 @@ enum FHIRFixtures {
         let day = try #require(bradly.days.first { $0.date == CalendarDate(iso: "2011-05-06") })
         #expect(abs((day.pain ?? -1) - 0.059874385741699676) < 1e-12)
         #expect(result.roster["18468941-bdaf-42a0-8648-cba7cafc27ce"]?.displayName?.contains("Douglas") == true)
+        // Clinician: Nina Legros's first CarePlan → its CareTeam (patient, practitioner, organisation) → the Practitioner.
+        #expect(result.roster["6e4c37f3-964b-4e10-ab13-c208efc30e71"]?.clinician == "Dr. Jessenia Aufderhar")
+        let nina = result.inputs.first { $0.path.contains("Nina_Legros") }?.warnings ?? []
+        #expect(nina.contains {
+            $0.hasPrefix("patient 6e4c37f3-964b-4e10-ab13-c208efc30e71: 1 later CarePlan/EpisodeOfCare resources give another")
+        }, "\(nina)")
         let ignored = result.inputs.flatMap(\.ignoredResources)
         #expect(ignored.contains { $0.type == "Claim" })
     }
