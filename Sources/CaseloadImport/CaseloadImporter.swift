@@ -496,8 +496,9 @@ struct ImportState {
     var onAccepted: ((LogEntry) -> Void)?
     /// CSV rows read the short way so far.
     var shortWayRows = 0
-    /// FHIR row resources seen so far, as `type/id/versionId`.
-    var fhirResources: Set<String> = []
+    /// FHIR row resources seen so far: the 64-bit hash of `type/id/versionId` (8 bytes a resource,
+    /// not the key; two keys share a hash with probability about n²/2⁶⁵ for n resources).
+    var fhirResources: Set<Int> = []
     /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
     var fhirPatients: Set<String> = []
 

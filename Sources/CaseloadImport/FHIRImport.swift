@@ -105,7 +105,7 @@ extension CaseloadImporter {
         var counts = RowCounts()
         var reader = FHIRReader(file: path, options: options.fhir, cells: cellParser(for: nil), directory: directory)
         func emit(_ row: FHIRRow) {
-            if let key = row.key, !state.fhirResources.insert(key).inserted {
+            if let key = row.key, !state.fhirResources.insert(key.hashValue).inserted {
                 state.accountDuplicate(counts: &counts)
             } else {
                 if case .accepted(let entry) = row.outcome { state.fhirPatients.insert(entry.patientID) }

@@ -113,7 +113,12 @@ struct FHIRReader {
             }
         case "CarePlan": readCarePlan(resource, path: path)
         case "EpisodeOfCare": readEpisode(resource, path: path)
-        case "Patient", "Practitioner", "CareTeam": break  // read into the directory beforehand
+        case "Patient":
+            // Read into the directory beforehand; one with neither id nor identifier cannot be referred to.
+            if resource["id"]?.text == nil && !(resource["identifier"]?.elements.contains { $0["value"]?.text != nil } ?? false) {
+                ignore("Patient (no id or identifier)")
+            }
+        case "Practitioner", "CareTeam": break  // read into the directory beforehand
         default: ignore(type)
         }
     }

@@ -227,6 +227,14 @@ enum FHIRFixtures {
         ])
     }
 
+    @Test func aPatientNothingCanReferToIsCountedNotLost() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("x.ndjson", #"{"resourceType": "Patient", "name": [{"text": "Nobody"}]}"# + "\n")
+        let result = try CaseloadImporter().run(logs: [path], roster: nil)
+        #expect(result.inputs[0].ignoredResources == [.init(type: "Patient (no id or identifier)", count: 1)])
+        #expect(result.totals == RowCounts())
+    }
+
     @Test func anInvalidNDJSONLineIsARejectedRowWithItsLine() throws {
         let folder = try TemporaryFolder()
         let paths = try FHIRFixtures.write(in: folder)
