@@ -7,7 +7,7 @@ SWIFT ?= swift
 REPORT_DIR ?= reports/sample
 AUDIT_DIR ?= reports/sample-audit
 
-.PHONY: report test build release bootstrap clean fuzz bench
+.PHONY: report test test-slurm build release bootstrap clean fuzz bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -25,6 +25,12 @@ report: release
 
 test: bootstrap
 	$(SWIFT) test
+
+# A throw-away one-node Slurm cluster (scratch folder, ports 16817/16818; installs slurmctld slurmd
+# slurm-client munge when missing; needs root): the samples and a generated caseload through the
+# shard array and merge, compared with `review --plan`, and one injected shard failure (docs/SCALING.md).
+test-slurm: build
+	scripts/slurm/test-cluster
 
 # libFuzzer targets for the CSV reader and the JSON importer (docs/RELIABILITY.md):
 # FUZZ_SECONDS per target (default 600), one after the other; grown corpus merged into Fuzz/corpus/.

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CaseloadImport", targets: ["CaseloadImport"]),
         .library(name: "CaseloadAnalytics", targets: ["CaseloadAnalytics"]),
         .library(name: "CaseloadExport", targets: ["CaseloadExport"]),
+        .library(name: "CaseloadShard", targets: ["CaseloadShard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -39,6 +40,14 @@ let package = Package(
         .target(name: "CaseloadAnalytics", dependencies: ["CaseloadModel"]),
         .target(name: "CaseloadSynthetic", dependencies: ["CaseloadModel"]),
         .target(
+            name: "CaseloadShard",
+            dependencies: [
+                "CaseloadModel",
+                "CaseloadAnalytics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "CaseloadExport",
             dependencies: [
                 "CaseloadModel",
@@ -57,6 +66,7 @@ let package = Package(
                 "CaseloadAnalytics",
                 "CaseloadExport",
                 "CaseloadSynthetic",
+                "CaseloadShard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +99,10 @@ let package = Package(
                 "CaseloadExport", "CaseloadAnalytics", "CaseloadModel",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
+        ),
+        .testTarget(
+            name: "CaseloadShardTests",
+            dependencies: ["CaseloadShard", "CaseloadAnalytics", "CaseloadModel"]
         ),
         .testTarget(
             name: "CaseloadSyntheticTests",

@@ -71,11 +71,50 @@ public func analyse(
     tiers: FollowUpTiers = FollowUpTiers()
 ) -> CaseloadAnalysis {
     var summaries = summariseAll(patients, asOf: asOf, thresholds: thresholds, tiers: tiers)
-    let order = Dictionary(uniqueKeysWithValues: FollowUpReason.allCases.enumerated().map { ($1, $0) })
-    func topReason(_ s: PatientSummary) -> Int {
-        s.followUp.compactMap { order[$0.reason] }.min() ?? Int.max
+    summaries.sort(by: PriorityOrder.precedes)
+    return ranked(summaries, asOf: asOf, thresholds: thresholds, tiers: tiers)
+}
+
+/// An analysis of `summaries`, already in ``PriorityOrder`` order, with priorities numbered 1…n
+/// over the patients needing follow-up (the others get `nil`).
+///
+/// `analyse` ends with it; a sharded run's merge calls it on the shards' summaries merged in order
+/// (``PriorityOrder/merge(_:)``), so both number the same patients the same way.
+public func ranked(
+    _ summaries: [PatientSummary], asOf: CalendarDate, thresholds: Thresholds, tiers: FollowUpTiers
+) -> CaseloadAnalysis {
+    var summaries = summaries
+    var rank = 0
+    for i in summaries.indices {
+        if summaries[i].needsFollowUp {
+            rank += 1
+            summaries[i].priority = rank
+        } else {
+            summaries[i].priority = nil
+        }
     }
-    summaries.sort { a, b in
+    return CaseloadAnalysis(
+        asOf: asOf, thresholds: thresholds, tiers: tiers, patients: summaries,
+        rowsAfterAsOf: summaries.reduce(0) { $0 + $1.rowsAfterAsOf })
+}
+
+/// The order of a caseload's patients: those with follow-up by their tier (``PatientSummary/tier``,
+/// `urgent` first), then by ``PatientSummary/priorityScore`` (highest first), then by their first
+/// reason in ``FollowUpReason`` declaration order, then patient ID; then patients without
+/// follow-up by patient ID.
+///
+/// A total order over distinct patient IDs: any subset of a run's patients (a shard's) sorted by it
+/// is a subsequence of the whole run sorted by it, so sorted shards merge into the run's order.
+public enum PriorityOrder {
+    private static let reasonIndex = Dictionary(
+        uniqueKeysWithValues: FollowUpReason.allCases.enumerated().map { ($1, $0) })
+
+    private static func topReason(_ s: PatientSummary) -> Int {
+        s.followUp.compactMap { reasonIndex[$0.reason] }.min() ?? Int.max
+    }
+
+    /// True when `a` comes before `b`.
+    public static func precedes(_ a: PatientSummary, _ b: PatientSummary) -> Bool {
         switch (a.priorityScore, b.priorityScore) {
         case let (x?, y?):
             if let ta = a.tier, let tb = b.tier, ta != tb { return ta < tb }
@@ -88,14 +127,57 @@ public func analyse(
         case (.none, .none): return a.patientID < b.patientID
         }
     }
-    var rank = 0
-    for i in summaries.indices where summaries[i].needsFollowUp {
-        rank += 1
-        summaries[i].priority = rank
+
+    /// Merges lists each already in this order into one list in this order (a k-way merge,
+    /// O(n log k) for n patients in k lists). Equal elements keep the order of their lists.
+    public static func merge(_ lists: [[PatientSummary]]) -> [PatientSummary] {
+        var merged: [PatientSummary] = []
+        merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var heads = lists.map { _ in 0 }
+        // A binary heap of list indices, ordered by each list's head element (ties: lower list first).
+        var heap: [Int] = []
+        func before(_ i: Int, _ j: Int) -> Bool {
+            let (a, b) = (lists[i][heads[i]], lists[j][heads[j]])
+            if precedes(a, b) { return true }
+            if precedes(b, a) { return false }
+            return i < j
+        }
+        func siftUp(_ start: Int) {
+            var child = start
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard before(heap[child], heap[parent]) else { return }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let (left, right) = (2 * parent + 1, 2 * parent + 2)
+                var first = parent
+                if left < heap.count, before(heap[left], heap[first]) { first = left }
+                if right < heap.count, before(heap[right], heap[first]) { first = right }
+                if first == parent { return }
+                heap.swapAt(first, parent)
+                parent = first
+            }
+        }
+        for i in lists.indices where !lists[i].isEmpty {
+            heap.append(i)
+            siftUp(heap.count - 1)
+        }
+        while let top = heap.first {
+            merged.append(lists[top][heads[top]])
+            heads[top] += 1
+            if heads[top] == lists[top].count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        return merged
     }
-    return CaseloadAnalysis(
-        asOf: asOf, thresholds: thresholds, tiers: tiers, patients: summaries,
-        rowsAfterAsOf: summaries.reduce(0) { $0 + $1.rowsAfterAsOf })
 }
 
 /// Summaries in input order, computed in parallel over chunks of patients.

@@ -4,7 +4,7 @@
 /// smallest tier of a patient's reasons is their most urgent. Raw values are the stable
 /// identifiers written to CSV, JSON, the manifest and `[tiers]` in `caseload.toml`.
 /// Defaults and their sources: docs/ANALYTICS.md, "Follow-up tiers".
-public enum FollowUpTier: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum FollowUpTier: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     /// Call within a day or two.
     case urgent
     /// Call this week.

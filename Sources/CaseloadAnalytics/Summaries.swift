@@ -1,7 +1,7 @@
 import CaseloadModel
 
 /// Direction of a patient's pain over the trend window.
-public enum Trend: String, Sendable, Hashable, CaseIterable {
+public enum Trend: String, Sendable, Hashable, CaseIterable, Codable {
     case improving, worsening, stable
     /// Too few pain days in the window (or none recently) to say.
     case insufficientData = "insufficient_data"
@@ -24,7 +24,7 @@ public enum Trend: String, Sendable, Hashable, CaseIterable {
 /// `switch` (FollowUpTier.swift), so a reason added without them does not compile.
 /// The declaration order is the order reasons are listed in, and breaks ties in priority
 /// between patients whose most urgent reasons have the same tier and score.
-public enum FollowUpReason: String, Sendable, Hashable, CaseIterable {
+public enum FollowUpReason: String, Sendable, Hashable, CaseIterable, Codable {
     case worseningPain = "worsening_pain"
     case persistentFlare = "persistent_flare"
     case highExercisePain = "high_exercise_pain"
@@ -38,7 +38,7 @@ public enum FollowUpReason: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One reason a patient needs a call, with the evidence in words.
-public struct FollowUpFlag: Sendable, Hashable {
+public struct FollowUpFlag: Sendable, Hashable, Codable {
     public var reason: FollowUpReason
     /// One sentence with the numbers behind the reason, e.g.
     /// "pain 6.1 now vs 3.0 at baseline; rising 0.9/week over 21 days, p=0.002".
@@ -57,7 +57,7 @@ public struct FollowUpFlag: Sendable, Hashable {
 }
 
 /// The pain trend over the trend window: Theil–Sen slope with a Mann–Kendall test.
-public struct PainTrend: Sendable, Hashable {
+public struct PainTrend: Sendable, Hashable, Codable {
     /// Theil–Sen slope in pain points per week; `nil` when data are insufficient.
     public var slopePerWeek: Double?
     /// Two-sided Mann–Kendall p-value; `nil` when data are insufficient.
@@ -78,7 +78,7 @@ public struct PainTrend: Sendable, Hashable {
 }
 
 /// A run of days whose pain stood at least the flare margin above the recent median.
-public struct Flare: Sendable, Hashable {
+public struct Flare: Sendable, Hashable, Codable {
     public var start: CalendarDate
     /// Last day of the flare that stayed high (the as-of date's pain day when still going on).
     public var end: CalendarDate
@@ -100,7 +100,7 @@ public struct Flare: Sendable, Hashable {
 }
 
 /// Whether improvement has stalled while pain is still meaningful.
-public struct PlateauAssessment: Sendable, Hashable {
+public struct PlateauAssessment: Sendable, Hashable, Codable {
     public var isPlateau: Bool
     /// The day the stalled segment began (change-point), when a plateau is flagged.
     public var since: CalendarDate?
@@ -118,7 +118,7 @@ public struct PlateauAssessment: Sendable, Hashable {
 }
 
 /// Where the patient stands in the graded programme.
-public struct LevelSummary: Sendable, Hashable {
+public struct LevelSummary: Sendable, Hashable, Codable {
     /// Level of the latest day that logged one.
     public var current: Int?
     /// Calendar days since the patient first reached the current level (inclusive of A).
@@ -134,7 +134,7 @@ public struct LevelSummary: Sendable, Hashable {
 }
 
 /// One patient's ISO week.
-public struct WeeklySummary: Sendable, Hashable {
+public struct WeeklySummary: Sendable, Hashable, Codable {
     public var week: ISOWeek
     public var sessionDays: Int
     /// Prescribed sessions for the programme days of this week (partial at either end).
@@ -166,7 +166,7 @@ public struct WeeklySummary: Sendable, Hashable {
 }
 
 /// One day of the pain trajectory as a clinician sees it on the patient sheet.
-public struct DailyPainPoint: Sendable, Hashable {
+public struct DailyPainPoint: Sendable, Hashable, Codable {
     public var date: CalendarDate
     /// The day's worst pain, `nil` on a day without a pain score.
     public var pain: Double?
@@ -184,7 +184,7 @@ public struct DailyPainPoint: Sendable, Hashable {
 }
 
 /// Every figure and flag the weekly review shows for one patient, as of one date.
-public struct PatientSummary: Sendable {
+public struct PatientSummary: Sendable, Codable {
     public var patientID: String
     public var clinician: String?
     public var displayName: String?

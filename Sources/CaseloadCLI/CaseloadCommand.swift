@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseloadExport
 import CaseloadImport
+import CaseloadShard
 import Foundation
 
 /// The `caseload` command: subcommands and the one place errors are printed and exit codes set.
@@ -12,8 +13,9 @@ struct CaseloadCommand: ParsableCommand {
         abstract: "Weekly review of home-exercise logs for patellofemoral pain.",
         discussion: """
             Exit codes: 0 success; 1 input or output failure (unreadable or missing input, rows \
-            rejected under --strict, report not writable, unknown patient); 2 usage error (bad \
-            option or date, bad caseload.toml).
+            rejected under --strict, report not writable, unknown patient, a sharded run that does \
+            not add up); 2 usage error (bad option or date, bad caseload.toml); 75 a transient I/O \
+            failure of a sharded run (worth retrying).
 
             Thresholds come from caseload.toml in the working folder, or --config FILE \
             (write a commented one with `caseload config --init`).
@@ -21,7 +23,10 @@ struct CaseloadCommand: ParsableCommand {
             Shell completion: caseload --generate-completion-script bash|zsh|fish
             """,
         version: version,
-        subcommands: [Review.self, Check.self, Patient.self, Audit.self, Generate.self, ConfigCommand.self]
+        subcommands: [
+            Review.self, Check.self, Patient.self, Audit.self, Generate.self, ConfigCommand.self, Plan.self, Shard.self,
+            Merge.self, PlanStatus.self,
+        ]
     )
 
     /// Parses the arguments, runs the subcommand, prints any error once to stderr and exits
@@ -41,6 +46,9 @@ struct CaseloadCommand: ParsableCommand {
         } catch let error as ExportError {
             printError(error.description)
             code = 1
+        } catch let error as ShardError {
+            printError(error.description)
+            code = error.isTransient ? 75 : 1
         } catch let error as ConfigError {
             printError(error.description)
             code = 2

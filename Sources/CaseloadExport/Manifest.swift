@@ -134,7 +134,7 @@ public enum Manifest {
     public static func document(
         analysis: CaseloadAnalysis, context: ReportContext, caseloads: [CaseloadSlice], outputs: [OutputFile]
     ) -> JSONValue {
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("tool", .string("caseload")),
             ("version", .string(context.toolVersion)),
             ("command_line", .string(context.commandLine)),
@@ -160,7 +160,17 @@ public enum Manifest {
                     })
             ),
             ("outputs", outputList(outputs)),
-        ])
+        ]
+        if let execution = context.execution {
+            members.append((
+                "execution",
+                .object([
+                    ("mode", .string(execution.mode)), ("shards", .int(execution.shards)),
+                    ("plan_sha256", .string(execution.planSHA256)),
+                    ("shard_summaries_sha256", .array(execution.shardSummarySHA256.map(JSONValue.string))),
+                ])))
+        }
+        return .object(members)
     }
 }
 

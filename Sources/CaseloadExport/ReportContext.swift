@@ -21,6 +21,9 @@ public struct ReportContext: Sendable {
     /// Which patients get a sheet of their own in each workbook of the report (`review --patient-sheets`,
     /// else `[report]` `patient_sheets` in `caseload.toml`, else ``PatientSheetPolicy/standard``).
     public var patientSheets: PatientSheetPolicy
+    /// How a sharded run was executed (`caseload merge`), recorded as the manifest's `execution`
+    /// object; `nil` for a single-process review, whose manifest has none.
+    public var execution: ExecutionRecord?
 
     public init(
         toolVersion: String, commandLine: String, caseloadName: String, createdEpochSeconds: Int,
@@ -35,5 +38,26 @@ public struct ReportContext: Sendable {
         self.rejected = rejected
         self.totals = totals
         self.patientSheets = patientSheets
+    }
+}
+
+/// How a report of a sharded run was made, for the manifest's `execution` object: everything else
+/// in the report is byte for byte what a single-process review of the same plan writes.
+public struct ExecutionRecord: Sendable, Hashable {
+    /// `sharded` for `caseload merge`.
+    public var mode: String
+    /// The plan's shard count.
+    public var shards: Int
+    /// SHA-256 of the plan file's bytes.
+    public var planSHA256: String
+    /// SHA-256 of each shard's summary file, in shard order.
+    public var shardSummarySHA256: [String]
+
+    /// Creates a record.
+    public init(mode: String, shards: Int, planSHA256: String, shardSummarySHA256: [String]) {
+        self.mode = mode
+        self.shards = shards
+        self.planSHA256 = planSHA256
+        self.shardSummarySHA256 = shardSummarySHA256
     }
 }

@@ -316,3 +316,19 @@ private final class ResultSlots: @unchecked Sendable {
         }
     }
 }
+
+extension ReportWriter {
+    /// The IDs of the patients who get a sheet of their own in some workbook of the report of
+    /// `analysis` (the run's workbook and each caseload's), as ``write(analysis:context:to:)``
+    /// decides them. A sharded run's merge reads the daily series of these patients only.
+    public static func patientsWithSheets(analysis: CaseloadAnalysis, context: ReportContext) -> Set<String> {
+        let slices = Caseloads.slices(of: analysis.patients, rejected: [])
+        var ids: Set<String> = []
+        for job in workbookJobs(analysis: analysis, context: context, slices: slices) {
+            for patient in CaseloadWorkbook.patientsWithSheets(analysis: job.analysis, options: job.options) {
+                ids.insert(patient.patientID)
+            }
+        }
+        return ids
+    }
+}

@@ -20,6 +20,19 @@ public struct ImportResult: Sendable {
     public var proms: [PROMScore] = []
     /// How many CSV rows were read the short way (`LogRowParser.quickRow`), for tests and benchmarks.
     var shortWayRows = 0
+    /// Per input (aligned with ``inputs``), the rows read in the whole file, whoever owns them: the
+    /// file's `rowsRead` in a run that keeps every patient. With a ``PatientSelection`` the owned
+    /// rows are a part of it, and a sharded run's shards must add up to it.
+    public var recordsSeen: [Int] = []
+    /// Per rejected row (aligned with ``rejected``), its position among the rejected rows of the
+    /// whole run in a run that keeps every patient (0-based), so that shards' rows can be put back
+    /// in the run's order.
+    public var rejectedOrdinals: [Int] = []
+    /// Patients met in the inputs but not kept (``PatientSelection``): their IDs and roster
+    /// display names, which pseudonymisation must know to word and check every output as a run
+    /// that keeps everyone would.
+    var otherPatientIDs: Set<String> = []
+    var otherDisplayNames: Set<String> = []
 
     /// Creates a result; the importer fills one in, tests and tools may build their own.
     public init(
@@ -88,13 +101,39 @@ public struct CaseloadImporter: Sendable {
     /// ``CaseloadModel/LogEntry``) and a JSON array in one pass, not on all cores
     /// (`JSONArrayReading`), so that the tests can compare those ways with the usual ones.
     func run(logs: [String], roster: String?, onAccepted: ((LogEntry) -> Void)?) throws -> ImportResult {
+        try run(logs: logs, roster: roster, selection: nil, onAccepted: onAccepted)
+    }
+
+    /// As ``run(logs:roster:)``, keeping only the rows and roster lines of the patients `selection`
+    /// owns (one shard of a sharded run). Every record is still read, parsed and checked, so file
+    /// errors, dialects, warnings and ignored columns are those of a run that keeps everyone; a
+    /// record is counted (read, accepted, rejected or duplicate) only by the selection that owns its
+    /// patient, and one without a patient ID by the selection that owns `nil`. The result's
+    /// ``ImportResult/recordsSeen`` and ``ImportResult/rejectedOrdinals`` say where the kept part
+    /// stands in the whole.
+    public func run(logs: [String], roster: String?, selection: PatientSelection?) throws -> ImportResult {
+        try run(logs: logs, roster: roster, selection: selection, onAccepted: nil)
+    }
+
+    private func run(
+        logs: [String], roster: String?, selection: PatientSelection?, onAccepted: ((LogEntry) -> Void)?
+    ) throws -> ImportResult {
         var state = ImportState()
         state.onAccepted = onAccepted
+        state.selection = selection
         var result = ImportResult()
         if let roster {
+            let before = state.recordsSeen
             let (summary, entries) = try readRoster(roster, state: &state)
             result.inputs.append(summary)
-            result.roster = entries
+            result.recordsSeen.append(state.recordsSeen - before)
+            for (id, entry) in entries {
+                if state.owns(id) {
+                    result.roster[id] = entry
+                } else if let name = entry.displayName {
+                    result.otherDisplayNames.insert(name)
+                }
+            }
         }
         var jsonRoster: [String: RosterEntry] = [:]
         // FHIR inputs are found by content; their patients are gathered before any row is read.
@@ -103,6 +142,7 @@ public struct CaseloadImporter: Sendable {
         var fhirRoster = FHIRRosterMerge()
         for path in logs {
             let summary: InputSummary
+            let before = state.recordsSeen
             let kind = fhirKinds[path]
             switch kind.map({ _ in InputFormat.fhir }) ?? InputFormat(path: path) {
             case .fhir:
@@ -121,14 +161,25 @@ public struct CaseloadImporter: Sendable {
                 summary = try readCSVLog(path, state: &state)
             }
             result.inputs.append(summary)
+            result.recordsSeen.append(state.recordsSeen - before)
         }
         fhirRoster.addNames(directory.patientOrder, for: state.fhirPatients)
-        fhirRoster.merge(into: &result)
-        for (id, entry) in jsonRoster where result.roster[id] == nil { result.roster[id] = entry }
+        var fhirOwned: Set<String> = []
+        for id in fhirRoster.patientIDs where state.owns(id) { fhirOwned.insert(id) }
+        fhirRoster.merge(into: &result, owned: fhirOwned)
+        for (id, entry) in jsonRoster where result.roster[id] == nil {
+            if state.owns(id) {
+                result.roster[id] = entry
+            } else if let name = entry.displayName {
+                result.otherDisplayNames.insert(name)
+            }
+        }
         result.builder = state.builder
         result.rejected = state.rejected
+        result.rejectedOrdinals = state.rejectedOrdinals
         result.latestDate = state.latestDate
         result.shortWayRows = state.shortWayRows
+        result.otherPatientIDs = Set(state.ownership.lazy.filter { !$0.value }.map(\.key))
         result.totals = result.inputs.reduce(RowCounts()) { $0 + $1.counts }
         state = ImportState()
         releaseFreedMemory()
@@ -340,18 +391,27 @@ public struct CaseloadImporter: Sendable {
     }
 
     private func readRoster(_ path: String, state: inout ImportState) throws -> (InputSummary, [String: RosterEntry]) {
-        let (summary, parser, rejected) = try readTable(path, role: .roster, as: RosterRowParser.self)
-        state.rejected += rejected
+        // A sharded run keeps only the lines of the patients it owns (``ImportState/owns(_:)``),
+        // counting every line it sees.
+        // `keepRejected` files the kept rejected lines in the state itself.
+        let (summary, parser, _) = try readTable(
+            path, role: .roster, as: RosterRowParser.self, seen: { state.recordsSeen += 1 },
+            owns: { state.owns($0) }, keepRejected: { state.keepRejected($0) })
         return (summary, parser.entries.mapValues(\.entry))
     }
 
     /// Reads a small CSV table (the roster, a PROM file) line by line through `Parser`, accounting
     /// for every line: accepted, rejected (with the reason) or duplicate; blank lines are not rows.
-    /// - Returns: the file's summary, the parser (holding what it accepted) and the rejected rows.
+    /// - Parameters:
+    ///   - seen: called for every line that is a row, kept or not.
+    ///   - owns: whether a line of this patient is kept (all, unless the run is one shard of many).
+    ///   - keepRejected: whether a rejected line is kept (likewise).
+    /// - Returns: the file's summary, the parser (holding what it accepted) and the rejected rows kept.
     /// - Throws: ``ImportError`` for a file that cannot be read as CSV or has no header line.
-    func readTable<Parser: TableRowParser>(_ path: String, role: InputRole, as _: Parser.Type) throws
-        -> (InputSummary, Parser, [RejectedRow])
-    {
+    func readTable<Parser: TableRowParser>(
+        _ path: String, role: InputRole, as _: Parser.Type, seen: () -> Void = {},
+        owns: (String) -> Bool = { _ in true }, keepRejected: (RejectedRow) -> Bool = { _ in true }
+    ) throws -> (InputSummary, Parser, [RejectedRow]) {
         var parser: Parser?
         var counts = RowCounts()
         var rejected: [RejectedRow] = []
@@ -362,9 +422,17 @@ public struct CaseloadImporter: Sendable {
             }
             switch parser?.parse(record) {
             case .blank, nil: return
-            case .accepted: counts.rowsAccepted += 1
-            case .duplicate: counts.rowsDuplicate += 1
+            case .accepted(let id):
+                seen()
+                guard owns(id) else { return }
+                counts.rowsAccepted += 1
+            case .duplicate(let id):
+                seen()
+                guard owns(id) else { return }
+                counts.rowsDuplicate += 1
             case .rejected(let row):
+                seen()
+                guard keepRejected(row) else { return }
                 counts.rowsRejected += 1
                 rejected.append(row)
             }
@@ -486,11 +554,67 @@ public struct ImportProgress: Sendable, Hashable {
     }
 }
 
+/// Which patients' rows an import keeps: one shard of a sharded run
+/// (``CaseloadImporter/run(logs:roster:selection:)``).
+public struct PatientSelection: Sendable {
+    /// True for the patient IDs whose rows are kept; `nil` stands for rows without a patient ID
+    /// (and records too broken to name one). Called once per distinct ID on the accounting thread.
+    public var owns: @Sendable (String?) -> Bool
+
+    /// A selection deciding by `owns`.
+    public init(owns: @escaping @Sendable (String?) -> Bool) {
+        self.owns = owns
+    }
+
+    /// The patients of shard `index` of `count` under ``CaseloadModel/ShardFunction``: by their ID,
+    /// or by `naming(ID)` (their pseudonym) when given; rows without a patient belong to shard 0.
+    public static func shard(
+        _ index: Int, of count: Int, naming: (@Sendable (String) -> String)? = nil
+    ) -> PatientSelection {
+        PatientSelection { id in
+            ShardFunction.shard(of: id.map { naming?($0) ?? $0 }, count: count) == index
+        }
+    }
+}
+
 /// What an import run accumulates across files.
 struct ImportState {
     var builder = CaseloadBuilder()
     var duplicates = DuplicateFilter()
     var rejected: [RejectedRow] = []
+    /// The position of each of ``rejected`` among all the rejected rows met (kept or not).
+    var rejectedOrdinals: [Int] = []
+    /// Rejected rows met so far, kept or not.
+    var rejectedSeen = 0
+    /// Rows met so far (not blank), kept or not.
+    var recordsSeen = 0
+    /// The patients kept; `nil` keeps everyone.
+    var selection: PatientSelection?
+    /// The selection's answer for each patient ID met.
+    var ownership: [String: Bool] = [:]
+    /// The selection's answer for rows without a patient ID.
+    lazy var ownsUnnamed: Bool = selection?.owns(nil) ?? true
+
+    /// True when rows of the patient `id` are kept.
+    mutating func owns(_ id: String) -> Bool {
+        guard let selection else { return true }
+        if let known = ownership[id] { return known }
+        let owned = selection.owns(id)
+        ownership[id] = owned
+        return owned
+    }
+
+    /// Files a rejected row when its patient (or, without one, rows without a patient) is kept.
+    /// - Returns: true when kept.
+    mutating func keepRejected(_ row: RejectedRow) -> Bool {
+        defer { rejectedSeen += 1 }
+        let kept = row.patientID.map { owns($0) } ?? ownsUnnamed
+        if kept {
+            rejected.append(row)
+            rejectedOrdinals.append(rejectedSeen)
+        }
+        return kept
+    }
     var latestDate: CalendarDate?
     /// Called with every accepted row that is not a duplicate (tests only).
     var onAccepted: ((LogEntry) -> Void)?
@@ -502,8 +626,17 @@ struct ImportState {
     /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
     var fhirPatients: Set<String> = []
 
-    /// Counts a row that repeats a FHIR resource already read (same type, id and version).
-    mutating func accountDuplicate(counts: inout RowCounts) {
+    /// Counts a row that repeats a FHIR resource already read (same type, id and version), when its
+    /// patient (or, without one, rows without a patient) is kept.
+    mutating func accountDuplicate(of outcome: RowOutcome, counts: inout RowCounts) {
+        let patient: String?
+        switch outcome {
+        case .blank: return
+        case .accepted(let entry): patient = entry.patientID
+        case .rejected(let row): patient = row.patientID
+        }
+        recordsSeen += 1
+        guard patient.map({ owns($0) }) ?? ownsUnnamed else { return }
         counts.rowsDuplicate += 1
         counts.rowsRead += 1
     }
@@ -514,11 +647,14 @@ struct ImportState {
         case .blank:
             return
         case .accepted(let entry):
+            recordsSeen += 1
+            guard owns(entry.patientID) else { return }
             let slot = builder.patientSlot(for: entry.patientID)
             let row = FoldedRow(entry, patient: slot, key: DuplicateFilter.processKey)
             if accept(row.fingerprint, row.contribution, patientSlot: slot, counts: &counts) { onAccepted?(entry) }
         case .rejected(let row):
-            rejected.append(row)
+            recordsSeen += 1
+            guard keepRejected(row) else { return }
             counts.rowsRejected += 1
         }
         counts.rowsRead += 1
@@ -528,16 +664,29 @@ struct ImportState {
     /// order. `patientSlots` maps the thread's patient numbers to the builder's slots; the batch's
     /// new patients are added to it first.
     mutating func account(_ batch: FoldedBatch, patientSlots: inout [Int], counts: inout RowCounts) {
-        for id in batch.newPatients { patientSlots.append(builder.patientSlot(for: id)) }
+        // A patient the selection does not keep gets no slot (-1): the builder never sees it.
+        for id in batch.newPatients { patientSlots.append(owns(id) ? builder.patientSlot(for: id) : -1) }
         shortWayRows += batch.shortWayRows
+        recordsSeen += batch.accepted.count + batch.rejected.count
         for (index, row) in batch.accepted.enumerated() {
-            let isNew = accept(row.fingerprint, row.contribution, patientSlot: patientSlots[row.patient], counts: &counts)
+            let slot = patientSlots[row.patient]
+            guard slot >= 0 else { continue }
+            let isNew = accept(row.fingerprint, row.contribution, patientSlot: slot, counts: &counts)
             if isNew, let onAccepted { onAccepted(batch.entries[index]) }
             counts.rowsRead += 1
         }
-        rejected.append(contentsOf: batch.rejected)
-        counts.rowsRejected += batch.rejected.count
-        counts.rowsRead += batch.rejected.count
+        if selection == nil {
+            rejectedOrdinals.append(contentsOf: rejectedSeen..<(rejectedSeen + batch.rejected.count))
+            rejectedSeen += batch.rejected.count
+            rejected.append(contentsOf: batch.rejected)
+            counts.rowsRejected += batch.rejected.count
+            counts.rowsRead += batch.rejected.count
+        } else {
+            for row in batch.rejected where keepRejected(row) {
+                counts.rowsRejected += 1
+                counts.rowsRead += 1
+            }
+        }
     }
 
     /// Folds in an accepted row unless its patient had one with the same fingerprint (then it is a

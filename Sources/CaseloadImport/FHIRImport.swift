@@ -106,7 +106,7 @@ extension CaseloadImporter {
         var reader = FHIRReader(file: path, options: options.fhir, cells: cellParser(for: nil), directory: directory)
         func emit(_ row: FHIRRow) {
             if let key = row.key, !state.fhirResources.insert(key.hashValue).inserted {
-                state.accountDuplicate(counts: &counts)
+                state.accountDuplicate(of: row.outcome, counts: &counts)
             } else {
                 if case .accepted(let entry) = row.outcome { state.fhirPatients.insert(entry.patientID) }
                 state.account(row.outcome, counts: &counts)
@@ -231,10 +231,18 @@ struct FHIRRosterMerge {
         }
     }
 
-    /// Merges into `result.roster`, warning on `result.inputs` where the roster file disagrees.
-    func merge(into result: inout ImportResult) {
+    /// The patients with FHIR roster facts or names, in the order first seen.
+    var patientIDs: [String] { order }
+
+    /// Merges the `owned` patients' facts into `result.roster` (the others' names go to
+    /// `result.otherDisplayNames`), warning on `result.inputs` where the roster file disagrees.
+    func merge(into result: inout ImportResult, owned: Set<String>) {
         for id in order {
             guard let (fhir, input) = entries[id] else { continue }
+            guard owned.contains(id) else {
+                if let name = fhir.displayName { result.otherDisplayNames.insert(name) }
+                continue
+            }
             guard var listed = result.roster[id] else {
                 result.roster[id] = fhir
                 continue

@@ -99,7 +99,7 @@ struct PROMRowParser: TableRowParser {
         guard let id, let date, let instrument, let score else { return .blank }
         let key = Key(patientID: id, date: date, instrument: instrument)
         if let first = lineOf[key] {
-            if first.score == score { return .duplicate }
+            if first.score == score { return .duplicate(id) }
             return .rejected(
                 RejectedRow(
                     file: file, line: line, patientID: id, column: "score", value: PlainNumber.text(score),
@@ -107,7 +107,7 @@ struct PROMRowParser: TableRowParser {
         }
         lineOf[key] = (score, line)
         scores.append(PROMScore(patientID: id, date: date, instrument: instrument, score: score))
-        return .accepted
+        return .accepted(id)
     }
 }
 

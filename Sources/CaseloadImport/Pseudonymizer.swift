@@ -83,6 +83,9 @@ public struct Pseudonymizer: Sendable {
     public func pseudonymize(_ result: ImportResult) throws -> ImportResult {
         var ids = Set(result.roster.keys)
         ids.formUnion(result.builder.patientIDs)
+        // A shard's result also names the patients it met but did not keep: their tokens word the
+        // warnings (read from whole files) and the collision check as a run of everyone would.
+        ids.formUnion(result.otherPatientIDs)
         for row in result.rejected { if let id = row.patientID { ids.insert(id) } }
         for score in result.proms { ids.insert(score.patientID) }
         var tokens: [String: String] = [:]
@@ -97,7 +100,7 @@ public struct Pseudonymizer: Sendable {
             tokens[id] = token
         }
         func tokenized(_ id: String) -> String { tokens[id] ?? token(for: id) }
-        let names = Set(result.roster.values.compactMap(\.displayName))
+        let names = Set(result.roster.values.compactMap(\.displayName)).union(result.otherDisplayNames)
 
         var out = result
         out.builder = result.builder.renamingPatients { tokens[$0] ?? $0 }

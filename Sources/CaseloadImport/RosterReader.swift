@@ -4,9 +4,10 @@ import CaseloadModel
 enum TableRowOutcome {
     /// An empty line: not a row.
     case blank
-    case accepted
-    /// An exact repeat of an accepted line.
-    case duplicate
+    /// A new line, for the patient with this ID.
+    case accepted(String)
+    /// An exact repeat of an accepted line of the patient with this ID.
+    case duplicate(String)
     case rejected(RejectedRow)
 }
 
@@ -105,13 +106,13 @@ struct RosterRowParser: TableRowParser {
         guard let id else { return .blank }
         entry.patientID = id
         if let first = entries[id] {
-            if first.entry == entry { return .duplicate }
+            if first.entry == entry { return .duplicate(id) }
             return .rejected(
                 RejectedRow(
                     file: file, line: line, patientID: id, column: "patient_id", value: id,
                     reason: "patient \(id) is already on the roster at line \(first.line)"))
         }
         entries[id] = (entry, line)
-        return .accepted
+        return .accepted(id)
     }
 }

@@ -1,5 +1,5 @@
 /// A row that could not be used, with where it stood and why.
-public struct RejectedRow: Hashable, Sendable {
+public struct RejectedRow: Hashable, Sendable, Codable {
     /// The input file as given on the command line (or found in a folder).
     public var file: String
     /// The physical line where the record starts (1-based; for JSON, the line of the object).
@@ -26,7 +26,7 @@ public struct RejectedRow: Hashable, Sendable {
 /// Row counts for one input or for a whole run.
 ///
 /// Invariant: `rowsRead == rowsAccepted + rowsRejected + rowsDuplicate`.
-public struct RowCounts: Hashable, Sendable {
+public struct RowCounts: Hashable, Sendable, Codable {
     public var rowsRead = 0
     public var rowsAccepted = 0
     public var rowsRejected = 0
@@ -50,14 +50,14 @@ public struct RowCounts: Hashable, Sendable {
 }
 
 /// The input formats the importers read.
-public enum InputFormat: String, Sendable, Hashable {
+public enum InputFormat: String, Sendable, Hashable, Codable {
     case csv, tsv, json, ndjson
     /// FHIR R4 resources: a Bundle or resource (`.json`) or Bulk Data NDJSON, found by content.
     case fhir
 }
 
 /// What an input file is to the run.
-public enum InputRole: String, Sendable, Hashable {
+public enum InputRole: String, Sendable, Hashable, Codable {
     /// A training log export (CSV or JSON).
     case log
     /// The roster (`--roster`): patients, clinicians, prescriptions.
@@ -67,7 +67,7 @@ public enum InputRole: String, Sendable, Hashable {
 }
 
 /// What one input file contributed: identity, dialect, counts, warnings.
-public struct InputSummary: Hashable, Sendable {
+public struct InputSummary: Hashable, Sendable, Codable {
     public var path: String
     public var role: InputRole
     /// Lower-case hex SHA-256 of the file's bytes.
@@ -84,7 +84,7 @@ public struct InputSummary: Hashable, Sendable {
     public var ignoredResources: [IgnoredResources]
 
     /// How many resources of one type a FHIR input held that are not rows.
-    public struct IgnoredResources: Hashable, Sendable {
+    public struct IgnoredResources: Hashable, Sendable, Codable {
         /// The resource type, e.g. `Claim`, or `Observation (other codes)`.
         public var type: String
         public var count: Int

@@ -137,7 +137,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 }
 
 /// An ISO 8601 week: weeks start on Monday and week 1 holds the year's first Thursday.
-public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// The ISO week-numbering year (may differ from the calendar year near 1 January).
     public let year: Int
     /// Week number, 1–53.
@@ -162,5 +162,18 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: ISOWeek, rhs: ISOWeek) -> Bool {
         (lhs.year, lhs.week) < (rhs.year, rhs.week)
+    }
+}
+
+extension CalendarDate: Codable {
+    /// Decodes a date written by ``encode(to:)``: its day count since 1970-01-01.
+    public init(from decoder: any Decoder) throws {
+        self.init(daysSinceEpoch: try decoder.singleValueContainer().decode(Int.self))
+    }
+
+    /// Encodes the date as its day count since 1970-01-01 (compact, and exact for any year).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(daysSinceEpoch)
     }
 }

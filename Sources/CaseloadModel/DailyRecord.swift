@@ -1,5 +1,5 @@
 /// A set of exercise categories seen on one day.
-public struct CategorySet: OptionSet, Hashable, Sendable {
+public struct CategorySet: OptionSet, Hashable, Sendable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -32,7 +32,7 @@ public struct CategorySet: OptionSet, Hashable, Sendable {
 /// finer fraction) is kept as a plain array. The encoding is canonical (the same values always
 /// give the same storage), so the synthesised `==` and hash compare values. A 40,000-patient
 /// caseload has 3.4 M days: an array per day cost about 80 bytes each (BENCHMARKS.md).
-struct CompactRatings: Hashable, Sendable {
+struct CompactRatings: Hashable, Sendable, Codable {
     static let inlineCapacity = 12
     private var low: UInt64 = 0
     private var high: UInt64 = 0
@@ -96,7 +96,7 @@ struct CompactRatings: Hashable, Sendable {
 /// as 32-bit integers (they saturate at 2³¹ − 1 rows a day) and `pain_during` values inline (see
 /// `CompactRatings`), so a day takes 72 bytes and no allocation, which bounds the memory of a
 /// large caseload.
-public struct DailyRecord: Hashable, Sendable {
+public struct DailyRecord: Hashable, Sendable, Codable {
     public let date: CalendarDate
     /// Sum of `duration_min` over the day's exercise rows, in minutes (0 when none was given).
     public var minutes: Double = 0

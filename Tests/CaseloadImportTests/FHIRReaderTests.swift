@@ -235,6 +235,30 @@ enum FHIRFixtures {
         #expect(result.totals == RowCounts())
     }
 
+    /// Sharded runs (issue 17) over FHIR inputs add up to the whole: counts per file, patients,
+    /// rejected rows and roster entries, duplicates across the Bundle and the Bulk export included.
+    @Test(arguments: [2, 3])
+    func shardsAddUpToTheWhole(count: Int) throws {
+        let folder = try TemporaryFolder()
+        let paths = try FHIRFixtures.write(in: folder)
+        let whole = try CaseloadImporter().run(logs: paths, roster: nil)
+        var counts = [RowCounts](repeating: RowCounts(), count: paths.count)
+        var patients: [String] = []
+        var rejected = 0
+        var roster: [String: RosterEntry] = [:]
+        for index in 0..<count {
+            let part = try CaseloadImporter().run(logs: paths, roster: nil, selection: .shard(index, of: count))
+            for (i, input) in part.inputs.enumerated() { counts[i] = counts[i] + input.counts }
+            patients += part.builder.records(roster: part.roster).map(\.patientID)
+            rejected += part.rejected.count
+            roster.merge(part.roster) { first, _ in first }
+        }
+        #expect(counts == whole.inputs.map(\.counts))
+        #expect(patients.sorted() == whole.builder.records(roster: whole.roster).map(\.patientID).sorted())
+        #expect(rejected == whole.rejected.count)
+        #expect(roster == whole.roster)
+    }
+
     @Test func anInvalidNDJSONLineIsARejectedRowWithItsLine() throws {
         let folder = try TemporaryFolder()
         let paths = try FHIRFixtures.write(in: folder)

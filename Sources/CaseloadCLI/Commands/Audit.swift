@@ -75,6 +75,7 @@ struct Audit: ParsableCommand {
     }
 
     func validate() throws {
+        try input.requireInputs()
         _ = try period()
         if input.asOf != nil { throw ValidationError("--as-of does not apply to an audit; the period is --from … --to") }
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }

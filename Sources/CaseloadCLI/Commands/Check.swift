@@ -32,6 +32,7 @@ struct Check: ParsableCommand {
     var strict = false
 
     func validate() throws {
+        try input.requireInputs()
         guard maxRejected >= 0 else { throw ValidationError("--max-rejected must be 0 or more") }
     }
 

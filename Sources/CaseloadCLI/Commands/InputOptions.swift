@@ -5,7 +5,7 @@ import CaseloadModel
 /// The input options shared by every command that reads exports.
 struct InputOptions: ParsableArguments {
     @Argument(help: "Log exports: files (.csv, .tsv, .json, .ndjson, .jsonl; FHIR R4 Bundles and Bulk Data NDJSON found by content) or folders searched for them.")
-    var inputs: [String]
+    var inputs: [String] = []
 
     @Option(help: "Roster CSV: patient_id, clinician, display_name, program_start, sessions_per_week, discharge_date.")
     var roster: String?
@@ -49,5 +49,11 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         _ = try asOfDate()
         _ = try importOptions()
+    }
+
+    /// Refuses a command line without an input (inputs are optional only for `review --plan`,
+    /// which takes them from the plan).
+    func requireInputs() throws {
+        if inputs.isEmpty { throw ValidationError("Missing expected argument '<inputs> ...'") }
     }
 }

@@ -28,6 +28,10 @@ struct Patient: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        try input.requireInputs()
+    }
+
     func run() throws {
         let configuration = try RunConfiguration.make(input: input, global: global)
         let run = try ReviewRun.load(configuration)

@@ -23,6 +23,10 @@ struct Review: ParsableCommand {
               caseload review export.csv --date-format DD/MM/YYYY --strict
               caseload review exports/ --roster roster.csv --json > summary.json
               caseload review exports/ --roster roster.csv --config clinic.toml --quiet
+              caseload review --plan work/plan.json --out reports/single
+
+            With --plan, the inputs and every option that affects the report come from a plan \
+            (`caseload plan`): the single-process run a sharded run's merge must equal byte for byte.
 
             After the report is written, a summary goes to stdout: rows accounted for, caseloads \
             and patients, and the follow-up table (coloured on a terminal unless NO_COLOR is set). \
@@ -64,7 +68,17 @@ struct Review: ParsableCommand {
             valueName: "auto|all|follow-up"))
     var patientSheets: PatientSheetsChoice?
 
+    @Option(help: "Review as a plan (caseload plan) pins it: its inputs, options, as-of date and command line.")
+    var plan: String?
+
     func validate() throws {
+        if plan != nil {
+            let given = !input.inputs.isEmpty || input.roster != nil || input.asOf != nil || input.dateFormat != nil
+                || global.config != nil || patientSheets != nil || pseudonymize || keyFile != nil || strict
+            if given { throw ValidationError("--plan takes the inputs and the review's options from the plan; give only --out and output options") }
+        } else {
+            try input.requireInputs()
+        }
         if quiet && json { throw ValidationError("--quiet and --json cannot be used together") }
         if quiet && global.verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
@@ -72,20 +86,48 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
+        if let plan {
+            try runPlan(plan)
+            return
+        }
         let configuration = try RunConfiguration.make(input: input, global: global, quiet: quiet)
         if let out { try OutputFolder.validate(out) }
         let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
         let run = try ReviewRun.load(configuration, pseudonymizer: pseudonymizer)
-        if strict, run.imported.totals.rowsRejected > 0 {
-            let first = run.imported.rejected.prefix(10).map { "  \($0.file):\($0.line): \($0.column) '\($0.value)': \($0.reason)" }
-            throw Failure(
-                description: "\(run.imported.totals.rowsRejected) rows rejected (--strict); no report written:\n"
-                    + first.joined(separator: "\n"))
-        }
+        if strict { try ReviewRun.refuseRejected(run.imported) }
         let directory = out ?? "reports/" + run.analysis.asOf.isoString
         if out == nil { try OutputFolder.validate(directory) }
         let context = run.context(
             caseloadName: "All patients", patientSheets: (patientSheets ?? configuration.config.patientSheets).policy)
+        try ReviewOutput(quiet: quiet, json: json, top: top).finish(run, context: context, directory: directory)
+    }
+
+    /// `review --plan`: the review the plan pins, run in the plan's working folder.
+    private func runPlan(_ planPath: String) throws {
+        let loaded = try PlannedRun.load(planPath: planPath, quiet: quiet)
+        let directory = PlannedRun.absolute(out ?? "reports/" + loaded.plan.asOf)
+        try OutputFolder.validate(directory)
+        try loaded.enterWorkingDirectory()
+        let configuration = try loaded.configuration(quiet: quiet)
+        try loaded.checkInputsBeforeReading(configuration)
+        let run = try ReviewRun.load(configuration, pseudonymizer: try loaded.pseudonymizer())
+        try loaded.checkInputsAfterReading(run.imported)
+        if loaded.plan.review.strict { try ReviewRun.refuseRejected(run.imported) }
+        let context = run.context(
+            caseloadName: "All patients", patientSheets: try loaded.patientSheets(configuration),
+            commandLine: loaded.plan.commandLine)
+        try ReviewOutput(quiet: quiet, json: json, top: top).finish(run, context: context, directory: directory)
+    }
+}
+
+/// How a review's (or a merge's) report is written and summarised.
+struct ReviewOutput {
+    var quiet: Bool
+    var json: Bool
+    var top: Int
+
+    /// Writes the report and prints the summary the flags ask for.
+    func finish(_ run: ReviewRun, context: ReportContext, directory: String) throws {
         let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {
@@ -104,8 +146,10 @@ struct ReviewRun {
 
     /// Reads the inputs, pseudonymises them when asked, and analyses every patient as of the chosen
     /// date under the configured thresholds.
-    static func load(_ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil) throws -> ReviewRun {
-        let imported = try importInputs(configuration, pseudonymizer: pseudonymizer)
+    static func load(
+        _ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil, selection: PatientSelection? = nil
+    ) throws -> ReviewRun {
+        let imported = try importInputs(configuration, pseudonymizer: pseudonymizer, selection: selection)
         guard let asOf = configuration.asOf ?? imported.latestDate else {
             throw Failure(description: "no usable log rows to take the review date from; pass --as-of YYYY-MM-DD")
         }
@@ -130,7 +174,8 @@ struct ReviewRun {
     /// when given (`audit --proms`), pseudonymises them when asked, then logs each file's accounting
     /// (so no identifier reaches the log either).
     static func importInputs(
-        _ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil, proms: String? = nil
+        _ configuration: RunConfiguration, pseudonymizer: Pseudonymizer? = nil, proms: String? = nil,
+        selection: PatientSelection? = nil
     ) throws -> ImportResult {
         var excluded: Set<String> = []
         if let roster = configuration.roster { excluded.insert(roster) }
@@ -148,7 +193,7 @@ struct ReviewRun {
         var imported: ImportResult
         do {
             defer { bar?.finish() }
-            imported = try importer.run(logs: files, roster: configuration.roster)
+            imported = try importer.run(logs: files, roster: configuration.roster, selection: selection)
         }
         if let proms { imported = imported.adding(try importer.readPROMs(proms)) }
         if let pseudonymizer { imported = try pseudonymizer.pseudonymize(imported) }
@@ -165,11 +210,23 @@ struct ReviewRun {
         return imported
     }
 
+    /// Refuses a run with rejected rows (`--strict`): exit 1, the first ten rows listed.
+    static func refuseRejected(_ imported: ImportResult) throws {
+        guard imported.totals.rowsRejected > 0 else { return }
+        let first = imported.rejected.prefix(10).map { "  \($0.file):\($0.line): \($0.column) '\($0.value)': \($0.reason)" }
+        throw Failure(
+            description: "\(imported.totals.rowsRejected) rows rejected (--strict); no report written:\n"
+                + first.joined(separator: "\n"))
+    }
+
     /// The report context: provenance for the manifest and the About sheet, and who gets a patient sheet.
-    func context(caseloadName: String, patientSheets: PatientSheetPolicy = .standard) -> ReportContext {
+    /// - Parameter commandLine: the command line stamped into the outputs (default: this process's).
+    func context(
+        caseloadName: String, patientSheets: PatientSheetPolicy = .standard, commandLine: String = ReviewRun.commandLine()
+    ) -> ReportContext {
         ReportContext(
             toolVersion: CaseloadCommand.version,
-            commandLine: ReviewRun.commandLine(),
+            commandLine: commandLine,
             caseloadName: caseloadName,
             createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: analysis.asOf),
             inputs: imported.inputs,
@@ -188,7 +245,12 @@ struct ReviewRun {
 
     /// The command line as run, `caseload` first, arguments shell-quoted where needed.
     static func commandLine() -> String {
-        let args = CommandLine.arguments.dropFirst().map { arg -> String in
+        commandLine(Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// `caseload` and `arguments`, shell-quoted where needed.
+    static func commandLine(_ arguments: [String]) -> String {
+        let args = arguments.map { arg -> String in
             let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }
             return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }

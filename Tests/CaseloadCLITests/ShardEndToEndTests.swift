@@ -1,0 +1,299 @@
+import Foundation
+import Testing
+
+/// `caseload plan` → `shard` × N (separate processes) → `merge` against `review --plan`, and every
+/// refusal of the merge (docs/SCALING.md).
+@Suite("Sharded runs, end to end")
+struct ShardEndToEndTests {
+    /// A work folder with a copy of the samples (messy export: duplicates across files, rows
+    /// without a patient, rejected rows), so tests may change inputs.
+    struct Work {
+        var root: URL
+        var plan: String { root.appendingPathComponent("work/plan.json").path }
+
+        init() throws {
+            root = try CLIHarness.temporaryDirectory()
+            try FileManager.default.copyItem(
+                at: CLIHarness.packageRoot.appendingPathComponent("samples"), to: root.appendingPathComponent("samples"))
+        }
+
+        func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+        func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+            try CLIHarness.run(arguments, in: root, environment: environment)
+        }
+
+        /// Plans the samples as of their last day into `work/plan.json`.
+        func makePlan(shards: Int, extra: [String] = []) throws {
+            let result = try run(
+                ["plan", "samples", "--roster", "samples/roster.csv", "--as-of", "2026-11-22", "--shards", "\(shards)",
+                 "--out", "work/plan.json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+
+        /// Runs every shard as its own process.
+        func runShards(_ indices: Range<Int>) throws {
+            for index in indices {
+                let result = try run(["shard", "--plan", "work/plan.json", "--index", "\(index)", "--quiet"])
+                #expect(result.status == 0, "shard \(index): \(result.stderr)")
+            }
+        }
+
+        func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
+
+        func shardFolder(_ index: Int, of count: Int) -> String {
+            path("work/shards/shard-" + String(format: "%05d", index) + "-of-" + String(format: "%05d", count))
+        }
+    }
+
+    /// Every file of `a` and `b`, relative, sorted.
+    static func files(_ root: URL) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return [] }
+        var out: [String] = []
+        while let next = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root.appendingPathComponent(next).path, isDirectory: &isDirectory),
+               !isDirectory.boolValue
+            {
+                out.append(next)
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Checks that the merged report is the single one byte for byte, but for the manifest's one
+    /// added `execution` object.
+    static func expectSameReport(merged: URL, single: URL, shards: Int) throws {
+        let names = try files(merged)
+        #expect(names == (try files(single)))
+        #expect(names.contains("caseload.xlsx") && names.contains("rejected.csv"))
+        for name in names where name != "manifest.json" {
+            let a = try Data(contentsOf: merged.appendingPathComponent(name))
+            let b = try Data(contentsOf: single.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs")
+        }
+        let manifest = String(decoding: try Data(contentsOf: merged.appendingPathComponent("manifest.json")), as: UTF8.self)
+        let reference = String(decoding: try Data(contentsOf: single.appendingPathComponent("manifest.json")), as: UTF8.self)
+        let marker = ",\n  \"execution\": {"
+        let cut = try #require(manifest.range(of: marker), "the merged manifest has no execution object")
+        #expect(String(manifest[..<cut.lowerBound]) + "\n}\n" == reference)
+        let execution = String(manifest[cut.lowerBound...])
+        #expect(execution.contains("\"mode\": \"sharded\""))
+        #expect(execution.contains("\"shards\": \(shards)"))
+        #expect(!reference.contains("\"execution\""))
+    }
+
+    @Test("plan → shard × N → merge equals review --plan", arguments: [1, 2, 3, 7])
+    func shardedEqualsSingle(shards: Int) throws {
+        let work = try Work()
+        try work.makePlan(shards: shards, extra: ["--hash"])
+        try work.runShards(0..<shards)
+        let status = try work.run(["plan-status", "work/plan.json", "--missing"])
+        #expect(status.status == 0 && status.stdout.isEmpty)
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(merge.stdout.contains("6051 rows = 5949 used + 5 rejected + 97 duplicate"))
+        let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"])
+        #expect(single.status == 0, "\(single.stderr)")
+        try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
+                                  single: work.root.appendingPathComponent("single"), shards: shards)
+        // A plain review of the same options writes the same CSVs (its workbooks and manifest show its
+        // own command line, with --out; the sharded run shows the plan's).
+        let plain = try work.run(["review", "samples", "--roster", "samples/roster.csv", "--as-of", "2026-11-22",
+                                  "--out", "plain", "--quiet"])
+        #expect(plain.status == 0)
+        let manifest = String(decoding: try Data(contentsOf: work.root.appendingPathComponent("single/manifest.json")), as: UTF8.self)
+        #expect(manifest.contains(#""command_line": "caseload review samples --roster samples/roster.csv --as-of 2026-11-22""#))
+        for name in ["patients.csv", "followup.csv", "weekly.csv", "rejected.csv"] {
+            #expect(try Data(contentsOf: work.root.appendingPathComponent("plain/" + name))
+                == Data(contentsOf: work.root.appendingPathComponent("single/" + name)), "\(name)")
+        }
+    }
+
+    @Test("a pseudonymised run: sharded by pseudonym, identical to review --plan, no ID or key in the shards")
+    func pseudonymizedShardsMergeIdentically() throws {
+        let work = try Work()
+        let key = Data((0..<48).map { UInt8(($0 * 37 + 11) % 256) })
+        try key.write(to: work.root.appendingPathComponent("key.bin"))
+        try work.makePlan(shards: 3, extra: ["--pseudonymize", "--key-file", "key.bin", "--patient-sheets", "all"])
+        try work.runShards(0..<3)
+        #expect(try work.run(["merge", "--plan", "work/plan.json", "--out", "merged", "--quiet"]).status == 0)
+        #expect(try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"]).status == 0)
+        try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
+                                  single: work.root.appendingPathComponent("single"), shards: 3)
+        let plan = String(decoding: try Data(contentsOf: URL(fileURLWithPath: work.plan)), as: UTF8.self)
+        #expect(plan.contains("key.bin"))
+        for index in 0..<3 {
+            let patients = String(decoding: try Data(contentsOf: URL(fileURLWithPath: work.shardFolder(index, of: 3) + "/patients.jsonl")), as: UTF8.self)
+            #expect(!patients.contains("P00"), "shard \(index) holds a raw patient ID")
+            #expect(patients.contains("p-"))
+        }
+    }
+
+    @Test("--strict: the merge refuses as review does when rows were rejected, and writes nothing")
+    func strictRefusesRejectedRows() throws {
+        let work = try Work()
+        try work.makePlan(shards: 2, extra: ["--strict"])
+        try work.runShards(0..<2)
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single"])
+        #expect(merge.status == 1 && single.status == 1)
+        #expect(merge.stderr.contains("5 rows rejected (--strict)"))
+        #expect(merge.stderr == single.stderr)
+        #expect(!work.exists("merged") && !work.exists("single"))
+        // Without rejected rows a strict plan merges.
+        try FileManager.default.removeItem(atPath: work.path("samples/messy-export.csv"))
+        try work.makePlan(shards: 2, extra: ["--strict"])
+        try work.runShards(0..<2)
+        #expect(try work.run(["merge", "--plan", "work/plan.json", "--out", "merged", "--quiet"]).status == 0)
+        #expect(try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"]).status == 0)
+        try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
+                                  single: work.root.appendingPathComponent("single"), shards: 2)
+    }
+
+    @Test("a missing shard is refused, plan-status names it, and re-running it completes the run")
+    func missingShardIsRefusedThenRerun() throws {
+        let work = try Work()
+        try work.makePlan(shards: 3)
+        try work.runShards(0..<3)
+        // A killed attempt: the finished folder gone, a half-written one under the attempt's name.
+        let final = work.shardFolder(1, of: 3)
+        try FileManager.default.removeItem(atPath: final)
+        let debris = work.path("work/shards/.shard-00001-of-00003.tmp-424242")
+        try FileManager.default.createDirectory(atPath: debris, withIntermediateDirectories: true)
+        try Data("{\"half\":".utf8).write(to: URL(fileURLWithPath: debris + "/patients.jsonl"))
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        #expect(merge.status == 1)
+        #expect(merge.stderr.contains("1 of 3 shards have not finished: 1"))
+        #expect(!work.exists("merged"))
+        let status = try work.run(["plan-status", "work/plan.json", "--missing"])
+        #expect(status.stdout == "1\n")
+        try work.runShards(1..<2)
+        #expect(!FileManager.default.fileExists(atPath: debris), "the killed attempt's folder is removed")
+        #expect(try work.run(["merge", "--plan", "work/plan.json", "--out", "merged", "--quiet"]).status == 0)
+        #expect(try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"]).status == 0)
+        try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
+                                  single: work.root.appendingPathComponent("single"), shards: 3)
+    }
+
+    @Test("a finished shard is not redone")
+    func finishedShardIsSkipped() throws {
+        let work = try Work()
+        try work.makePlan(shards: 2)
+        try work.runShards(0..<1)
+        let summary = work.shardFolder(0, of: 2) + "/summary.json"
+        let before = try FileManager.default.attributesOfItem(atPath: summary)[.modificationDate] as? Date
+        let again = try work.run(["shard", "--plan", "work/plan.json", "--index-env", "TASK"], environment: ["TASK": "0"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already done"))
+        #expect(try FileManager.default.attributesOfItem(atPath: summary)[.modificationDate] as? Date == before)
+    }
+
+    @Test("a shard of another plan is refused")
+    func shardOfAnotherPlanIsRefused() throws {
+        let work = try Work()
+        try work.makePlan(shards: 2)
+        try work.runShards(0..<2)
+        // Another plan (another as-of date) in another work folder, with shard 1 copied from the first.
+        let other = try work.run(["plan", "samples", "--roster", "samples/roster.csv", "--as-of", "2026-11-15",
+                                  "--shards", "2", "--out", "other/plan.json"])
+        #expect(other.status == 0)
+        #expect(try work.run(["shard", "--plan", "other/plan.json", "--index", "0", "--quiet"]).status == 0)
+        try FileManager.default.createDirectory(atPath: work.path("other/shards"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: work.shardFolder(1, of: 2), toPath: work.path("other/shards/shard-00001-of-00002"))
+        let merge = try work.run(["merge", "--plan", "other/plan.json", "--out", "merged"])
+        #expect(merge.status == 1)
+        #expect(merge.stderr.contains("made from another plan"))
+        #expect(!work.exists("merged"))
+    }
+
+    @Test("shards made by another binary are refused")
+    func anotherBinaryIsRefused() throws {
+        let work = try Work()
+        // The same program with one byte more: another SHA-256.
+        let copy = work.root.appendingPathComponent("caseload-other")
+        var bytes = try Data(contentsOf: try CLIHarness.binary)
+        bytes.append(0)
+        try bytes.write(to: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
+        let plan = try CLIHarness.runProcess(copy, ["plan", "samples", "--as-of", "2026-11-22", "--shards", "1",
+                                                    "--out", "work/plan.json"], in: work.root)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(try CLIHarness.runProcess(copy, ["shard", "--plan", "work/plan.json", "--index", "0"], in: work.root).status == 0)
+        let shard = try work.run(["shard", "--plan", "work/plan.json", "--index", "0"])
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        #expect(shard.status == 1 && merge.status == 1)
+        #expect(merge.stderr.contains("is not the one that made the plan"))
+        #expect(!work.exists("merged"))
+    }
+
+    @Test("a patient in two shards is refused")
+    func patientInTwoShardsIsRefused() throws {
+        let work = try Work()
+        try work.makePlan(shards: 2)
+        try work.runShards(0..<2)
+        // Hand-made: shard 0's first patient added to shard 1, with its summary and checksums made to agree.
+        let zero = work.shardFolder(0, of: 2)
+        let one = work.shardFolder(1, of: 2)
+        let first = try #require(String(decoding: try Data(contentsOf: URL(fileURLWithPath: zero + "/patients.jsonl")), as: UTF8.self)
+            .split(separator: "\n").first)
+        var patients = String(decoding: try Data(contentsOf: URL(fileURLWithPath: one + "/patients.jsonl")), as: UTF8.self)
+        patients += first + "\n"
+        try Data(patients.utf8).write(to: URL(fileURLWithPath: one + "/patients.jsonl"))
+        var summary = String(decoding: try Data(contentsOf: URL(fileURLWithPath: one + "/summary.json")), as: UTF8.self)
+        let count = patients.split(separator: "\n").count
+        summary = summary.replacingOccurrences(
+            of: #""patients" : \d+"#, with: "\"patients\" : \(count)", options: .regularExpression)
+        try Data(summary.utf8).write(to: URL(fileURLWithPath: one + "/summary.json"))
+        try Self.reseal(one)
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        #expect(merge.status == 1)
+        #expect(merge.stderr.contains("is also in"), "\(merge.stderr)")
+        #expect(!work.exists("merged"))
+    }
+
+    @Test("an input changed between shards is refused")
+    func inputChangedBetweenShardsIsRefused() throws {
+        let work = try Work()
+        try work.makePlan(shards: 3)
+        try work.runShards(0..<1)
+        // Same size, other bytes: only the SHA-256 the shards compute while reading can tell.
+        let log = URL(fileURLWithPath: work.path("samples/logs.csv"))
+        var text = String(decoding: try Data(contentsOf: log), as: UTF8.self)
+        let range = try #require(text.range(of: "P0001"))
+        text.replaceSubrange(range, with: "P0991")
+        try Data(text.utf8).write(to: log)
+        try work.runShards(1..<3)
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
+        #expect(merge.status == 1)
+        #expect(merge.stderr.contains("the input changed between shards"), "\(merge.stderr)")
+        #expect(!work.exists("merged"))
+    }
+
+    @Test("usage errors exit 2", arguments: [
+        (["shard", "--plan", "work/plan.json", "--index", "5"], "outside 0…1"),
+        (["shard", "--plan", "work/plan.json", "--index-env", "NO_SUCH_VARIABLE_SET"], "is not set"),
+        (["shard", "--plan", "work/plan.json"], "exactly one of --index and --index-env"),
+        (["plan", "samples", "--shards", "2", "--out", "work/p.json"], "--as-of is required"),
+        (["plan", "samples", "--as-of", "2026-11-22", "--shards", "2", "--out", "samples/work/p.json"], "inside the input folder"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let work = try Work()
+        try work.makePlan(shards: 2)
+        let result = try work.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    /// Rewrites a shard folder's SHA256SUMS and _SUCCESS after a hand edit (as a forger would).
+    static func reseal(_ folder: String) throws {
+        let files = ["patients.jsonl", "rejected.jsonl", "series.jsonl", "summary.json"]
+        let sums = try CLIHarness.runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum"] + files,
+                                             in: URL(fileURLWithPath: folder))
+        try Data(sums.stdout.utf8).write(to: URL(fileURLWithPath: folder + "/SHA256SUMS"))
+        let marker = try CLIHarness.runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", "SHA256SUMS"],
+                                               in: URL(fileURLWithPath: folder))
+        let digest = String(marker.stdout.prefix(64))
+        try Data((digest + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/_SUCCESS"))
+    }
+}
