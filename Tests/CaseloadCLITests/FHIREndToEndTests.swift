@@ -94,4 +94,43 @@ import Testing
         #expect(bulk["rows_duplicate"] as? Int == 0)
         #expect(bulk["rows_rejected"] as? Int == 1)
     }
+
+    /// A sharded run (plan, shard ×2, merge) of the FHIR folder writes the same patients.csv as the
+    /// single review, and both take the patient ID from `[fhir] patient_identifier_system`.
+    @Test func shardedRunMatchesTheReviewAndFollowsTheFHIRConfiguration() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let folder = try Self.writeFolder(in: tmp)
+        // p1's second identifier, added by rewriting the first: "K-001" under clinic.example, "M-9" under urn:mrn.
+        let bundleURL = folder.appendingPathComponent("bundle.json")
+        let bundle = try String(contentsOf: bundleURL, encoding: .utf8).replacingOccurrences(
+            of: #""identifier": [{"system": "https://clinic.example/id", "value": "K-001"}]"#,
+            with: #""identifier": [{"system": "https://clinic.example/id", "value": "K-001"}, {"system": "urn:mrn", "value": "M-9"}]"#)
+        try bundle.write(to: bundleURL, atomically: true, encoding: .utf8)
+        try "[fhir]\npatient_identifier_system = \"urn:mrn\"\n"
+            .write(to: tmp.appendingPathComponent("caseload.toml"), atomically: true, encoding: .utf8)
+
+        let single = tmp.appendingPathComponent("single")
+        let review = try CLIHarness.run(
+            ["review", folder.path, "--as-of", "2026-03-14", "--out", single.path, "--quiet"], in: tmp)
+        #expect(review.status == 0, "\(review.stderr)")
+        let plan = tmp.appendingPathComponent("plan.json").path
+        let planned = try CLIHarness.run(
+            ["plan", folder.path, "--as-of", "2026-03-14", "--shards", "2", "--out", plan], in: tmp)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        for index in ["0", "1"] {
+            let shard = try CLIHarness.run(["shard", "--plan", plan, "--index", index, "--quiet"], in: tmp)
+            #expect(shard.status == 0, "\(shard.stderr)")
+        }
+        let merged = tmp.appendingPathComponent("merged")
+        let merge = try CLIHarness.run(["merge", "--plan", plan, "--out", merged.path, "--quiet"], in: tmp)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        try OutputContract.expectHolds(merged)
+
+        let one = try String(contentsOf: single.appendingPathComponent("patients.csv"), encoding: .utf8)
+        let other = try String(contentsOf: merged.appendingPathComponent("patients.csv"), encoding: .utf8)
+        #expect(one == other)
+        let ids = one.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.prefix { $0 != "," } }
+        #expect(ids.sorted() == ["M-9", "p2"])
+    }
 }
