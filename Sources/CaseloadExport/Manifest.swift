@@ -77,6 +77,7 @@ public enum Manifest {
             ] + counts(i.counts) + [
                 ("warnings", .array(i.warnings.map(JSONValue.string))),
                 ("ignored_columns", .array(i.ignoredColumns.map(JSONValue.string))),
+                ("ignored_resources", .object(i.ignoredResources.map { ($0.type, JSONValue.int($0.count)) })),
             ])
     }
 

@@ -136,10 +136,23 @@ public struct CaseloadImporter: Sendable {
             }
         }
         var jsonRoster: [String: RosterEntry] = [:]
+        // FHIR inputs are found by content; their patients are gathered before any row is read.
+        let fhirKinds = FHIRDirectory.classify(logs)
+        let directory = try fhirDirectory(of: logs, kinds: fhirKinds)
+        var fhirRoster = FHIRRosterMerge()
         for path in logs {
             let summary: InputSummary
             let before = state.recordsSeen
-            switch InputFormat(path: path) {
+            let kind = fhirKinds[path]
+            switch kind.map({ _ in InputFormat.fhir }) ?? InputFormat(path: path) {
+            case .fhir:
+                guard let kind, kind.holdsResources else {
+                    summary = try skippedInput(path, kind: kind ?? .resources, allPaths: logs)
+                    break
+                }
+                let read = try readFHIR(path, kind: kind, directory: directory, state: &state)
+                summary = read.summary
+                fhirRoster.add(read.roster, input: result.inputs.count)
             case .json, .ndjson:
                 let (s, entries) = try readJSONLog(path, state: &state)
                 summary = s
@@ -150,6 +163,10 @@ public struct CaseloadImporter: Sendable {
             result.inputs.append(summary)
             result.recordsSeen.append(state.recordsSeen - before)
         }
+        fhirRoster.addNames(directory.patientOrder, for: state.fhirPatients)
+        var fhirOwned: Set<String> = []
+        for id in fhirRoster.patientIDs where state.owns(id) { fhirOwned.insert(id) }
+        fhirRoster.merge(into: &result, owned: fhirOwned)
         for (id, entry) in jsonRoster where result.roster[id] == nil {
             if state.owns(id) {
                 result.roster[id] = entry
@@ -603,6 +620,26 @@ struct ImportState {
     var onAccepted: ((LogEntry) -> Void)?
     /// CSV rows read the short way so far.
     var shortWayRows = 0
+    /// FHIR row resources seen so far: the 64-bit hash of `type/id/versionId` (8 bytes a resource,
+    /// not the key; two keys share a hash with probability about n²/2⁶⁵ for n resources).
+    var fhirResources: Set<Int> = []
+    /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
+    var fhirPatients: Set<String> = []
+
+    /// Counts a row that repeats a FHIR resource already read (same type, id and version), when its
+    /// patient (or, without one, rows without a patient) is kept.
+    mutating func accountDuplicate(of outcome: RowOutcome, counts: inout RowCounts) {
+        let patient: String?
+        switch outcome {
+        case .blank: return
+        case .accepted(let entry): patient = entry.patientID
+        case .rejected(let row): patient = row.patientID
+        }
+        recordsSeen += 1
+        guard patient.map({ owns($0) }) ?? ownsUnnamed else { return }
+        counts.rowsDuplicate += 1
+        counts.rowsRead += 1
+    }
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {

@@ -44,10 +44,13 @@ public enum DateOrder: String, Sendable, CaseIterable {
 public struct ImportOptions: Sendable, Equatable {
     /// How dates that are not `YYYY-MM-DD` are read.
     public var dateOrder: DateOrder = .iso
+    /// How FHIR inputs are read (the patient identifier system, the exercise procedure codes).
+    public var fhir = FHIROptions()
 
     /// Creates options; the default reads ISO dates only.
-    public init(dateOrder: DateOrder = .iso) {
+    public init(dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions()) {
         self.dateOrder = dateOrder
+        self.fhir = fhir
     }
 
     /// Parses a `--date-format` value.

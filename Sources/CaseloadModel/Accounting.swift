@@ -52,6 +52,8 @@ public struct RowCounts: Hashable, Sendable, Codable {
 /// The input formats the importers read.
 public enum InputFormat: String, Sendable, Hashable, Codable {
     case csv, tsv, json, ndjson
+    /// FHIR R4 resources: a Bundle or resource (`.json`) or Bulk Data NDJSON, found by content.
+    case fhir
 }
 
 /// What an input file is to the run.
@@ -78,10 +80,26 @@ public struct InputSummary: Hashable, Sendable, Codable {
     public var warnings: [String]
     /// Header names that are not part of the canonical log, in file order.
     public var ignoredColumns: [String]
+    /// FHIR resources that are not rows, by type, in the order first seen (empty for other formats).
+    public var ignoredResources: [IgnoredResources]
+
+    /// How many resources of one type a FHIR input held that are not rows.
+    public struct IgnoredResources: Hashable, Sendable, Codable {
+        /// The resource type, e.g. `Claim`, or `Observation (other codes)`.
+        public var type: String
+        public var count: Int
+
+        /// Creates a count of ignored resources.
+        public init(type: String, count: Int) {
+            self.type = type
+            self.count = count
+        }
+    }
 
     public init(
         path: String, role: InputRole = .log, sha256: String, bytes: Int, format: InputFormat, dialect: String? = nil,
-        counts: RowCounts = RowCounts(), warnings: [String] = [], ignoredColumns: [String] = []
+        counts: RowCounts = RowCounts(), warnings: [String] = [], ignoredColumns: [String] = [],
+        ignoredResources: [IgnoredResources] = []
     ) {
         self.path = path
         self.role = role
@@ -92,5 +110,6 @@ public struct InputSummary: Hashable, Sendable, Codable {
         self.counts = counts
         self.warnings = warnings
         self.ignoredColumns = ignoredColumns
+        self.ignoredResources = ignoredResources
     }
 }

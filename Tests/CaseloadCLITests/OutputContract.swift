@@ -747,7 +747,7 @@ private struct Audit {
 
         // Accounting, per input and in the totals.
         let counts = ["rows_read", "rows_accepted", "rows_rejected", "rows_duplicate"]
-        let inputKeys = ["path", "role", "sha256", "bytes", "format", "dialect"] + counts + ["warnings", "ignored_columns"]
+        let inputKeys = ["path", "role", "sha256", "bytes", "format", "dialect"] + counts + ["warnings", "ignored_columns", "ignored_resources"]
         var sums = [String: Int]()
         func balanced(_ object: [String: Any], _ name: String) {
             let values = counts.map { object[$0] as? Int }

@@ -61,9 +61,11 @@ struct RunConfiguration {
         if input.roster == nil, let roster {
             Log.logger.notice("using \(roster) as the roster (a roster.csv in an input folder); pass --roster to choose another")
         }
+        var importOptions = try input.importOptions()
+        importOptions.fhir = config.fhir
         return RunConfiguration(
             inputs: input.inputs, roster: roster, impliedPROMs: impliedFile("proms.csv", in: input.inputs),
-            asOf: try input.asOfDate(), importOptions: try input.importOptions(), config: config,
+            asOf: try input.asOfDate(), importOptions: importOptions, config: config,
             showsProgress: !quiet && Terminal.isTTY(STDERR_FILENO))
     }
 }

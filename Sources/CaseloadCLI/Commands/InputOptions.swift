@@ -4,7 +4,7 @@ import CaseloadModel
 
 /// The input options shared by every command that reads exports.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Log exports: files (.csv, .tsv, .json, .ndjson, .jsonl) or folders searched for them.")
+    @Argument(help: "Log exports: files (.csv, .tsv, .json, .ndjson, .jsonl; FHIR R4 Bundles and Bulk Data NDJSON found by content) or folders searched for them.")
     var inputs: [String] = []
 
     @Option(help: "Roster CSV: patient_id, clinician, display_name, program_start, sessions_per_week, discharge_date.")

@@ -58,6 +58,7 @@ struct PlannedRun {
             throw ShardError(path: planPath, reason: "as_of '\(plan.asOf)' is not a date")
         }
         let config = try ConfigFile.resolve(explicit: review.config, directory: FileManager.default.currentDirectoryPath)
+        options.fhir = config.fhir  // as RunConfiguration.make does for an unplanned run
         return RunConfiguration(
             inputs: review.inputs, roster: review.roster ?? RunConfiguration.impliedRoster(in: review.inputs),
             impliedPROMs: RunConfiguration.impliedFile("proms.csv", in: review.inputs), asOf: asOf,

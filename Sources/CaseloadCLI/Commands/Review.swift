@@ -10,7 +10,8 @@ struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Review a caseload's exports and write the weekly report.",
         discussion: """
-            Reads every log export given (files, or folders searched for .csv .tsv .json .ndjson .jsonl), \
+            Reads every log export given (files, or folders searched for .csv .tsv .json .ndjson .jsonl; \
+            FHIR R4 Bundles and Bulk Data exports are recognised by content), \
             accounts for every row (used, rejected with a reason, or dropped as an exact duplicate), \
             computes adherence, pain trajectories, flares, plateaus and follow-up reasons as of one date, \
             and writes the report folder: caseload.xlsx and CSV summaries for the whole run, one folder \

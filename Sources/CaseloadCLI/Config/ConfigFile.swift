@@ -1,4 +1,5 @@
 import CaseloadAnalytics
+import CaseloadImport
 import Foundation
 
 /// A problem in a `caseload.toml`: the file, the line, the key when there is one, and why.
@@ -40,9 +41,11 @@ struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds", "tiers", "audit", "report"]
+    static let tables = ["thresholds", "tiers", "audit", "report", "fhir"]
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
+    /// The keys of the `[fhir]` table.
+    static let fhirKeys = ["patient_identifier_system", "exercise_procedure_codes"]
 
     /// Where the configuration came from; `nil` for the built-in defaults.
     var path: String?
@@ -63,6 +66,10 @@ struct ConfigFile: Equatable {
     var audit = AuditThresholds()
     /// The `[audit]` keys the file set, in file order.
     var auditKeysSet: [String] = []
+    /// How FHIR inputs are read (`[fhir]`): the patient identifier system, the exercise procedure codes.
+    var fhir = FHIROptions()
+    /// The `[fhir]` keys the file set, in file order.
+    var fhirKeysSet: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
@@ -71,6 +78,7 @@ struct ConfigFile: Equatable {
         lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
             && lhs.reportKeysSet == rhs.reportKeysSet && lhs.tiers == rhs.tiers && lhs.tierKeysSet == rhs.tierKeysSet
             && lhs.audit == rhs.audit && lhs.auditKeysSet == rhs.auditKeysSet
+            && lhs.fhir == rhs.fhir && lhs.fhirKeysSet == rhs.fhirKeysSet
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -124,6 +132,8 @@ struct ConfigFile: Equatable {
         let auditSettings = Dictionary(uniqueKeysWithValues: AuditThresholds.settings.map { ($0.key, $0) })
         var audit = AuditThresholds()
         var auditKeysSet: [String] = []
+        var fhir = FHIROptions()
+        var fhirKeysSet: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -143,7 +153,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit] and [report]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -177,6 +187,31 @@ struct ConfigFile: Equatable {
                 reportKeysSet.append(key)
                 continue
             }
+            if table == "fhir" {
+                guard fhirKeys.contains(key) else {
+                    let hint = closestKey(to: key, in: fhirKeys).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown FHIR setting\(hint) ([fhir] holds \(fhirKeys.joined(separator: ", ")))", key: key)
+                }
+                guard case .string(let text) = try parseValue(rawValue, fail: { fail($0, key: key) }) else {
+                    throw fail("takes a string in double quotes, not \(rawValue)", key: key)
+                }
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if key == "patient_identifier_system" {
+                    guard !trimmed.isEmpty else { throw fail("is empty; delete the line to take the first identifier", key: key) }
+                    fhir.patientIdentifierSystem = trimmed
+                } else {
+                    let codes = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard !codes.isEmpty, codes.allSatisfy({ code in
+                        let parts = code.split(separator: "|", omittingEmptySubsequences: false)
+                        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+                    }) else {
+                        throw fail("takes codes written system|code, separated by commas, e.g. \"http://snomed.info/sct|229065009\"", key: key)
+                    }
+                    fhir.exerciseProcedureCodes = Set(codes)
+                }
+                fhirKeysSet.append(key)
+                continue
+            }
             if table == "tiers" {
                 let reasons = FollowUpReason.allCases.map(\.rawValue)
                 guard let reason = FollowUpReason(rawValue: key) else {
@@ -198,7 +233,7 @@ struct ConfigFile: Equatable {
                 lineOfKey[key] = lineNumber
                 continue
             }
-            precondition(table == "thresholds", "only [thresholds], [tiers], [audit] and [report] are accepted above")
+            precondition(table == "thresholds", "only [thresholds], [tiers], [audit], [report] and [fhir] are accepted above")
             if FollowUpReason(rawValue: key) != nil, settings[key] == nil, rawValue.hasPrefix("\"") {
                 throw fail("is a follow-up reason; put its tier under [tiers]", key: key)
             }
@@ -223,7 +258,7 @@ struct ConfigFile: Equatable {
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
             reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet,
-            audit: audit, auditKeysSet: auditKeysSet)
+            audit: audit, auditKeysSet: auditKeysSet, fhir: fhir, fhirKeysSet: fhirKeysSet)
     }
 
     /// Parses `raw` as a number for `setting` and sets it in `values`.
@@ -452,6 +487,15 @@ struct ConfigFile: Equatable {
             "# \"all\" or \"follow-up\"; at most 250 sheets a workbook, the most urgent first.",
             "# `review --patient-sheets` overrides it for one run. Default \"auto\".",
             "patient_sheets = \"\(PatientSheetsChoice.auto.rawValue)\"",
+            "",
+            "[fhir]",
+            "",
+            "# FHIR R4 inputs (docs/FORMATS.md, \"FHIR R4\"). The patient ID is the value of the Patient",
+            "# identifier with this system; without the line, the first identifier, else the logical id.",
+            "# patient_identifier_system = \"https://clinic.example/patient-id\"",
+            "# Procedure codes (system|code, comma-separated) read as exercise sessions; default SNOMED CT",
+            "# 229065009 \"Exercise therapy\".",
+            "# exercise_procedure_codes = \"http://snomed.info/sct|229065009\"",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,4 +1,5 @@
 import CaseloadAnalytics
+import CaseloadImport
 import Foundation
 import Testing
 
@@ -90,7 +91,7 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit] and [report]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]"),
         ("[audit]\nmcid_point = 1.2\n", 2, "mcid_point", "unknown audit threshold; did you mean mcid_points?"),
         ("[audit]\nmcid_points = 20\n", 2, "mcid_points", "outside the valid range 0.5–10 points"),
         ("[audit]\nfinal_days = 3.5\n", 2, "final_days", "whole number"),
@@ -126,6 +127,10 @@ import Testing
             "trend_min_pain_days (20) may not exceed trend_window_days (14)"
         ),
         ("[thresholds]\nsymptom_window_days = 1\n", 2, "symptom_window_days", "may not exceed symptom_window_days"),
+        ("[fhir]\npatient_identifier = \"x\"\n", 2, "patient_identifier", "did you mean patient_identifier_system?"),
+        ("[fhir]\npatient_identifier_system = 3\n", 2, "patient_identifier_system", "takes a string in double quotes"),
+        ("[fhir]\npatient_identifier_system = \"\"\n", 2, "patient_identifier_system", "is empty"),
+        ("[fhir]\nexercise_procedure_codes = \"229065009\"\n", 2, "exercise_procedure_codes", "system|code"),
     ] as [(String, Int, String?, String)])
     func errorsNameTheLineAndKey(text: String, line: Int, key: String?, reason: String) throws {
         let error = try #require(Self.error(text), "expected an error for \(text.debugDescription)")
@@ -135,6 +140,18 @@ import Testing
         #expect(error.reason.contains(reason), "\(error)")
         // The printed message carries all of it.
         #expect(error.description.hasPrefix("test.toml:\(line): " + (key.map { "\($0): " } ?? "")))
+    }
+
+    /// `[fhir]` sets how FHIR inputs are read (issue 15).
+    @Test func fhirTableSetsTheIdentifierSystemAndExerciseCodes() throws {
+        let config = try ConfigFile.parse(
+            "[fhir]\npatient_identifier_system = \"https://clinic.example/id\"\n"
+                + "exercise_procedure_codes = \"http://snomed.info/sct|229065009, http://snomed.info/sct|229070002\"\n",
+            path: "test.toml")
+        #expect(config.fhir.patientIdentifierSystem == "https://clinic.example/id")
+        #expect(config.fhir.exerciseProcedureCodes == ["http://snomed.info/sct|229065009", "http://snomed.info/sct|229070002"])
+        #expect(config.fhirKeysSet == ["patient_identifier_system", "exercise_procedure_codes"])
+        #expect(ConfigFile.defaults.fhir == FHIROptions())
     }
 
     /// `[audit]` sets the audit definition (issue 16): the Piva 2009 figure for patellofemoral pain.

@@ -1,0 +1,274 @@
+import CaseloadModel
+import Foundation
+
+/// What reading one FHIR input gave besides its rows.
+struct FHIRFileResult {
+    var summary: InputSummary
+    /// Roster facts (CarePlan, EpisodeOfCare), first per patient wins.
+    var roster: [RosterEntry]
+}
+
+extension CaseloadImporter {
+    /// The patients, practitioners and care teams of every FHIR input (`kinds`), read before any
+    /// row. NDJSON lines are parsed only when they mention one of those resource types.
+    /// - Throws: ``ImportError`` for a `.json` FHIR file that is not valid JSON.
+    func fhirDirectory(of paths: [String], kinds: [String: FHIRFileKind]) throws -> FHIRDirectory {
+        var directory = FHIRDirectory(identifierSystem: options.fhir.patientIdentifierSystem)
+        for path in paths {
+            switch kinds[path] {
+            case .resources?:
+                let (bytes, start, _, _) = try readWhole(path)
+                var parser = JSONParser(bytes: bytes, start: start)
+                do {
+                    try parser.parseDocument { directory.collect($0, fullUrl: nil) }
+                } catch let error as JSONSyntaxError {
+                    throw ImportError(file: path, line: error.line, column: error.column, reason: error.message)
+                }
+            case .ndjson?:
+                let markers: [[UInt8]] = ["\"Patient\"", "\"Practitioner\"", "\"CareTeam\""].map { Array($0.utf8) }
+                _ = try forEachLine(path) { bytes, range, line in
+                    guard markers.contains(where: { FHIRImportBytes.contains(bytes[range], $0) }) else { return }
+                    var parser = JSONParser(bytes: bytes, start: range.lowerBound, end: range.upperBound, line: line)
+                    if let node = try? parser.parseValue(depth: 0) { directory.collect(node, fullUrl: nil) }
+                }
+            default:
+                continue
+            }
+        }
+        return directory
+    }
+
+    /// The whole file, its first byte after a BOM, its SHA-256 and byte count.
+    private func readWhole(_ path: String) throws -> (bytes: [UInt8], start: Int, sha256: String, count: Int) {
+        var reader = try FileChunkReader(path: path)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(reader.sizeHint)
+        while true {
+            let chunk = try reader.next()
+            if chunk.isEmpty { break }
+            bytes.append(contentsOf: chunk)
+        }
+        guard !bytes.isEmpty else { throw ImportError(file: path, reason: "the file is empty") }
+        if bytes.contains(0) {
+            throw ImportError(file: path, reason: "the file is binary (it holds NUL bytes), not JSON text")
+        }
+        return (bytes, bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0, reader.sha256Hex(), reader.bytesRead)
+    }
+
+    /// Streams a file line by line in 1 MiB chunks, holding at most one line besides the chunk:
+    /// `body` gets a buffer, the line's range in it (without `\r\n`/`\n`) and its 1-based number.
+    /// - Returns: the file's SHA-256 and byte count.
+    private func forEachLine(
+        _ path: String, _ body: ([UInt8], Range<Int>, Int) throws -> Void
+    ) throws -> (sha256: String, bytes: Int) {
+        var reader = try FileChunkReader(path: path)
+        var pending: [UInt8] = []
+        var line = 1
+        var first = true
+        func finish(_ bytes: [UInt8]) throws {
+            var end = bytes.count
+            if end > 0 && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            var start = 0
+            if first {
+                first = false
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+            }
+            if bytes[start..<end].contains(0) {
+                throw ImportError(file: path, line: line, reason: "the file is binary (it holds NUL bytes), not NDJSON text")
+            }
+            try body(bytes, start..<max(start, end), line)
+            line += 1
+        }
+        while true {
+            let chunk = try reader.next()
+            if chunk.isEmpty { break }
+            var from = 0
+            while let newline = chunk[from...].firstIndex(of: UInt8(ascii: "\n")) {
+                pending.append(contentsOf: chunk[from..<newline])
+                try finish(pending)
+                pending.removeAll(keepingCapacity: true)
+                from = newline + 1
+            }
+            pending.append(contentsOf: chunk[from...])
+            progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: 0, isDone: false))
+        }
+        if !pending.isEmpty { try finish(pending) }
+        if reader.bytesRead == 0 { throw ImportError(file: path, reason: "the file is empty") }
+        return (reader.sha256Hex(), reader.bytesRead)
+    }
+
+    /// Reads one FHIR input into rows (accounted in `state`) and roster facts.
+    /// - Throws: ``ImportError`` for a `.json` that is not valid JSON, or a file that cannot be read.
+    func readFHIR(
+        _ path: String, kind: FHIRFileKind, directory: FHIRDirectory, state: inout ImportState
+    ) throws -> FHIRFileResult {
+        var counts = RowCounts()
+        var reader = FHIRReader(file: path, options: options.fhir, cells: cellParser(for: nil), directory: directory)
+        func emit(_ row: FHIRRow) {
+            if let key = row.key, !state.fhirResources.insert(key.hashValue).inserted {
+                state.accountDuplicate(of: row.outcome, counts: &counts)
+            } else {
+                if case .accepted(let entry) = row.outcome { state.fhirPatients.insert(entry.patientID) }
+                state.account(row.outcome, counts: &counts)
+            }
+        }
+        let sha256: String, bytes: Int
+        var invalidLines = 0
+        if kind == .ndjson {
+            (sha256, bytes) = try forEachLine(path) { buffer, range, line in
+                var parser = JSONParser(bytes: buffer, start: range.lowerBound, end: range.upperBound, line: line)
+                parser.skipWhitespace()
+                if parser.isAtEnd { return }
+                do {
+                    let node = try parser.parseValue(depth: 0)
+                    parser.skipWhitespace()
+                    guard parser.isAtEnd else {
+                        throw JSONSyntaxError(line: line, column: parser.column, message: "more than one JSON value on the line")
+                    }
+                    reader.read(node, path: "", emit)
+                } catch let error as JSONSyntaxError {
+                    invalidLines += 1
+                    emit(FHIRRow(key: nil, outcome: .rejected(RejectedRow(
+                        file: path, line: line, patientID: nil, column: "",
+                        value: Array(buffer[range]).withUnsafeBufferPointer { CellParser.stored($0) },
+                        reason: "the line is not valid JSON: \(error.message) (column \(error.column))"))))
+                }
+            }
+        } else {
+            let whole = try readWhole(path)
+            (sha256, bytes) = (whole.sha256, whole.count)
+            var parser = JSONParser(bytes: whole.bytes, start: whole.start)
+            do {
+                try parser.parseDocument { reader.read($0, path: "", emit) }
+            } catch let error as JSONSyntaxError {
+                throw ImportError(file: path, line: error.line, column: error.column, reason: error.message)
+            }
+        }
+        progress?(ImportProgress(path: path, bytesRead: bytes, rowsRead: counts.rowsRead, isDone: true))
+        var warnings = reader.allWarnings
+        if invalidLines > 0 { warnings.insert("\(invalidLines) lines are not valid JSON", at: 0) }
+        let summary = InputSummary(
+            path: path, role: .log, sha256: sha256, bytes: bytes, format: .fhir,
+            dialect: kind == .ndjson ? "FHIR R4 NDJSON" : "FHIR R4 JSON", counts: counts, warnings: warnings,
+            ignoredResources: reader.ignored.map { InputSummary.IgnoredResources(type: $0.type, count: $0.count) })
+        return FHIRFileResult(summary: summary, roster: reader.rosterEntries)
+    }
+
+    /// The summary of an input that holds no rows and is skipped (a manifest, an export log).
+    func skippedInput(_ path: String, kind: FHIRFileKind, allPaths: [String]) throws -> InputSummary {
+        var reader = try FileChunkReader(path: path)
+        while try !reader.next().isEmpty {}
+        var warnings: [String]
+        let format: InputFormat
+        switch kind {
+        case .reportManifest:
+            format = .json
+            warnings = ["skipped: the manifest.json of a caseload report, not a log"]
+        case .bulkLog:
+            format = .fhir
+            warnings = ["skipped: a FHIR Bulk Data export log, not data"]
+        case .bulkManifest(let outputs):
+            format = .fhir
+            let folder = (path as NSString).deletingLastPathComponent
+            warnings = ["FHIR Bulk Data manifest listing \(outputs.count) files"]
+            for output in outputs {
+                let listed = folder.isEmpty ? output.file : folder + "/" + output.file
+                if !allPaths.contains(listed) {
+                    warnings.append("the manifest lists \(output.file) (\(output.type)), which is not among the inputs")
+                }
+            }
+        case .resources, .ndjson:
+            format = .fhir
+            warnings = []
+        }
+        return InputSummary(
+            path: path, role: .log, sha256: reader.sha256Hex(), bytes: reader.bytesRead, format: format,
+            dialect: nil, warnings: warnings)
+    }
+}
+
+enum FHIRImportBytes {
+    /// True when `needle` occurs in `haystack`.
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var i = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while i <= last {
+            guard let hit = haystack[i...last].firstIndex(of: first) else { return false }
+            if haystack[hit..<(hit + needle.count)].elementsEqual(needle) { return true }
+            i = hit + 1
+        }
+        return false
+    }
+}
+
+/// Roster facts from FHIR inputs, merged into the run's roster after every file is read: the
+/// `--roster` file wins fact by fact (a fact it leaves empty is taken from FHIR), and where both
+/// give a fact and they differ, the FHIR input that gave it gets a warning naming the patient.
+struct FHIRRosterMerge {
+    private var entries: [String: (entry: RosterEntry, input: Int?)] = [:]
+    private var order: [String] = []
+
+    /// Takes in one input's facts (index `input` in the run's inputs); the first input per patient wins.
+    mutating func add(_ facts: [RosterEntry], input: Int) {
+        for entry in facts where entries[entry.patientID] == nil {
+            entries[entry.patientID] = (entry, input)
+            order.append(entry.patientID)
+        }
+    }
+
+    /// Adds the display names of Patient resources (for `patients` only).
+    mutating func addNames(_ patients: [FHIRDirectory.PatientInfo], for included: Set<String>) {
+        for patient in patients where included.contains(patient.id) {
+            guard let name = patient.name else { continue }
+            if var known = entries[patient.id] {
+                if known.entry.displayName == nil { known.entry.displayName = name }
+                entries[patient.id] = known
+            } else {
+                entries[patient.id] = (RosterEntry(patientID: patient.id, displayName: name), nil)
+                order.append(patient.id)
+            }
+        }
+    }
+
+    /// The patients with FHIR roster facts or names, in the order first seen.
+    var patientIDs: [String] { order }
+
+    /// Merges the `owned` patients' facts into `result.roster` (the others' names go to
+    /// `result.otherDisplayNames`), warning on `result.inputs` where the roster file disagrees.
+    func merge(into result: inout ImportResult, owned: Set<String>) {
+        for id in order {
+            guard let (fhir, input) = entries[id] else { continue }
+            guard owned.contains(id) else {
+                if let name = fhir.displayName { result.otherDisplayNames.insert(name) }
+                continue
+            }
+            guard var listed = result.roster[id] else {
+                result.roster[id] = fhir
+                continue
+            }
+            var differ: [String] = []
+            func pick<T: Equatable>(_ csv: T?, _ other: T?, _ name: String, _ set: (T) -> Void) {
+                guard let other else { return }
+                guard let csv else { return set(other) }
+                if csv != other { differ.append(name) }
+            }
+            pick(listed.clinician, fhir.clinician, "clinician") { listed.clinician = $0 }
+            pick(listed.programStart, fhir.programStart, "program_start") { listed.programStart = $0 }
+            pick(listed.dischargeDate, fhir.dischargeDate, "discharge_date") { listed.dischargeDate = $0 }
+            if fhir.sessionsPerWeek != RosterEntry.defaultSessionsPerWeek {
+                if listed.sessionsPerWeek == RosterEntry.defaultSessionsPerWeek {
+                    listed.sessionsPerWeek = fhir.sessionsPerWeek
+                } else if listed.sessionsPerWeek != fhir.sessionsPerWeek {
+                    differ.append("sessions_per_week")
+                }
+            }
+            if listed.displayName == nil, let name = fhir.displayName { listed.displayName = name }
+            result.roster[id] = listed
+            if !differ.isEmpty, let input {
+                result.inputs[input].warnings.append(
+                    "patient \(id): the roster file's \(differ.joined(separator: ", ")) is used, not this file's")
+            }
+        }
+    }
+}
