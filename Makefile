@@ -23,7 +23,9 @@ report: release
 	$$($(SWIFT) build -c release --show-bin-path)/caseload audit samples --roster samples/roster.csv \
 		--from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
 
+# The Kubernetes manifests are checked statically first (PyYAML; no cluster here): deploy/kubernetes/README.md.
 test: bootstrap
+	scripts/check-kubernetes --self-test
 	$(SWIFT) test
 
 # A throw-away one-node Slurm cluster (scratch folder, ports 16817/16818; installs slurmctld slurmd
