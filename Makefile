@@ -7,7 +7,7 @@ SWIFT ?= swift
 REPORT_DIR ?= reports/sample
 AUDIT_DIR ?= reports/sample-audit
 
-.PHONY: report test test-slurm build release bootstrap clean fuzz bench
+.PHONY: report test test-slurm build release static bootstrap clean fuzz bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -18,12 +18,21 @@ build: bootstrap
 release: bootstrap
 	$(SWIFT) build -c release --product caseload
 
+# The release caseload with the Swift runtime and Foundation linked in, for images and nodes without a
+# Swift toolchain (docs/SCALING.md, "Static build"). Not fully static: Debian ships libxlsxwriter as a
+# shared library only, so libxlsxwriter.so.4 (with libminizip, libcrypto and libz) and glibc stay dynamic.
+static: bootstrap
+	$(SWIFT) build -c release --product caseload --static-swift-stdlib
+	@bin=$$($(SWIFT) build -c release --show-bin-path)/caseload; ls -l $$bin; ldd $$bin
+
 report: release
 	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv --out $(REPORT_DIR)
 	$$($(SWIFT) build -c release --show-bin-path)/caseload audit samples --roster samples/roster.csv \
 		--from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
 
+# The Kubernetes manifests are checked statically first (PyYAML; no cluster here): deploy/kubernetes/README.md.
 test: bootstrap
+	scripts/check-kubernetes --self-test
 	$(SWIFT) test
 
 # A throw-away one-node Slurm cluster (scratch folder, ports 16817/16818; installs slurmctld slurmd

@@ -10,6 +10,9 @@ public struct WrittenReport: Sendable {
     public var caseloads: [CaseloadSlice]
     /// Every file written except `manifest.json`, relative to the folder.
     public var outputs: [OutputFile]
+    /// The worksheets cut at the row limit, in the manifest's workbook order (`workbook` relative
+    /// to the folder): each ends in a visible note and the CSVs hold every row. Empty when all fit.
+    public var cutSheets: [SheetCut] = []
 }
 
 /// Writes a whole report folder: the run's workbook and CSVs, one folder per caseload, and the manifest.
@@ -35,7 +38,8 @@ public enum ReportWriter {
         try AtomicFolder.write(to: directory) { staging, target in
             let report = try writeContents(
                 analysis: analysis, context: context, into: staging, afterEachFile: afterEachFile)
-            return WrittenReport(directory: target, caseloads: report.caseloads, outputs: report.outputs)
+            return WrittenReport(
+                directory: target, caseloads: report.caseloads, outputs: report.outputs, cutSheets: report.cutSheets)
         }
     }
 
@@ -64,8 +68,9 @@ public enum ReportWriter {
         let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
         pinMallocMmapThreshold()
         // Outputs in the manifest's order: the run's CSVs, each caseload's CSVs, then the workbooks.
-        let outputs = try runInParallel(csvs.map(OutputJob.csvs) + workbooks.map(OutputJob.workbook), root: root,
-                                        hashing: true).flatMap { $0 }
+        let results = try runInParallel(csvs.map(OutputJob.csvs) + workbooks.map(OutputJob.workbook), root: root,
+                                        hashing: true)
+        let outputs = results.flatMap(\.files)
 
         for output in outputs { try afterEachFile(output.path) }
         let manifest = Manifest.document(analysis: analysis, context: context, caseloads: slices, outputs: outputs)
@@ -73,7 +78,7 @@ public enum ReportWriter {
         guard fm.createFile(atPath: manifestPath, contents: Data((manifest.rendered() + "\n").utf8)) else {
             throw ExportError(path: manifestPath, reason: "cannot write the manifest")
         }
-        return WrittenReport(directory: root, caseloads: slices, outputs: outputs)
+        return WrittenReport(directory: root, caseloads: slices, outputs: outputs, cutSheets: results.flatMap(\.cuts))
     }
 
     /// The workbooks of a report: the run's (`caseload.xlsx`) and one per caseload slice
@@ -82,13 +87,10 @@ public enum ReportWriter {
         -> [WorkbookJob]
     {
         let scratch = temporaryDirectory()
-        var jobs = [
-            WorkbookJob(
-                analysis: analysis, context: context,
-                options: WorkbookOptions(
-                    patientSheets: context.patientSheets, multiCaseload: slices.count > 1, temporaryDirectory: scratch),
-                relativePath: "caseload.xlsx")
-        ]
+        var runOptions = WorkbookOptions(
+            patientSheets: context.patientSheets, multiCaseload: slices.count > 1, temporaryDirectory: scratch)
+        runOptions.rowLimit = sheetRowLimit
+        var jobs = [WorkbookJob(analysis: analysis, context: context, options: runOptions, relativePath: "caseload.xlsx")]
         for slice in slices {
             var sliceContext = context
             sliceContext.caseloadName = slice.name
@@ -96,14 +98,29 @@ public enum ReportWriter {
             let sliceAnalysis = CaseloadAnalysis(
                 asOf: analysis.asOf, thresholds: analysis.thresholds, tiers: analysis.tiers, patients: slice.patients,
                 rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
+            var sliceOptions = WorkbookOptions(patientSheets: context.patientSheets, temporaryDirectory: scratch)
+            sliceOptions.rowLimit = sheetRowLimit
             jobs.append(
                 WorkbookJob(
-                    analysis: sliceAnalysis, context: sliceContext,
-                    options: WorkbookOptions(patientSheets: context.patientSheets, temporaryDirectory: scratch),
+                    analysis: sliceAnalysis, context: sliceContext, options: sliceOptions,
                     relativePath: "caseloads/" + slice.slug + "/caseload.xlsx"))
         }
         return jobs
     }
+
+    /// Rows a report's worksheets may hold: Excel's 1,048,576, unless a debug build runs with
+    /// `CASELOAD_TEST_SHEET_ROW_LIMIT` set (50 or more): the end-to-end tests lower it so that a
+    /// small run reaches the limit. Release builds ignore the variable.
+    static let sheetRowLimit: Int = {
+        #if DEBUG
+        if let raw = ProcessInfo.processInfo.environment["CASELOAD_TEST_SHEET_ROW_LIMIT"], let value = Int(raw),
+           (50...Workbook.excelMaxRows).contains(value)
+        {
+            return value
+        }
+        #endif
+        return Workbook.excelMaxRows
+    }()
 
     /// Writes only the report's workbooks into `directory` (created), exactly as ``write(analysis:context:to:)``
     /// does (same jobs, same options, in parallel), with no CSVs, no hashes and no manifest: the
@@ -199,6 +216,12 @@ public enum ReportWriter {
         }
     }
 
+    /// What one job wrote: its files, and the sheets it cut at the row limit (workbooks only).
+    struct JobResult: Sendable {
+        var files: [OutputFile]
+        var cuts: [SheetCut] = []
+    }
+
     /// Runs `jobs` on all cores, the longest first, and returns each job's files in job order
     /// (hashed when `hashing`, else with empty hashes); the first failure in job order is thrown.
     ///
@@ -206,7 +229,7 @@ public enum ReportWriter {
     /// workbooks at once would pass the open-file limit (raised to the hard limit if need be)
     /// the jobs run one at a time, in order, and a workbook that alone would pass it is refused
     /// before anything is written. CSV jobs hold one file at a time, within the reserve.
-    static func runInParallel(_ jobs: [OutputJob], root: String, hashing: Bool) throws -> [[OutputFile]] {
+    static func runInParallel(_ jobs: [OutputJob], root: String, hashing: Bool) throws -> [JobResult] {
         var needs: [Int] = []
         for job in jobs {
             guard case let .workbook(workbook) = job else { continue }
@@ -244,8 +267,9 @@ public enum ReportWriter {
     }
 
     /// Writes one job's files and hashes them (when `hashing`).
-    private static func run(_ job: OutputJob, root: String, hashing: Bool) throws -> [OutputFile] {
+    private static func run(_ job: OutputJob, root: String, hashing: Bool) throws -> JobResult {
         let written: [String]
+        var cuts: [SheetCut] = []
         switch job {
         case let .csvs(csv):
             let folder = csv.folder.isEmpty ? root : root + "/" + csv.folder
@@ -253,16 +277,21 @@ public enum ReportWriter {
                 .map { String($0.dropFirst(root.count + 1)) }
         case let .workbook(workbook):
             do {
-                try CaseloadWorkbook.write(
+                cuts = try CaseloadWorkbook.write(
                     analysis: workbook.analysis, context: workbook.context, options: workbook.options,
-                    to: root + "/" + workbook.relativePath)
+                    to: root + "/" + workbook.relativePath
+                ).map { cut in
+                    var cut = cut
+                    cut.workbook = workbook.relativePath
+                    return cut
+                }
             } catch {
                 throw ExportError(path: root + "/" + workbook.relativePath, reason: "\(error)")
             }
             written = [workbook.relativePath]
         }
-        guard hashing else { return written.map { OutputFile(path: $0, sha256: "", bytes: 0) } }
-        return try written.map { try OutputFile.hashing($0, in: root) }
+        guard hashing else { return JobResult(files: written.map { OutputFile(path: $0, sha256: "", bytes: 0) }, cuts: cuts) }
+        return JobResult(files: try written.map { try OutputFile.hashing($0, in: root) }, cuts: cuts)
     }
 
     /// Keeps glibc from serving libxlsxwriter's large blocks from its heap.
@@ -287,12 +316,12 @@ public enum ReportWriter {
 
 /// Per-job results filled from concurrent workers.
 private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<[OutputFile], ExportError>?]
+    private var slots: [Result<ReportWriter.JobResult, ExportError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ result: Result<[OutputFile], ExportError>) {
+    func set(_ index: Int, _ result: Result<ReportWriter.JobResult, ExportError>) {
         lock.lock()
         slots[index] = result
         lock.unlock()
@@ -307,7 +336,7 @@ private final class ResultSlots: @unchecked Sendable {
     }
 
     /// Every job's files in job order; throws the first failure in job order.
-    func values() throws -> [[OutputFile]] {
+    func values() throws -> [ReportWriter.JobResult] {
         lock.lock()
         defer { lock.unlock() }
         return try slots.map { slot in

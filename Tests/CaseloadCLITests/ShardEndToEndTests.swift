@@ -93,6 +93,7 @@ struct ShardEndToEndTests {
         let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
         #expect(merge.status == 0, "\(merge.stderr)")
         #expect(merge.stdout.contains("6051 rows = 5949 used + 5 rejected + 97 duplicate"))
+        #expect(!merge.stdout.contains("Sheet cut"), "nothing of the samples reaches Excel's row limit")
         let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"])
         #expect(single.status == 0, "\(single.stderr)")
         try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
@@ -108,6 +109,61 @@ struct ShardEndToEndTests {
             #expect(try Data(contentsOf: work.root.appendingPathComponent("plain/" + name))
                 == Data(contentsOf: work.root.appendingPathComponent("single/" + name)), "\(name)")
         }
+    }
+
+    /// Sheets past the row limit: a caseload generated here (120 patients, 6 weeks) and a limit lowered
+    /// to 100 rows by `CASELOAD_TEST_SHEET_ROW_LIMIT` (honoured by debug builds only), so the Patients and
+    /// Weekly sheets of the run's workbook and the Weekly sheets of the caseloads' are cut as Excel's
+    /// 1,048,576 rows would cut a run of about 87,000 patients. The merge cuts exactly what `review --plan`
+    /// cuts (same bytes), says so in its summary and in `--json`, and the CSVs keep every row.
+    @Test("past the row limit: merge cuts the sheets review --plan cuts, says so, and the CSVs keep every row")
+    func sheetsCutAtTheRowLimitThroughMerge() throws {
+        let work = try Work()
+        let generated = try work.run(["generate", "--patients", "120", "--days", "42", "--seed", "5", "--out", "gen"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let plan = try work.run(["plan", "gen", "--roster", "gen/roster.csv", "--as-of", "2026-11-22", "--shards", "3",
+                                 "--out", "work/plan.json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        try work.runShards(0..<3)
+        let limit = ["CASELOAD_TEST_SHEET_ROW_LIMIT": "100"]
+        let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"], environment: limit)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single"], environment: limit)
+        #expect(single.status == 0, "\(single.stderr)")
+        try Self.expectSameReport(merged: work.root.appendingPathComponent("merged"),
+                                  single: work.root.appendingPathComponent("single"), shards: 3)
+
+        func cutLines(_ text: String) -> [String] {
+            text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("Sheet cut at the row limit: ") }
+        }
+        let cuts = cutLines(merge.stdout)
+        #expect(cuts == cutLines(single.stdout))
+        func dataRows(_ csv: String) throws -> Int {
+            // Records end in CRLF (one Character in Swift), and no field here holds a line break.
+            try Data(contentsOf: work.root.appendingPathComponent("merged/" + csv)).filter { $0 == 0x0A }.count - 1
+        }
+        let patients = try dataRows("patients.csv")
+        let weekly = try dataRows("weekly.csv")
+        #expect(patients == 120 && weekly > 120 * 5)
+        let prefix = "Sheet cut at the row limit: "
+        #expect(cuts.contains { $0.hasPrefix(prefix + "caseload.xlsx, sheet Patients: ")
+            && $0.contains(" of \(patients) patients not shown (a worksheet holds at most 100 rows; the CSVs list them all)") })
+        #expect(cuts.contains { $0.hasPrefix(prefix + "caseload.xlsx, sheet Weekly: ")
+            && $0.contains(" of \(weekly.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) weekly rows not shown") })
+        #expect(cuts.contains { $0.hasPrefix(prefix + "caseloads/") && $0.contains("/caseload.xlsx, sheet Weekly: ") })
+
+        // --json lists the same cuts; the rows left out are the rows not shown.
+        let json = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged-json", "--json"], environment: limit)
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let listed = try #require(document["sheets_cut"] as? [[String: Any]])
+        #expect(listed.count == cuts.count)
+        for cut in listed {
+            let rows = cut["rows"] as? Int ?? -1, shown = cut["shown"] as? Int ?? -1
+            #expect(cut["left_out"] as? Int == rows - shown && shown > 0 && shown < 100 && cut["limit"] as? Int == 100)
+        }
+        let run = try #require(listed.first { $0["workbook"] as? String == "caseload.xlsx" && $0["sheet"] as? String == "Weekly" })
+        #expect(run["rows"] as? Int == weekly && run["what"] as? String == "weekly rows")
     }
 
     @Test("a pseudonymised run: sharded by pseudonym, identical to review --plan, no ID or key in the shards")

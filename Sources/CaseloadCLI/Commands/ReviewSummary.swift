@@ -29,6 +29,7 @@ enum ReviewSummary {
             "\(patients.count) patients in \(report.caseloads.count) caseloads; "
                 + "\(followUp.count) need follow-up (\(tiers); \(newCount) new this week)")
         lines.append("Report: \(directory)/caseload.xlsx, \(report.caseloads.count) caseload folders, manifest.json")
+        for cut in report.cutSheets { lines.append(style.yellow("Sheet cut at the row limit: " + cut.summary)) }
         if t.rowsRejected > 0 {
             lines.append(style.yellow("Rejected rows with reasons: \(directory)/rejected.csv"))
         }
@@ -111,6 +112,10 @@ struct JSONSummary: Encodable {
         var reason, label, explanation, tier: String
         var isNew: Bool
     }
+    struct Cut: Encodable {
+        var workbook, sheet, what: String
+        var rows, shown, leftOut, limit: Int
+    }
     struct Patient: Encodable {
         var priority: Int
         var tier: String
@@ -134,6 +139,7 @@ struct JSONSummary: Encodable {
     var newFollowUpCount: Int
     var caseloads: [Caseload]
     var followUp: [Patient]
+    var sheetsCut: [Cut]
 
     init(run: ReviewRun, report: WrittenReport, directory: String) {
         let followUpPatients = run.analysis.patients.filter(\.needsFollowUp)
@@ -153,6 +159,10 @@ struct JSONSummary: Encodable {
             Caseload(
                 name: $0.name, slug: $0.slug, folder: directory + "/caseloads/" + $0.slug, patients: $0.patients.count,
                 followUp: $0.patients.filter(\.needsFollowUp).count)
+        }
+        sheetsCut = report.cutSheets.map {
+            Cut(workbook: $0.workbook, sheet: $0.sheet, what: $0.what, rows: $0.rows, shown: $0.shown, leftOut: $0.leftOut,
+                limit: $0.limit)
         }
         followUp = followUpPatients.map { p in
             Patient(

@@ -87,13 +87,16 @@ public enum CaseloadWorkbook {
     ///   - context: inputs, rejected rows, tool version and the fixed creation time.
     ///   - options: patient-sheet policy and whether this is a run-wide workbook.
     ///   - path: the `.xlsx` file to create (replaced if it exists).
+    /// - Returns: the sheets cut at the row limit (each ends in a visible note; the CSVs hold every
+    ///   row), `workbook` being `path`; empty when every row fit.
     /// - Throws: ``XLSXError`` naming the sheet and cell when libxlsxwriter refuses a
     ///   write, or the path when the file cannot be written.
     /// - Complexity: O(cells); memory stays flat because rows are flushed in order.
+    @discardableResult
     public static func write(
         analysis: CaseloadAnalysis, context: ReportContext, options: WorkbookOptions = WorkbookOptions(),
         to path: String
-    ) throws {
+    ) throws -> [SheetCut] {
         let workbook = try Workbook(
             path: path, constantMemory: true, temporaryDirectory: options.temporaryDirectory,
             properties: properties(analysis: analysis, context: context), maxRows: options.rowLimit)
@@ -105,6 +108,7 @@ public enum CaseloadWorkbook {
             throw error
         }
         try workbook.close()
+        return workbook.cuts
     }
 
     /// The patients who get a sheet of their own, in the analysis' order (most urgent

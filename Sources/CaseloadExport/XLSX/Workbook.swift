@@ -130,6 +130,8 @@ final class WorkbookOwner {
     /// Formats made so far, by ``CellStyle/index`` (nil: not made yet in this workbook).
     /// Emptied on close, so a freed format can never be handed out.
     @exclusivity(unchecked) private var formats: [UnsafeMutablePointer<lxw_format>?] = []
+    /// The sheets whose rows did not all fit, in the order they were cut.
+    var cuts: [SheetCut] = []
 
     /// Takes ownership of a workbook from `workbook_new_opt` and of the `strdup`ed temporary folder.
     fileprivate init(
@@ -269,6 +271,8 @@ final class Workbook {
     private var names = SheetNamer()
     /// The sheets added so far, in workbook order.
     private(set) var worksheets: [Worksheet] = []
+    /// The sheets whose rows did not all fit (each ends in a visible note), in the order they were cut.
+    var cuts: [SheetCut] { owner.cuts }
 
     /// Starts a workbook that will be written to `path` when closed.
     /// - Parameters:
@@ -427,6 +431,12 @@ struct Worksheet {
 
     /// Rows this sheet may hold.
     var maxRows: Int { owner.maxRows }
+
+    /// Records that only `shown` of `total` rows of `what` fit in this sheet (the workbook's
+    /// ``Workbook/cuts``; the report's summary says so).
+    func recordCut(what: String, total: Int, shown: Int) {
+        owner.cuts.append(SheetCut(workbook: owner.path, sheet: name, what: what, rows: total, shown: shown, limit: maxRows))
+    }
 
     /// The workbook's output path.
     var path: String { owner.path }

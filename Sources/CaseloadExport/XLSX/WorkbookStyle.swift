@@ -164,6 +164,7 @@ extension Worksheet {
         }
         let shown = room - 1
         for i in 0..<shown { try body(i, start + i) }
+        recordCut(what: what, total: count, shown: shown)
         let note = "⚠ \(grouped(count - shown)) more \(what) not shown: a worksheet holds at most "
             + "\(grouped(maxRows)) rows. The CSV export lists them all."
         try write(note, row: start + shown, col: 0, style: .warning)

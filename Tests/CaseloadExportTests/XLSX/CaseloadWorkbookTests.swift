@@ -456,6 +456,18 @@ import Testing
         #expect(quality.rows.max() == 80)
         #expect(quality["A80"]?.text?.contains("132 more rejected rows not shown") == true)
         #expect(quality["A79"]?.text == "logs.csv")
+        // The writer returns the same cuts, in sheet order, for the terminal summary.
+        let path = folder.appendingPathComponent("again.xlsx").path
+        let cuts = try CaseloadWorkbook.write(analysis: analysis, context: context, options: options, to: path)
+        #expect(cuts == [
+            SheetCut(workbook: path, sheet: "Weekly", what: "weekly rows", rows: 99, shown: 65, limit: 80),
+            SheetCut(workbook: path, sheet: "Data quality", what: "rejected rows", rows: 200, shown: 68, limit: 80),
+        ])
+        #expect(cuts.first?.summary == path + ", sheet Weekly: 34 of 99 weekly rows not shown "
+            + "(a worksheet holds at most 80 rows; the CSVs list them all)")
+        // Nothing is cut at Excel's limit.
+        let whole = folder.appendingPathComponent("whole.xlsx").path
+        #expect(try CaseloadWorkbook.write(analysis: analysis, context: context, to: whole).isEmpty)
     }
 
     @Test(arguments: [
