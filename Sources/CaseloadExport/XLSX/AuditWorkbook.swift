@@ -299,29 +299,9 @@ struct AuditLayout {
     // MARK: - Data quality
 
     private func writeDataQuality(_ sheet: Worksheet) throws {
-        try sheet.setTabColor(Palette.tabInfo)
-        let widths: [Double] = [40, 8, 8, 10, 10, 10, 10, 40]
-        for (col, width) in widths.enumerated() { try sheet.setColumns(col, col, width: width) }
-        try sheet.write("Data quality", row: 0, col: 0, style: .title)
-        let t = context.totals
-        try sheet.write(
-            "\(grouped(t.rowsRead)) rows read: \(grouped(t.rowsAccepted)) accepted, \(grouped(t.rowsRejected)) "
-                + "rejected, \(grouped(t.rowsDuplicate)) duplicate. \(grouped(audit.patientsOutsidePeriod)) patients "
-                + "read are outside the audit period.",
-            row: 1, col: 0, style: .subtitle)
-        try sheet.writeHeader(row: 3, ["File", "Role", "Format", "Rows read", "Accepted", "Rejected", "Duplicate", "Warnings"])
-        let inputs = context.inputs
-        var row = try sheet.writeRows(from: 4, count: inputs.count, what: "input files") { index, r in
-            let input = inputs[index]
-            try sheet.write(row: r, [
-                .text(input.path), .text(input.role.rawValue), .text(input.format.rawValue),
-                .int(input.counts.rowsRead, .thousands), .int(input.counts.rowsAccepted, .thousands),
-                .int(input.counts.rowsRejected, .thousands), .int(input.counts.rowsDuplicate, .thousands),
-                .text(input.warnings.isEmpty ? nil : input.warnings.joined(separator: "\n"), .wrapped),
-            ])
-        }
-        row += 1
-        try sheet.writeRejectedRows(context.rejected, row: row)
+        try sheet.writeDataQuality(
+            inputs: context.inputs, totals: context.totals, rejected: context.rejected,
+            note: "\(grouped(audit.patientsOutsidePeriod)) patients read are outside the audit period.")
     }
 
     // MARK: - About

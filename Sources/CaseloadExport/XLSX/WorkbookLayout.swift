@@ -485,44 +485,9 @@ struct Layout {
     // MARK: - Data quality
 
     private func writeDataQuality(_ sheet: Worksheet) throws {
-        try sheet.setTabColor(Palette.tabInfo)
-        let widths: [Double] = [40, 8, 8, 18, 20, 12, 10, 10, 10, 10, 40, 30]
-        for (col, width) in widths.enumerated() { try sheet.setColumns(col, col, width: width) }
-        try sheet.write("Data quality", row: 0, col: 0, style: .title)
-        let t = context.totals
-        try sheet.write(
-            "\(grouped(t.rowsRead)) rows read: \(grouped(t.rowsAccepted)) accepted, \(grouped(t.rowsRejected)) "
-                + "rejected, \(grouped(t.rowsDuplicate)) duplicate. \(grouped(analysis.rowsAfterAsOf)) accepted rows "
-                + "dated after the as-of date were left out of the analysis.",
-            row: 1, col: 0, style: .subtitle)
-        var row = 3
-        try sheet.write("Input files", row: row, col: 0, style: .section)
-        row += 1
-        try sheet.writeHeader(row: row, ["File", "Role", "Format", "Dialect", "SHA-256", "Bytes", "Rows read",
-                                          "Accepted", "Rejected", "Duplicate", "Warnings", "Ignored columns"],
-                              tall: true)
-        row += 1
-        let inputs = context.inputs
-        row = try sheet.writeRows(from: row, count: inputs.count, what: "input files") { index, r in
-            let input = inputs[index]
-            try sheet.write(row: r, [
-                .text(input.path), .text(input.role.rawValue), .text(input.format.rawValue), .text(input.dialect),
-                .text(input.sha256), .int(input.bytes, .thousands), .int(input.counts.rowsRead, .thousands),
-                .int(input.counts.rowsAccepted, .thousands), .int(input.counts.rowsRejected, .thousands),
-                .int(input.counts.rowsDuplicate, .thousands),
-                .text(input.warnings.isEmpty ? nil : input.warnings.joined(separator: "\n"), .wrapped),
-                .text(input.ignoredColumns.isEmpty ? nil : input.ignoredColumns.joined(separator: ", "), .wrapped),
-            ])
-        }
-        guard row < sheet.maxRows - 3 else { return }
-        try sheet.write(row: row, [
-            .text("All inputs", .label), .empty, .empty, .empty, .empty, .empty,
-            .int(t.rowsRead, .thousands), .int(t.rowsAccepted, .thousands), .int(t.rowsRejected, .thousands),
-            .int(t.rowsDuplicate, .thousands),
-            .text(t.isBalanced ? nil : "Counts do not balance: read ≠ accepted + rejected + duplicate.", .warning),
-        ])
-        row += 2
-        try sheet.writeRejectedRows(context.rejected, row: row)
+        try sheet.writeDataQuality(
+            inputs: context.inputs, totals: context.totals, rejected: context.rejected,
+            note: "\(grouped(analysis.rowsAfterAsOf)) accepted rows dated after the as-of date were left out of the analysis.")
     }
 
     // MARK: - About

@@ -233,3 +233,47 @@ extension Worksheet {
         try autofilter(firstRow: header, firstCol: 0, lastRow: max(header, end - 1), lastCol: 5)
     }
 }
+
+extension Worksheet {
+    /// The Data quality sheet of a review or an audit: the row accounting in one sentence and
+    /// `note`, every input file (role, format, dialect, SHA-256, bytes, counts, warnings, ignored
+    /// columns) with an "All inputs" row that warns when the counts do not balance, then the
+    /// rejected rows.
+    func writeDataQuality(inputs: [InputSummary], totals t: RowCounts, rejected: [RejectedRow], note: String) throws {
+        try setTabColor(Palette.tabInfo)
+        let widths: [Double] = [40, 8, 8, 18, 20, 12, 10, 10, 10, 10, 40, 30]
+        for (col, width) in widths.enumerated() { try setColumns(col, col, width: width) }
+        try write("Data quality", row: 0, col: 0, style: .title)
+        try write(
+            "\(grouped(t.rowsRead)) rows read: \(grouped(t.rowsAccepted)) accepted, \(grouped(t.rowsRejected)) "
+                + "rejected, \(grouped(t.rowsDuplicate)) duplicate. " + note,
+            row: 1, col: 0, style: .subtitle)
+        var row = 3
+        try write("Input files", row: row, col: 0, style: .section)
+        row += 1
+        try writeHeader(row: row, ["File", "Role", "Format", "Dialect", "SHA-256", "Bytes", "Rows read",
+                                   "Accepted", "Rejected", "Duplicate", "Warnings", "Ignored columns"],
+                        tall: true)
+        row += 1
+        row = try writeRows(from: row, count: inputs.count, what: "input files") { index, r in
+            let input = inputs[index]
+            try write(row: r, [
+                .text(input.path), .text(input.role.rawValue), .text(input.format.rawValue), .text(input.dialect),
+                .text(input.sha256), .int(input.bytes, .thousands), .int(input.counts.rowsRead, .thousands),
+                .int(input.counts.rowsAccepted, .thousands), .int(input.counts.rowsRejected, .thousands),
+                .int(input.counts.rowsDuplicate, .thousands),
+                .text(input.warnings.isEmpty ? nil : input.warnings.joined(separator: "\n"), .wrapped),
+                .text(input.ignoredColumns.isEmpty ? nil : input.ignoredColumns.joined(separator: ", "), .wrapped),
+            ])
+        }
+        guard row < maxRows - 3 else { return }
+        try write(row: row, [
+            .text("All inputs", .label), .empty, .empty, .empty, .empty, .empty,
+            .int(t.rowsRead, .thousands), .int(t.rowsAccepted, .thousands), .int(t.rowsRejected, .thousands),
+            .int(t.rowsDuplicate, .thousands),
+            .text(t.isBalanced ? nil : "Counts do not balance: read ≠ accepted + rejected + duplicate.", .warning),
+        ])
+        row += 2
+        try writeRejectedRows(rejected, row: row)
+    }
+}

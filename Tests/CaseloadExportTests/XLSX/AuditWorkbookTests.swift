@@ -93,6 +93,13 @@ import Testing
         let chart = try #require(funnel.charts.first)
         #expect(chart.first("scatterChart") != nil)
         #expect(chart.all("ser").count == 6)
+        // Data quality is the review's: every input with its SHA-256, an "All inputs" row, the rejected rows.
+        let quality = try file.sheet("Data quality")
+        #expect(quality.rowTexts(5, count: 5) == ["File", "Role", "Format", "Dialect", "SHA-256"])
+        let all = try #require(quality.rows.first { quality["A\($0)"]?.text == "All inputs" })
+        #expect(quality["G\(all)"]?.number == 3 && quality["I\(all)"]?.number == 1)
+        #expect(quality["E6"]?.text == String(repeating: "b", count: 64))
+        #expect(quality.rows.contains { quality["F\($0)"]?.text == "pain 12 is outside 0–10" })
         let proms = try file.sheet("PROMs")
         #expect(proms["C4"]?.text == "KOOS-PF" && proms["F4"]?.number == 25.5)
         #expect(proms["C5"]?.text == "AKPS" && proms["F5"] == nil)
