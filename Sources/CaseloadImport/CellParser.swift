@@ -38,6 +38,7 @@ struct CellParser: Sendable {
 
     // MARK: Trimming and text
 
+    @inline(__always)
     static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0, hi = b.count
         while lo < hi && (b[lo] == space || b[lo] == tab) { lo += 1 }
@@ -45,6 +46,7 @@ struct CellParser: Sendable {
         return UnsafeBufferPointer(rebasing: b[lo..<hi])
     }
 
+    @inline(__always)
     static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in b where byte != space && byte != tab { return false }
         return true
@@ -148,6 +150,7 @@ struct CellParser: Sendable {
     }
 
     /// A decimal ≥ 0.
+    @inline(__always)
     func nonNegativeDecimal(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Double> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -159,6 +162,7 @@ struct CellParser: Sendable {
     }
 
     /// A whole number ≥ 0 (`3.0` counts as 3).
+    @inline(__always)
     func nonNegativeInteger(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Int> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -183,6 +187,7 @@ struct CellParser: Sendable {
     }
 
     /// A 0–10 rating (decimals allowed).
+    @inline(__always)
     func rating(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Double> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -220,6 +225,7 @@ struct CellParser: Sendable {
     }
 
     /// yes/no, true/false, y/n, 1/0 in any case.
+    @inline(__always)
     func boolean(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<Bool> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -239,6 +245,7 @@ struct CellParser: Sendable {
         return .invalid(explaining: explain, "\(name) \(CellParser.show(b)) is not yes/no")
     }
 
+    @inline(__always)
     func category(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<ExerciseCategory> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -262,6 +269,7 @@ struct CellParser: Sendable {
                 + ExerciseCategory.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
+    @inline(__always)
     func readiness(_ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool = true) -> Cell<ReadinessResult> {
         let b = CellParser.trimmed(raw)
         if b.isEmpty { return .missing }
@@ -404,5 +412,41 @@ struct CellParser: Sendable {
         let limited = b.count > 800 ? UnsafeBufferPointer(rebasing: b[0..<800]) : b
         let text = decode(limited).text
         return text.count > 200 || b.count > 800 ? String(text.prefix(199)) + "…" : text
+    }
+}
+
+// MARK: Cells by kind
+
+extension CellParser {
+    /// Reads a cell of a value kind (``CaseloadModel/LogValueKind``, not text or a date) as the
+    /// ``CaseloadModel/LogValues`` word of its value: the one switch from the field table's kinds
+    /// to the rules above, shared by the CSV short way, the general way and the JSON reader.
+    /// - Parameters:
+    ///   - column: the column, whose name the reason gives (looked up only when `explain`).
+    ///   - explain: false when only usability matters (see ``Cell/invalid(explaining:_:)``).
+    @inline(__always)
+    func word(_ kind: LogValueKind, _ raw: UnsafeBufferPointer<UInt8>, column: LogColumn, explain: Bool = true) -> Cell<UInt64> {
+        let name = explain ? column.name : ""
+        return switch kind {
+        case .count: nonNegativeInteger(raw, name: name, explain: explain).word
+        case .amount: nonNegativeDecimal(raw, name: name, explain: explain).word
+        case .rating: rating(raw, name: name, explain: explain).word
+        case .flag: boolean(raw, name: name, explain: explain).word
+        case .category: category(raw, name: name, explain: explain).word
+        case .readiness: readiness(raw, name: name, explain: explain).word
+        case .text, .freeText, .date: preconditionFailure("\(column.name) is not a value column")
+        }
+    }
+}
+
+extension Cell where Value: LogWordValue {
+    /// The same outcome with the value as its ``CaseloadModel/LogValues`` word.
+    @inline(__always)
+    var word: Cell<UInt64> {
+        switch self {
+        case .missing: .missing
+        case .value(let v): .value(v.logWord)
+        case .invalid(let reason): .invalid(reason)
+        }
     }
 }

@@ -26,10 +26,22 @@ struct ColumnMap: Sendable {
     init(header: CSVRecord, file: String, knownNames: [String], required: [String]) throws {
         var lookup: [String: Int] = [:]
         for (index, name) in knownNames.enumerated() { lookup[name] = index }
+        try self.init(
+            header: header, file: file, lookup: lookup,
+            required: required.compactMap { name in lookup[name].map { ($0, name) } })
+    }
+
+    /// Reads the header record, mapping each name through `lookup` (lower-case names, synonyms
+    /// among them, to the index of what they name).
+    /// - Parameter required: the indices a header must name, each with the name to ask for.
+    /// - Throws: ``ImportError`` for a duplicate column name, two names (a name and a synonym) for
+    ///   one index, or a missing required column.
+    init(header: CSVRecord, file: String, lookup: [String: Int], required: [(index: Int, name: String)]) throws {
         var known: [Int?] = []
         var names: [String] = []
         var ignored: [String] = []
         var seen: [String: Int] = [:]
+        var claimed: [Int: Int] = [:]
         known.reserveCapacity(header.count)
         names.reserveCapacity(header.count)
         for column in 0..<header.count {
@@ -45,13 +57,20 @@ struct ColumnMap: Sendable {
                 seen[key] = column
             }
             if let index = lookup[key] {
+                if let first = claimed[index] {
+                    throw ImportError(
+                        file: file, line: header.line, column: column + 1,
+                        reason: "'\(ColumnMap.short(name))' names the same column as '\(ColumnMap.short(names[first]))' "
+                            + "(column \(first + 1))")
+                }
+                claimed[index] = column
                 known.append(index)
             } else {
                 known.append(nil)
                 if !key.isEmpty { ignored.append(name) }
             }
         }
-        for name in required where seen[name] == nil {
+        for (index, name) in required where claimed[index] == nil {
             let found = names.prefix(8).map { "'\(ColumnMap.short($0))'" }.joined(separator: ", ") + (names.count > 8 ? ", …" : "")
             throw ImportError(
                 file: file, line: header.line,

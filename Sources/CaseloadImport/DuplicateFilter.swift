@@ -62,8 +62,8 @@ struct FingerprintSet: Sendable {
 /// Spots exact duplicate log rows across all files of a run, keeping 11 to 21 bytes per row.
 ///
 /// Two rows are duplicates when every field of their ``CaseloadModel/LogEntry`` is equal
-/// (patient, date, time, offset, session, exercise, every number, every flag and the
-/// notes), whatever file or line they came from. Numbers are compared as values (`2.50`
+/// (patient, date, time, offset, and every column of the field table: texts, numbers, flags),
+/// whatever file or line they came from. Numbers are compared as values (`2.50`
 /// equals `2.5`, `-0` equals `0`).
 ///
 /// Rows are compared only with rows of the same patient: each patient has its own table of
@@ -100,125 +100,70 @@ struct DuplicateFilter: Sendable {
     /// The row's 64-bit fingerprint within its patient, keyed with `key`, over an encoding of every
     /// field but the patient.
     ///
-    /// The encoding is a fixed block of the numeric fields (each optional with a presence bit,
-    /// numbers as IEEE bit patterns with −0 read as 0, the value's `==`), then each present
-    /// string's UTF-8 bytes in Unicode normalisation form C followed by its length (canonically
-    /// equivalent strings are `==` in Swift and have the same NFC bytes; ASCII text is its own NFC
-    /// and is hashed as it stands, anything else is normalised first, by the standard library's own
-    /// normaliser). So rows that are `==` always share a fingerprint, and every field counts. The
-    /// mixing step is wyhash's: 16 bytes at a time, the 128-bit product of the two keyed halves
-    /// folded to 64 bits (the hashing takes about 2.7× fewer instructions than SipHash through
-    /// `Hasher` did, measured in BENCHMARKS.md).
-    /// ``encodedFieldCount`` must match `LogEntry`'s stored properties (a test checks it).
+    /// The encoding is the row's ``CaseloadModel/LogValues`` block (every value that is not text, one
+    /// word per column of the field table, with presence bits; numbers as IEEE bit patterns with −0
+    /// read as 0, the value's `==`), with a presence bit for each text column of
+    /// ``hashedTextColumns``, then each present text's UTF-8 bytes in Unicode normalisation form C
+    /// followed by its length, in table order (canonically equivalent strings are `==` in Swift and
+    /// have the same NFC bytes; ASCII text is its own NFC and is hashed as it stands, anything else is
+    /// normalised first, by the standard library's own normaliser). So rows that are `==` always share
+    /// a fingerprint, and every column of the table counts, a new one included. The mixing step is
+    /// wyhash's: 16 bytes at a time, the 128-bit product of the two keyed halves folded to 64 bits
+    /// (the hashing takes about 2.7× fewer instructions than SipHash through `Hasher` did, measured
+    /// in BENCHMARKS.md).
     static func fingerprint(_ entry: LogEntry, key: FingerprintKey) -> UInt64 {
-        var block = NumericBlock(
-            RowNumbers(entry), hasSession: entry.sessionID != nil, hasExercise: entry.exercise != nil,
-            hasNotes: entry.notes != nil)
+        var textBits: UInt64 = 0
+        for column in hashedTextColumns where entry[text: column] != nil { textBits |= 1 &<< UInt64(truncatingIfNeeded: column.valueSlot) }
+        var values = entry.values
         var mixer = FingerprintMixer(key: key)
-        withUnsafeBytes(of: &block) { _ = mixer.add(bytes: $0) }
-        if let s = entry.sessionID { mixer.add(canonical: s) }
-        if let s = entry.exercise { mixer.add(canonical: s) }
-        if let s = entry.notes { mixer.add(canonical: s) }
+        values.withUnsafeMutableWords { words in
+            words[0] |= textBits
+            mixBlock(words, usedBytes: LogValues.usedWords * 8, decimalSlots: LogValues.decimalSlots, into: &mixer)
+        }
+        for column in hashedTextColumns {
+            if let text = entry[text: column] { mixer.add(canonical: text) }
+        }
         return mixer.finalize()
     }
 
-    /// The same fingerprint as ``fingerprint(_:key:)`` for the row whose non-string fields are
-    /// `numbers` and whose session, exercise and notes are the given ASCII bytes (`nil` when
-    /// absent). ASCII text is its own normal form, so a row read this way and the same row read
+    /// The same fingerprint as ``fingerprint(_:key:)`` for the row whose values are the words at
+    /// `words` (a ``CaseloadModel/LogValues`` layout, filled in place) and whose texts are the given
+    /// ASCII bytes. ASCII text is its own normal form, so a row read this way and the same row read
     /// into a ``CaseloadModel/LogEntry`` agree.
-    /// - Precondition: every byte of the three texts is below 0x80 (checked in debug builds).
+    ///
+    /// The words are left normalized (decimal −0 read as 0) and marked with the texts' presence
+    /// bits: the block hashed, built in place. `usedBytes` and `decimalSlots` are
+    /// ``CaseloadModel/LogValues/usedWords`` × 8 and ``CaseloadModel/LogValues/decimalSlots``,
+    /// passed in so that a reader looks them up once a file.
+    /// - Precondition: every byte of the texts is below 0x80 (checked in debug builds).
+    @inline(__always)
     static func fingerprint(
-        numbers: RowNumbers, asciiSession session: UnsafeBufferPointer<UInt8>?,
-        exercise: UnsafeBufferPointer<UInt8>?, notes: UnsafeBufferPointer<UInt8>?, key: FingerprintKey
+        words: UnsafeMutablePointer<UInt64>, usedBytes: Int, decimalSlots: UInt64, asciiTexts texts: ASCIITexts,
+        textCount: Int, key: FingerprintKey
     ) -> UInt64 {
-        var block = NumericBlock(numbers, hasSession: session != nil, hasExercise: exercise != nil, hasNotes: notes != nil)
+        words[0] |= texts.presenceBits
         var mixer = FingerprintMixer(key: key)
-        withUnsafeBytes(of: &block) { _ = mixer.add(bytes: $0) }
-        func add(_ text: UnsafeBufferPointer<UInt8>?) {
-            guard let text else { return }
+        mixBlock(words, usedBytes: usedBytes, decimalSlots: decimalSlots, into: &mixer)
+        for index in 0..<textCount {
+            guard let text = texts[index] else { continue }
             let any = mixer.add(bytes: UnsafeRawBufferPointer(text))
             assert(any & 0x8080_8080_8080_8080 == 0, "text given as ASCII is not")
         }
-        add(session)  // in the order of fingerprint(_:key:)
-        add(exercise)
-        add(notes)
         return mixer.finalize()
     }
 
-    /// Fields of `LogEntry` the fingerprint encodes: the patient (by table), 3 strings and the 14 in
-    /// ``NumericBlock``.
-    static let encodedFieldCount = 18
-
-    /// Every non-string field of a row, fixed-size, with presence bits.
-    private struct NumericBlock {
-        var present: UInt64 = 0
-        var date: Int
-        var secondsOfDay = 0, utcOffsetMinutes = 0, level = 0, sets = 0, reps = 0
-        var loadKg: UInt64 = 0, durationMin: UInt64 = 0, painDuring: UInt64 = 0, pain: UInt64 = 0
-        /// Category (8 bits), readiness (8), swelling (8), night pain (8), each 0 when absent.
-        var small: UInt64 = 0
-
-        init(_ e: RowNumbers, hasSession: Bool, hasExercise: Bool, hasNotes: Bool) {
-            date = e.date.daysSinceEpoch
-            func bit(_ i: Int, _ isPresent: Bool) { if isPresent { present |= 1 << UInt64(i) } }
-            func number(_ x: Double?) -> UInt64 { x.map { $0 == 0 ? 0 : $0.bitPattern } ?? 0 }
-            bit(0, e.secondsOfDay != nil); secondsOfDay = e.secondsOfDay ?? 0
-            bit(1, e.utcOffsetMinutes != nil); utcOffsetMinutes = e.utcOffsetMinutes ?? 0
-            bit(2, e.level != nil); level = e.level ?? 0
-            bit(3, e.sets != nil); sets = e.sets ?? 0
-            bit(4, e.reps != nil); reps = e.reps ?? 0
-            bit(5, e.loadKg != nil); loadKg = number(e.loadKg)
-            bit(6, e.durationMin != nil); durationMin = number(e.durationMin)
-            bit(7, e.painDuring != nil); painDuring = number(e.painDuring)
-            bit(8, e.pain != nil); pain = number(e.pain)
-            bit(9, hasSession)
-            bit(10, hasExercise)
-            bit(11, hasNotes)
-            let category = e.category.map { UInt64(CategorySet($0).rawValue) } ?? 0  // one bit each, never 0
-            let readiness: UInt64 = e.readiness.map { $0 == .pass ? 1 : 2 } ?? 0
-            let swelling: UInt64 = e.swelling.map { $0 ? 2 : 1 } ?? 0
-            let night: UInt64 = e.nightPain.map { $0 ? 2 : 1 } ?? 0
-            small = category | readiness << 8 | swelling << 16 | night << 24
-        }
+    /// Mixes in the block at `words`, normalized in place: both fingerprints' one encoding of it.
+    @inline(__always)
+    private static func mixBlock(
+        _ words: UnsafeMutablePointer<UInt64>, usedBytes: Int, decimalSlots: UInt64, into mixer: inout FingerprintMixer
+    ) {
+        LogValues.normalize(words, decimalSlots: decimalSlots)
+        mixer.add(bytes: UnsafeRawBufferPointer(start: words, count: usedBytes))
     }
-}
 
-/// Every field of a log row but the patient and the text: what the fingerprint's fixed block
-/// encodes, without a string to copy or release.
-struct RowNumbers {
-    var date = CalendarDate(daysSinceEpoch: 0)
-    var secondsOfDay: Int?
-    var utcOffsetMinutes: Int?
-    var category: ExerciseCategory?
-    var level: Int?
-    var sets: Int?
-    var reps: Int?
-    var loadKg: Double?
-    var durationMin: Double?
-    var painDuring: Double?
-    var pain: Double?
-    var swelling: Bool?
-    var nightPain: Bool?
-    var readiness: ReadinessResult?
-
-    init() {}
-
-    init(_ e: LogEntry) {
-        date = e.date
-        secondsOfDay = e.secondsOfDay
-        utcOffsetMinutes = e.utcOffsetMinutes
-        category = e.category
-        level = e.level
-        sets = e.sets
-        reps = e.reps
-        loadKg = e.loadKg
-        durationMin = e.durationMin
-        painDuring = e.painDuring
-        pain = e.pain
-        swelling = e.swelling
-        nightPain = e.nightPain
-        readiness = e.readiness
-    }
+    /// The text columns the fingerprint hashes, in table order: every text column but the patient's
+    /// (each patient has a table of its own).
+    static let hashedTextColumns: [LogColumn] = LogColumn.allCases.filter { $0.kind.isText && $0 != .patientID }
 }
 
 /// The two secret words of a fingerprint (both odd, so neither is 0).

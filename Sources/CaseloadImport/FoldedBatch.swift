@@ -60,6 +60,7 @@ struct PatientNumbering {
     init() {}
 
     /// The number of the patient whose ID is the ASCII `bytes`; a new ID is appended to `new`.
+    @inline(__always)
     mutating func number(ascii bytes: UnsafeBufferPointer<UInt8>, newInto new: inout [String]) -> Int {
         if lastNumber >= 0 && lastBytes.hasSameBytes(as: bytes) { return lastNumber }
         return number(String(decoding: bytes, as: UTF8.self), newInto: &new)

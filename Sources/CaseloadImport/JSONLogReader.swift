@@ -6,19 +6,42 @@ import CaseloadModel
 /// "sessions_per_week", "discharge_date"}, "sessions": [{"date", "session_id",
 /// "readiness_test", "pain", "swelling", "night_pain", "notes", "exercises": [{"name",
 /// "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during",
-/// "notes"}]}]}`. Each exercise is one row carrying its session's fields; a session with
-/// no exercises is one check-in row. Values go through the same cell rules as CSV.
+/// "notes"}]}]}`: the session and exercise keys are the field table's
+/// (``CaseloadModel/LogColumnSpec/json``, this list is only an example). Each exercise is one row
+/// carrying its session's fields; a session with no exercises is one check-in row. Values go
+/// through the same cell rules as CSV.
 struct JSONLogReader {
     static let patientKeys: Set<String> = [
         "id", "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date",
     ]
     static let topKeys: Set<String> = ["patient", "sessions"]
-    static let sessionKeys: Set<String> = [
-        "date", "session_id", "id", "readiness_test", "pain", "swelling", "night_pain", "notes", "exercises",
-    ]
-    static let exerciseKeys: Set<String> = [
-        "name", "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during", "notes",
-    ]
+    /// The key of a session's exercise list.
+    static let exercisesKey = "exercises"
+    /// A session's keys: the field table's session columns (with the session ID's alias), and
+    /// the exercise list.
+    static let sessionKeys: Set<String> = Set(
+        LogColumn.allCases.flatMap { column -> [String] in
+            switch column.spec.json {
+            case .session(let key), .exerciseElseSession(let key): [key]
+            case .sessionIdentity(let key, let alias): [key, alias]
+            case .patientID, .exercise: []
+            }
+        } + [exercisesKey])
+    /// An exercise's keys: the field table's exercise columns.
+    static let exerciseKeys: Set<String> = Set(
+        LogColumn.allCases.compactMap { column -> String? in
+            switch column.spec.json {
+            case .exercise(let key), .exerciseElseSession(let key): key
+            case .patientID, .session, .sessionIdentity: nil
+            }
+        })
+    /// Where each column sits, in table order (``CaseloadModel/LogColumnSpec/json``).
+    private static let places: [(column: LogColumn, place: LogColumnSpec.JSONPlace)] =
+        LogColumn.allCases.map { ($0, $0.spec.json) }
+    /// The session identity's key and alias (`session_id`, `id`).
+    private static let sessionIdentity: (key: String, alias: String)? = places.lazy.compactMap { entry in
+        if case .sessionIdentity(let key, let alias) = entry.place { (key, alias) } else { nil }
+    }.first
 
     let file: String
     var cells: CellParser
@@ -98,14 +121,16 @@ struct JSONLogReader {
             }
             noteUnknownKeys(session, known: JSONLogReader.sessionKeys, prefix: "sessions[].")
             var implicitSession: String?
-            if session.value["session_id"] == nil && session.value["id"] == nil {
+            if let identity = JSONLogReader.sessionIdentity, session.value[identity.key] == nil,
+               session.value[identity.alias] == nil
+            {
                 let dateText = session.value["date"].flatMap { JSONLogReader.text($0.value) } ?? ""
                 let k = sessionsPerDate[dateText, default: 0] + 1
                 sessionsPerDate[dateText] = k
                 implicitSession = dateText + (k > 1 ? "#\(k)" : "")
             }
             var exercises: [JSONNode] = []
-            if let exercisesNode = session.value["exercises"] {
+            if let exercisesNode = session.value[JSONLogReader.exercisesKey] {
                 switch exercisesNode.value {
                 case .array(let list): exercises = list
                 case .null: break
@@ -133,40 +158,40 @@ struct JSONLogReader {
         }
     }
 
-    /// Builds one row, reading fields in the canonical column order. `path` is the exercise's
-    /// (or, for a check-in, the session's); a bad cell's column is the JSON path of its key.
+    /// Builds one row, reading fields in the canonical column order, each where the field table
+    /// places it. `path` is the exercise's (or, for a check-in, the session's); a bad cell's column
+    /// is the JSON path of its key.
     private mutating func row(
         patient idNode: JSONNode?, session: JSONNode, path: JSONPath, implicitSession: String?, exercise: JSONNode?
     ) -> RowOutcome {
         var draft = LogDraft()
         let sessionPath = JSONPath(session: path.session)
-        for field in LogField.allCases {
+        for (field, place) in JSONLogReader.places {
             let node: JSONNode?
             // Where the key is (the JSON path is spelled out only for a bad cell).
             let keyPath: JSONPath?
             let key: String
-            switch field {
-            case .patientID: node = idNode; keyPath = nil; key = "patient.id"
-            case .date, .pain, .swelling, .nightPain, .readiness:
-                key = field.name; node = session.value[key]; keyPath = sessionPath
-            case .sessionID:
+            switch place {
+            case .patientID(let k):
+                node = idNode; keyPath = nil; key = "patient." + k
+            case .session(let k):
+                key = k; node = session.value[key]; keyPath = sessionPath
+            case .sessionIdentity(let k, let alias):
                 if let implicitSession {
-                    draft.entry.sessionID = implicitSession
+                    draft.entry[text: field] = implicitSession
                     continue
                 }
-                key = session.value["session_id"] == nil ? "id" : "session_id"
+                key = session.value[k] == nil ? alias : k
                 node = session.value[key]; keyPath = sessionPath
-            case .exercise:
-                key = "name"; node = exercise?.value[key]; keyPath = path
-            case .notes:
-                key = "notes"
+            case .exercise(let k):
+                key = k; node = exercise?.value[key]; keyPath = path
+            case .exerciseElseSession(let k):
+                key = k
                 if let exercise {
                     node = exercise.value[key]; keyPath = path
                 } else {
                     node = session.value[key]; keyPath = sessionPath
                 }
-            default:
-                key = field.name; node = exercise?.value[key]; keyPath = path
             }
             read(field, node, column: keyPath?.column(key) ?? key, into: &draft)
         }
@@ -174,9 +199,9 @@ struct JSONLogReader {
     }
 
     private mutating func read(
-        _ field: LogField, _ node: JSONNode?, column: @autoclosure () -> String, into draft: inout LogDraft
+        _ field: LogColumn, _ node: JSONNode?, column: @autoclosure () -> String, into draft: inout LogDraft
     ) {
-        let isText = field == .patientID || field == .sessionID || field == .exercise || field == .notes
+        let isText = field.kind.isText
         var text: String
         switch node?.value {
         case nil, .null?:

@@ -1,36 +1,6 @@
 import CaseloadModel
 import Foundation
 
-/// The columns of the canonical training log, in their documented order.
-enum LogField: Int, CaseIterable, Sendable {
-    case patientID, date, sessionID, exercise, category, level, sets, reps, loadKg, durationMin, painDuring, pain
-    case swelling, nightPain, readiness, notes
-
-    /// The column name (CSV header) and JSON key.
-    var name: String {
-        switch self {
-        case .patientID: "patient_id"
-        case .date: "date"
-        case .sessionID: "session_id"
-        case .exercise: "exercise"
-        case .category: "category"
-        case .level: "level"
-        case .sets: "sets"
-        case .reps: "reps"
-        case .loadKg: "load_kg"
-        case .durationMin: "duration_min"
-        case .painDuring: "pain_during"
-        case .pain: "pain"
-        case .swelling: "swelling"
-        case .nightPain: "night_pain"
-        case .readiness: "readiness_test"
-        case .notes: "notes"
-        }
-    }
-
-    static let names = LogField.allCases.map(\.name)
-}
-
 /// What became of one record.
 enum RowOutcome: Equatable {
     /// Every cell empty: not a row.
@@ -49,50 +19,42 @@ struct LogDraft {
     /// The empty row every draft starts from (copied: cheaper than building one per row).
     private static let blank = LogEntry(patientID: "", date: CalendarDate(daysSinceEpoch: 0))
 
-    /// Reads one cell into the draft, or records why it is invalid.
+    /// Reads one cell of `column` into the draft by its kind (the field table), or records why it
+    /// is invalid.
     /// - Parameters:
     ///   - column: the name used in a rejection (CSV column or JSON path), made only for a bad cell.
     ///   - decodeText: decodes a text cell (the caller counts Windows-1252 fields).
     mutating func read(
-        _ field: LogField, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
+        _ field: LogColumn, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
         ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
     ) {
         func fail(_ reason: String) {
             problems.add(column: column(), value: CellParser.stored(raw), reason: reason)
         }
-        func take<T>(_ cell: Cell<T>, _ assign: (T) -> Void) {
-            switch cell {
-            case .missing: break
-            case .value(let v): assign(v)
+        let kind = field.kind
+        switch kind {
+        case .text, .freeText:
+            // Text is trimmed; free text is kept as written, and missing when blank.
+            let b = kind == .text ? CellParser.trimmed(raw) : raw
+            if kind == .text ? b.isEmpty : CellParser.isBlank(b) {
+                if field.isRequired { fail("no \(field.name)") }
+            } else if field == .patientID {
+                patientID = decodeText(b)
+            } else {
+                entry[text: field] = decodeText(b)
+            }
+        case .date:
+            if CellParser.isBlank(raw) {
+                if field.isRequired { fail("no \(field.name)") }
+                return
+            }
+            readDate(cells.date(raw, name: field.name, ambiguous: &ambiguous), raw, column: column())
+        case .count, .amount, .rating, .flag, .category, .readiness:
+            switch cells.word(kind, raw, column: field) {
+            case .missing: if field.isRequired { fail("no \(field.name)") }
+            case .value(let word): entry.values.set(word, at: field.valueSlot)
             case .invalid(let reason): fail(reason)
             }
-        }
-        let name = field.name
-        switch field {
-        case .patientID:
-            let b = CellParser.trimmed(raw)
-            if b.isEmpty { fail("no patient_id") } else { patientID = decodeText(b) }
-        case .date:
-            if CellParser.isBlank(raw) { fail("no date"); return }
-            readDate(cells.date(raw, name: name, ambiguous: &ambiguous), raw, column: column())
-        case .sessionID:
-            let b = CellParser.trimmed(raw)
-            if !b.isEmpty { entry.sessionID = decodeText(b) }
-        case .exercise:
-            let b = CellParser.trimmed(raw)
-            if !b.isEmpty { entry.exercise = decodeText(b) }
-        case .category: take(cells.category(raw, name: name)) { entry.category = $0 }
-        case .level: take(cells.nonNegativeInteger(raw, name: name)) { entry.level = $0 }
-        case .sets: take(cells.nonNegativeInteger(raw, name: name)) { entry.sets = $0 }
-        case .reps: take(cells.nonNegativeInteger(raw, name: name)) { entry.reps = $0 }
-        case .loadKg: take(cells.nonNegativeDecimal(raw, name: name)) { entry.loadKg = $0 }
-        case .durationMin: take(cells.nonNegativeDecimal(raw, name: name)) { entry.durationMin = $0 }
-        case .painDuring: take(cells.rating(raw, name: name)) { entry.painDuring = $0 }
-        case .pain: take(cells.rating(raw, name: name)) { entry.pain = $0 }
-        case .swelling: take(cells.boolean(raw, name: name)) { entry.swelling = $0 }
-        case .nightPain: take(cells.boolean(raw, name: name)) { entry.nightPain = $0 }
-        case .readiness: take(cells.readiness(raw, name: name)) { entry.readiness = $0 }
-        case .notes: if !CellParser.isBlank(raw) { entry.notes = decodeText(raw) }
         }
     }
 
@@ -135,32 +97,102 @@ struct LogDraft {
     }
 }
 
+/// What one CSV column of a file is to its rows, resolved from the header and the field table
+/// once per file, so that no cell looks anything up: one case per kind of cell, carrying where
+/// its value goes (the ``CaseloadModel/LogValues`` slot), so the short way dispatches once a cell.
+enum ColumnRole: Equatable {
+    /// Not a log column (listed in the input's ignored columns).
+    case ignored
+    /// The patient ID (trimmed text, required).
+    case patient
+    /// The row's date.
+    case date
+    /// Trimmed text: its place among ``DuplicateFilter/hashedTextColumns`` and its presence slot.
+    case text(index: Int, slot: Int)
+    /// Text kept as written.
+    case freeText(index: Int, slot: Int)
+    /// Values, each with the slot of its word.
+    case count(slot: Int)
+    case amount(slot: Int)
+    case rating(slot: Int)
+    case flag(slot: Int)
+    case category(slot: Int)
+    case readiness(slot: Int)
+
+    /// The role of `column` (from the field table); `nil` is an ignored column.
+    init(_ column: LogColumn?) {
+        guard let column else {
+            self = .ignored
+            return
+        }
+        let slot = column.valueSlot
+        switch column.kind {
+        case .text, .freeText:
+            if column == .patientID {
+                self = .patient
+            } else if let index = DuplicateFilter.hashedTextColumns.firstIndex(of: column) {
+                self = column.kind == .text ? .text(index: index, slot: slot) : .freeText(index: index, slot: slot)
+            } else {
+                preconditionFailure("text column \(column.name) is not hashed")
+            }
+        case .date: self = .date
+        case .count: self = .count(slot: slot)
+        case .amount: self = .amount(slot: slot)
+        case .rating: self = .rating(slot: slot)
+        case .flag: self = .flag(slot: slot)
+        case .category: self = .category(slot: slot)
+        case .readiness: self = .readiness(slot: slot)
+        }
+    }
+}
+
 /// Turns CSV records into log rows: validates every cell, rejects a row whole.
 ///
 /// Kept apart from the tokenizer so that either can be tested, fuzzed or run in
-/// parallel on its own.
+/// parallel on its own. Both ways through a row (``parse(_:)`` and
+/// ``quickRow(_:patients:newPatients:key:)``) are driven by the field table
+/// (``CaseloadModel/LogColumn``), resolved to a ``ColumnRole`` per header column once.
 struct LogRowParser {
     let file: String
     let columns: ColumnMap
-    let fields: [LogField?]
+    /// Per header column, the log column it holds (`nil` when ignored).
+    let fields: [LogColumn?]
+    /// Per header column, its role.
+    let roles: [ColumnRole]
     var cells: CellParser
     var notes = ReadNotes()
-    private var patientCache = TextCache()
-    private var sessionCache = TextCache()
-    private var exerciseCache = TextCache()
+    /// Per header column, a cache of the texts it decoded (trimmed text columns repeat: IDs,
+    /// sessions, exercise names); `nil` for the others.
+    private var textCaches: [TextCache?]
+    /// The places among the hashed texts of the columns the day's fold needs.
+    private let sessionText = DuplicateFilter.hashedTextColumns.firstIndex(of: .sessionID)
+    private let exerciseText = DuplicateFilter.hashedTextColumns.firstIndex(of: .exercise)
+    /// The field table's constants the short way needs, looked up once a file, not once a row.
+    private let usedWords = LogValues.usedWords
+    private let usedBytes = LogValues.usedWords * 8
+    private let decimalSlots = LogValues.decimalSlots
+    private let hashedTextCount = DuplicateFilter.hashedTextColumns.count
     /// The last date cell read, as bytes, with what `CellParser.date` made of it: a session's
     /// rows carry the same date, so most rows skip the date parsing.
     private var lastDateBytes: [UInt8] = []
     private var lastDate: (cell: Cell<DateCell>, ambiguous: Bool)?
+
+    /// The header names (and synonyms) of the log columns, lower-case, to their raw values.
+    private static let lookup: [String: Int] = Dictionary(
+        LogColumn.headerNames.map { ($0.name, $0.column.rawValue) }, uniquingKeysWith: { first, _ in first })
+    private static let required: [(index: Int, name: String)] = LogColumn.allCases.filter(\.isRequired)
+        .map { ($0.rawValue, $0.name) }
 
     /// Reads the header.
     /// - Throws: ``ImportError`` when `patient_id` or `date` is missing or a name repeats.
     init(header: CSVRecord, file: String, cells: CellParser) throws {
         self.file = file
         self.cells = cells
-        columns = try ColumnMap(
-            header: header, file: file, knownNames: LogField.names, required: ["patient_id", "date"])
-        fields = columns.known.map { $0.flatMap { LogField(rawValue: $0) } }
+        columns = try ColumnMap(header: header, file: file, lookup: LogRowParser.lookup, required: LogRowParser.required)
+        let fields = columns.known.map { $0.flatMap { LogColumn(rawValue: $0) } }
+        self.fields = fields
+        roles = fields.map(ColumnRole.init)
+        textCaches = fields.map { $0?.kind == .text ? TextCache() : nil }
     }
 
     /// The notes gathered since the last call (the parser starts afresh).
@@ -187,13 +219,7 @@ struct LogRowParser {
                 readDate(raw, into: &draft, ambiguous: &ambiguous)
             } else {
                 draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in
-                    let decoded: (text: String, wasWindows1252: Bool)
-                    switch field {
-                    case .patientID: decoded = patientCache.text(bytes)
-                    case .sessionID: decoded = sessionCache.text(bytes)
-                    case .exercise: decoded = exerciseCache.text(bytes)
-                    default: decoded = CellParser.decode(bytes)
-                    }
+                    let decoded = textCaches[column]?.text(bytes) ?? CellParser.decode(bytes)
                     if decoded.wasWindows1252 { notes.noteWindows1252(line: line) }
                     return decoded.text
                 }
@@ -207,7 +233,7 @@ struct LogRowParser {
     private mutating func readDate(_ raw: UnsafeBufferPointer<UInt8>, into draft: inout LogDraft, ambiguous: inout Bool) {
         let read = cachedDate(raw)
         ambiguous = read.ambiguous
-        draft.readDate(read.cell, raw, column: LogField.date.name)
+        draft.readDate(read.cell, raw, column: LogColumn.date.name)
     }
 
     /// What `CellParser.date` makes of `raw` (a cell that is not blank), through a one-entry cache:
@@ -215,7 +241,7 @@ struct LogRowParser {
     private mutating func cachedDate(_ raw: UnsafeBufferPointer<UInt8>) -> (cell: Cell<DateCell>, ambiguous: Bool) {
         if let lastDate, lastDateBytes.hasSameBytes(as: raw) { return lastDate }
         var ambiguous = false
-        let cell = cells.date(raw, name: LogField.date.name, ambiguous: &ambiguous)
+        let cell = cells.date(raw, name: LogColumn.date.name, ambiguous: &ambiguous)
         lastDateBytes.removeAll(keepingCapacity: true)
         lastDateBytes.append(contentsOf: raw)
         lastDate = (cell, ambiguous)
@@ -265,101 +291,156 @@ extension LogRowParser {
     /// The row, when it has exactly the header's fields, every cell is valid, its date is not
     /// ambiguous and all its text (patient, session, exercise, notes) is ASCII; `nil` otherwise,
     /// having changed nothing but the parser's caches.
+    ///
+    /// Each cell goes by its column's ``ColumnRole``: a value through its kind's rule into the
+    /// word of its column's slot, a text as bytes, so a column added to the field table is read
+    /// here with no edit (a new *kind* adds a role and its rule). The words are written in place,
+    /// in scratch memory on the stack, and become a ``CaseloadModel/LogValues`` block once the row
+    /// is whole.
     mutating func quickRow(
         _ record: RecordView, patients: inout PatientNumbering, newPatients: inout [String], key: FingerprintKey
     ) -> FoldedRow? {
         guard !record.isUnterminated, record.count == columns.count else { return nil }
-        /// The value of a cell that is valid (`.some(nil)` when missing), `nil` when it is not.
-        func valid<T>(_ cell: Cell<T>) -> T?? {
-            switch cell {
-            case .missing: .some(nil)
-            case .value(let v): .some(v)
-            case .invalid: nil
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: LogValues.capacity) { words in
+            withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: ASCIITexts.capacity) { texts in
+                guard let words = words.baseAddress, let texts = texts.baseAddress else { return nil }
+                return quickRow(record, words: words, texts: texts, patients: &patients, newPatients: &newPatients, key: key)
             }
         }
-        var numbers = RowNumbers()
-        var date: DateCell?
+    }
+
+    /// ``quickRow(_:patients:newPatients:key:)`` with its scratch memory: `words` has room for
+    /// ``CaseloadModel/LogValues/usedWords`` words, `texts` for ``ASCIITexts/capacity`` cells.
+    private mutating func quickRow(
+        _ record: RecordView, words: UnsafeMutablePointer<UInt64>, texts: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>,
+        patients: inout PatientNumbering, newPatients: inout [String], key: FingerprintKey
+    ) -> FoldedRow? {
+        words.initialize(repeating: 0, count: usedWords)
+        var present: UInt64 = 0
+        var ascii = ASCIITexts(cells: texts)
         var patient: UnsafeBufferPointer<UInt8>?
-        var session: UnsafeBufferPointer<UInt8>?
-        var exercise: UnsafeBufferPointer<UInt8>?
-        var notes: UnsafeBufferPointer<UInt8>?
+        var hasDate = false
         var textBits: UInt8 = 0
-        func text(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-            for byte in b { textBits |= byte }
-            return b
-        }
         for column in 0..<record.count {
-            guard let field = fields[column] else { continue }
-            let raw = record.field(column)
-            switch field {
-            case .patientID:
-                let b = CellParser.trimmed(raw)
+            switch roles[column] {
+            case .ignored:
+                continue
+            case .patient:
+                let b = CellParser.trimmed(record.field(column))
                 if b.isEmpty { return nil }
-                patient = text(b)
+                for byte in b { textBits |= byte }
+                patient = b
             case .date:
+                let raw = record.field(column)
                 if CellParser.isBlank(raw) { return nil }
                 let read = cachedDate(raw)
                 // An ambiguous date is invalid today; were it ever accepted with a warning, the
                 // general way must still note it.
                 guard !read.ambiguous, case .value(let d) = read.cell else { return nil }
-                date = d
-            case .sessionID:
-                let b = CellParser.trimmed(raw)
-                if !b.isEmpty { session = text(b) }
-            case .exercise:
-                let b = CellParser.trimmed(raw)
-                if !b.isEmpty { exercise = text(b) }
-            case .notes:
-                if !CellParser.isBlank(raw) { notes = text(raw) }
-            case .category:
-                guard let v = valid(cells.category(raw, name: field.name, explain: false)) else { return nil }
-                numbers.category = v
-            case .level:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
-                numbers.level = v
-            case .sets:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
-                numbers.sets = v
-            case .reps:
-                guard let v = valid(cells.nonNegativeInteger(raw, name: field.name, explain: false)) else { return nil }
-                numbers.reps = v
-            case .loadKg:
-                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name, explain: false)) else { return nil }
-                numbers.loadKg = v
-            case .durationMin:
-                guard let v = valid(cells.nonNegativeDecimal(raw, name: field.name, explain: false)) else { return nil }
-                numbers.durationMin = v
-            case .painDuring:
-                guard let v = valid(cells.rating(raw, name: field.name, explain: false)) else { return nil }
-                numbers.painDuring = v
-            case .pain:
-                guard let v = valid(cells.rating(raw, name: field.name, explain: false)) else { return nil }
-                numbers.pain = v
-            case .swelling:
-                guard let v = valid(cells.boolean(raw, name: field.name, explain: false)) else { return nil }
-                numbers.swelling = v
-            case .nightPain:
-                guard let v = valid(cells.boolean(raw, name: field.name, explain: false)) else { return nil }
-                numbers.nightPain = v
-            case .readiness:
-                guard let v = valid(cells.readiness(raw, name: field.name, explain: false)) else { return nil }
-                numbers.readiness = v
+                LogRowParser.put(d.date, at: LogColumn.date.valueSlot, words, &present)
+                if let s = d.secondsOfDay { LogRowParser.put(s, at: LogValues.secondsOfDaySlot, words, &present) }
+                if let o = d.utcOffsetMinutes { LogRowParser.put(o, at: LogValues.utcOffsetSlot, words, &present) }
+                hasDate = true
+            case .text(let index, let slot):
+                let b = CellParser.trimmed(record.field(column))
+                if !b.isEmpty {
+                    for byte in b { textBits |= byte }
+                    ascii.set(index, b, slot: slot)
+                }
+            case .freeText(let index, let slot):
+                let raw = record.field(column)
+                if !CellParser.isBlank(raw) {
+                    for byte in raw { textBits |= byte }
+                    ascii.set(index, raw, slot: slot)
+                }
+            case .count(let slot):
+                guard LogRowParser.store(
+                    cells.nonNegativeInteger(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
+            case .amount(let slot):
+                guard LogRowParser.store(
+                    cells.nonNegativeDecimal(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
+            case .rating(let slot):
+                guard LogRowParser.store(cells.rating(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
+            case .flag(let slot):
+                guard LogRowParser.store(cells.boolean(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
+            case .category(let slot):
+                guard LogRowParser.store(cells.category(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
+            case .readiness(let slot):
+                guard LogRowParser.store(
+                    cells.readiness(record.field(column), name: "", explain: false), slot, words, &present)
+                else { return nil }
             }
         }
-        guard textBits < 0x80, let patient, let date else { return nil }
-        numbers.date = date.date
-        numbers.secondsOfDay = date.secondsOfDay
-        numbers.utcOffsetMinutes = date.utcOffsetMinutes
-        let sessionHash = numbers.readiness == nil
+        guard textBits < 0x80, let patient, hasDate else { return nil }
+        words[0] = present
+        let session = sessionText.flatMap { ascii[$0] }
+        let sessionHash = present & (1 &<< UInt64(truncatingIfNeeded: LogColumn.readiness.valueSlot)) == 0
             ? 0 : DayContribution.sessionHash(session.map { String(decoding: $0, as: UTF8.self) } ?? "")
+        let isCheckIn = exerciseText.map { ascii[$0] == nil } ?? true
+        // The contribution first: the fingerprint normalizes the words in place.
+        let contribution = DayContribution(words: words, isCheckIn: isCheckIn, sessionHash: sessionHash)
         return FoldedRow(
             patient: patients.number(ascii: patient, newInto: &newPatients),
             fingerprint: DuplicateFilter.fingerprint(
-                numbers: numbers, asciiSession: session, exercise: exercise, notes: notes, key: key),
-            contribution: DayContribution(
-                date: date.date, isCheckIn: exercise == nil, durationMin: numbers.durationMin,
-                category: numbers.category, level: numbers.level, painDuring: numbers.painDuring, pain: numbers.pain,
-                swelling: numbers.swelling, nightPain: numbers.nightPain, readiness: numbers.readiness,
-                sessionHash: sessionHash))
+                words: words, usedBytes: usedBytes, decimalSlots: decimalSlots, asciiTexts: ascii,
+                textCount: hashedTextCount, key: key),
+            contribution: contribution)
+    }
+
+    /// Writes `value` at `slot` of `words` and marks it present.
+    @inline(__always)
+    private static func put<Value: LogWordValue>(
+        _ value: Value, at slot: Int, _ words: UnsafeMutablePointer<UInt64>, _ present: inout UInt64
+    ) {
+        words[slot] = value.logWord
+        present |= 1 &<< UInt64(truncatingIfNeeded: slot)
+    }
+
+    /// Writes a valid cell's value at `slot` of `words`; false for an invalid cell.
+    @inline(__always)
+    private static func store<Value: LogWordValue>(
+        _ cell: Cell<Value>, _ slot: Int, _ words: UnsafeMutablePointer<UInt64>, _ present: inout UInt64
+    ) -> Bool {
+        switch cell {
+        case .missing: return true
+        case .value(let v): put(v, at: slot, words, &present); return true
+        case .invalid: return false
+        }
+    }
+}
+
+/// The text cells of a row read the short way, as ASCII bytes, by their place among
+/// ``DuplicateFilter/hashedTextColumns``, with the presence bits the fingerprint gives them.
+struct ASCIITexts {
+    /// Room for the hashed text columns (a test checks they fit).
+    static let capacity = 4
+    /// Scratch memory for ``capacity`` cells; cell `i` is meaningful only when present.
+    private let cells: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
+    /// Bit `i` set when text `i` is present.
+    private(set) var present: UInt8 = 0
+    /// The presence bits of the present texts at their columns' value slots.
+    private(set) var presenceBits: UInt64 = 0
+
+    /// Texts kept in `cells` (room for ``capacity``), none present yet.
+    init(cells: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>) {
+        self.cells = cells
+    }
+
+    @inline(__always)
+    mutating func set(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, slot: Int) {
+        cells[index] = bytes
+        present |= 1 &<< UInt8(truncatingIfNeeded: index)
+        presenceBits |= 1 &<< UInt64(truncatingIfNeeded: slot)
+    }
+
+    /// Text `index`, `nil` when missing.
+    @inline(__always)
+    subscript(index: Int) -> UnsafeBufferPointer<UInt8>? {
+        present & (1 &<< UInt8(truncatingIfNeeded: index)) != 0 ? cells[index] : nil
     }
 }

@@ -25,10 +25,28 @@ public struct DayContribution: Hashable, Sendable {
     /// The contribution of `entry`.
     public init(_ entry: LogEntry) {
         self.init(
-            date: entry.date, isCheckIn: entry.isCheckIn, durationMin: entry.durationMin, category: entry.category,
-            level: entry.level, painDuring: entry.painDuring, pain: entry.pain, swelling: entry.swelling,
-            nightPain: entry.nightPain, readiness: entry.readiness,
+            values: entry.values, isCheckIn: entry.isCheckIn,
             sessionHash: entry.readiness == nil ? 0 : DayContribution.sessionHash(entry.sessionID ?? ""))
+    }
+
+    /// The contribution of a row whose values are `values`: what the day's fold reads of them.
+    @inlinable
+    public init(values: LogValues, isCheckIn: Bool, sessionHash: UInt64) {
+        self = values.withUnsafeWords { DayContribution(words: $0, isCheckIn: isCheckIn, sessionHash: sessionHash) }
+    }
+
+    /// The contribution of a row whose values are the words at `words` (a ``LogValues`` layout,
+    /// filled in place by a reader). A column the days do not use is not read here; one they use
+    /// is read here and folded in ``CaseloadBuilder``.
+    @inlinable @inline(__always)
+    public init(words: UnsafePointer<UInt64>, isCheckIn: Bool, sessionHash: UInt64) {
+        self.init(
+            date: LogValues.value(of: .date, in: words) ?? CalendarDate(daysSinceEpoch: 0), isCheckIn: isCheckIn,
+            durationMin: LogValues.value(of: .durationMin, in: words), category: LogValues.value(of: .category, in: words),
+            level: LogValues.value(of: .level, in: words), painDuring: LogValues.value(of: .painDuring, in: words),
+            pain: LogValues.value(of: .pain, in: words), swelling: LogValues.value(of: .swelling, in: words),
+            nightPain: LogValues.value(of: .nightPain, in: words), readiness: LogValues.value(of: .readiness, in: words),
+            sessionHash: sessionHash)
     }
 
     /// A contribution with every field given.

@@ -13,36 +13,85 @@ public enum ReadinessResult: String, CaseIterable, Sendable, Hashable {
 /// Every optional field is `nil` when the cell was empty: missing is never zero.
 /// Session-level fields (`pain`, `swelling`, `nightPain`, `readiness`) may stand on any
 /// row of a day; the day's record folds them together (see ``DailyRecord``).
+///
+/// The text columns are kept as strings; every other value lives in ``values``, one word per
+/// ``LogColumn``. The typed properties below read and write those words; a column added to the
+/// table needs a property here only if some code wants it by name (``values`` has it either way).
 public struct LogEntry: Hashable, Sendable {
     /// Opaque patient identifier, trimmed.
     public var patientID: String
-    /// The calendar date as the patient logged it (the local date of a date-time).
-    public var date: CalendarDate
-    /// Seconds after local midnight when the row carried a time; part of the row's identity.
-    public var secondsOfDay: Int?
-    /// Offset from UTC in minutes when the date-time carried one; part of the row's identity.
-    public var utcOffsetMinutes: Int?
     /// Groups the rows of one session; `nil` means one session per patient and date.
     public var sessionID: String?
     /// Exercise name; `nil` for a check-in row (symptoms only).
     public var exercise: String?
-    public var category: ExerciseCategory?
-    /// Programme level, ≥ 0.
-    public var level: Int?
-    public var sets: Int?
-    public var reps: Int?
-    public var loadKg: Double?
-    /// Duration of this exercise in minutes.
-    public var durationMin: Double?
-    /// Pain while doing this exercise, 0–10.
-    public var painDuring: Double?
-    /// Knee pain now (after the session or at a check-in), 0–10.
-    public var pain: Double?
-    public var swelling: Bool?
-    public var nightPain: Bool?
-    public var readiness: ReadinessResult?
     /// Free text, kept as written.
     public var notes: String?
+    /// Every value that is not text, by column (with the date's time and offset).
+    public var values: LogValues
+
+    /// The calendar date as the patient logged it (the local date of a date-time).
+    public var date: CalendarDate {
+        get { values[.date] ?? CalendarDate(daysSinceEpoch: 0) }
+        set { values[.date] = newValue }
+    }
+    /// Seconds after local midnight when the row carried a time; part of the row's identity.
+    public var secondsOfDay: Int? {
+        get { values[slot: LogValues.secondsOfDaySlot] }
+        set { values[slot: LogValues.secondsOfDaySlot] = newValue }
+    }
+    /// Offset from UTC in minutes when the date-time carried one; part of the row's identity.
+    public var utcOffsetMinutes: Int? {
+        get { values[slot: LogValues.utcOffsetSlot] }
+        set { values[slot: LogValues.utcOffsetSlot] = newValue }
+    }
+    public var category: ExerciseCategory? {
+        get { values[.category] }
+        set { values[.category] = newValue }
+    }
+    /// Programme level, ≥ 0.
+    public var level: Int? {
+        get { values[.level] }
+        set { values[.level] = newValue }
+    }
+    public var sets: Int? {
+        get { values[.sets] }
+        set { values[.sets] = newValue }
+    }
+    public var reps: Int? {
+        get { values[.reps] }
+        set { values[.reps] = newValue }
+    }
+    public var loadKg: Double? {
+        get { values[.loadKg] }
+        set { values[.loadKg] = newValue }
+    }
+    /// Duration of this exercise in minutes.
+    public var durationMin: Double? {
+        get { values[.durationMin] }
+        set { values[.durationMin] = newValue }
+    }
+    /// Pain while doing this exercise, 0–10.
+    public var painDuring: Double? {
+        get { values[.painDuring] }
+        set { values[.painDuring] = newValue }
+    }
+    /// Knee pain now (after the session or at a check-in), 0–10.
+    public var pain: Double? {
+        get { values[.pain] }
+        set { values[.pain] = newValue }
+    }
+    public var swelling: Bool? {
+        get { values[.swelling] }
+        set { values[.swelling] = newValue }
+    }
+    public var nightPain: Bool? {
+        get { values[.nightPain] }
+        set { values[.nightPain] = newValue }
+    }
+    public var readiness: ReadinessResult? {
+        get { values[.readiness] }
+        set { values[.readiness] = newValue }
+    }
 
     public init(
         patientID: String, date: CalendarDate, secondsOfDay: Int? = nil, utcOffsetMinutes: Int? = nil,
@@ -53,11 +102,13 @@ public struct LogEntry: Hashable, Sendable {
         notes: String? = nil
     ) {
         self.patientID = patientID
+        self.sessionID = sessionID
+        self.exercise = exercise
+        self.notes = notes
+        values = LogValues()
         self.date = date
         self.secondsOfDay = secondsOfDay
         self.utcOffsetMinutes = utcOffsetMinutes
-        self.sessionID = sessionID
-        self.exercise = exercise
         self.category = category
         self.level = level
         self.sets = sets
@@ -69,7 +120,40 @@ public struct LogEntry: Hashable, Sendable {
         self.swelling = swelling
         self.nightPain = nightPain
         self.readiness = readiness
-        self.notes = notes
+    }
+
+    /// A row of `patientID` whose other values are `values` (the date among them) and whose other
+    /// text is given by `text(column)` for each text column.
+    public init(patientID: String, values: LogValues, text: (LogColumn) -> String? = { _ in nil }) {
+        self.patientID = patientID
+        self.values = values
+        sessionID = text(.sessionID)
+        exercise = text(.exercise)
+        notes = text(.notes)
+    }
+
+    /// The text of a text column (``LogValueKind/isText``); `nil` when missing.
+    ///
+    /// A text column added to the table needs a stored property above and a line in each switch.
+    public subscript(text column: LogColumn) -> String? {
+        get {
+            switch column {
+            case .patientID: patientID
+            case .sessionID: sessionID
+            case .exercise: exercise
+            case .notes: notes
+            default: preconditionFailure("\(column.name) is not a text column")
+            }
+        }
+        set {
+            switch column {
+            case .patientID: patientID = newValue ?? ""
+            case .sessionID: sessionID = newValue
+            case .exercise: exercise = newValue
+            case .notes: notes = newValue
+            default: preconditionFailure("\(column.name) is not a text column")
+            }
+        }
     }
 
     /// True for a check-in row: symptoms logged without an exercise.

@@ -34,11 +34,8 @@ public struct CSVDialect: Sendable, Hashable {
 /// delimiter, a double quote, CR or LF; quotes inside are doubled. Text is never altered
 /// (notes starting with `=` or `-` stay as written: guarding spreadsheets is the exporter's job).
 public enum CanonicalCSV {
-    /// The canonical log columns, in order.
-    public static let columns = [
-        "patient_id", "date", "session_id", "exercise", "category", "level", "sets", "reps", "load_kg",
-        "duration_min", "pain_during", "pain", "swelling", "night_pain", "readiness_test", "notes",
-    ]
+    /// The canonical log columns, in order: the field table's (``CaseloadModel/LogColumn``).
+    public static let columns = LogColumn.names
 
     /// Appends the start of a file: the UTF-8 byte-order mark when the dialect has one, then the header line.
     public static func appendHeader(to buffer: inout [UInt8], dialect: CSVDialect = .canonical) {
@@ -55,61 +52,50 @@ public enum CanonicalCSV {
         buffer.append(contentsOf: dialect.lineEnding)
     }
 
-    /// The row's 16 cells as text, in column order (empty string = missing).
+    /// The row's cells as text, one per column of the field table, in order (empty string = missing).
     public static func fields(of entry: LogEntry, dialect: CSVDialect = .canonical) -> [String] {
-        func number(_ value: Double?) -> String {
-            guard let value else { return "" }
+        LogColumn.allCases.map { column in
             var bytes: [UInt8] = []
-            appendNumber(value, to: &bytes, decimalSeparator: dialect.decimalSeparator)
+            appendCell(column, of: entry, to: &bytes, dialect: dialect)
             return String(decoding: bytes, as: UTF8.self)
         }
-        func flag(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "" }
-        return [
-            entry.patientID, entry.date.isoString, entry.sessionID ?? "", entry.exercise ?? "",
-            entry.category?.rawValue ?? "", entry.level.map(String.init) ?? "", entry.sets.map(String.init) ?? "",
-            entry.reps.map(String.init) ?? "", number(entry.loadKg), number(entry.durationMin),
-            number(entry.painDuring), number(entry.pain), flag(entry.swelling), flag(entry.nightPain),
-            entry.readiness?.rawValue ?? "", entry.notes ?? "",
-        ]
     }
 
     /// Appends one log row and the line ending.
     /// - Complexity: O(length of the row's text).
     public static func appendRow(_ entry: LogEntry, to buffer: inout [UInt8], dialect: CSVDialect = .canonical) {
-        let sep = dialect.delimiter
-        let dec = dialect.decimalSeparator
-        appendText(entry.patientID, to: &buffer, delimiter: sep)
-        buffer.append(sep)
-        appendDate(entry.date, to: &buffer)
-        buffer.append(sep)
-        if let s = entry.sessionID { appendText(s, to: &buffer, delimiter: sep) }
-        buffer.append(sep)
-        if let s = entry.exercise { appendText(s, to: &buffer, delimiter: sep) }
-        buffer.append(sep)
-        if let c = entry.category { buffer.append(contentsOf: c.rawValue.utf8) }
-        buffer.append(sep)
-        if let v = entry.level { appendInt(v, to: &buffer) }
-        buffer.append(sep)
-        if let v = entry.sets { appendInt(v, to: &buffer) }
-        buffer.append(sep)
-        if let v = entry.reps { appendInt(v, to: &buffer) }
-        buffer.append(sep)
-        if let v = entry.loadKg { appendNumber(v, to: &buffer, decimalSeparator: dec) }
-        buffer.append(sep)
-        if let v = entry.durationMin { appendNumber(v, to: &buffer, decimalSeparator: dec) }
-        buffer.append(sep)
-        if let v = entry.painDuring { appendNumber(v, to: &buffer, decimalSeparator: dec) }
-        buffer.append(sep)
-        if let v = entry.pain { appendNumber(v, to: &buffer, decimalSeparator: dec) }
-        buffer.append(sep)
-        if let v = entry.swelling { appendYesNo(v, to: &buffer) }
-        buffer.append(sep)
-        if let v = entry.nightPain { appendYesNo(v, to: &buffer) }
-        buffer.append(sep)
-        if let v = entry.readiness { buffer.append(contentsOf: v.rawValue.utf8) }
-        buffer.append(sep)
-        if let s = entry.notes { appendText(s, to: &buffer, delimiter: sep) }
+        for column in LogColumn.allCases {
+            if column.rawValue > 0 { buffer.append(dialect.delimiter) }
+            if column.kind.isText {
+                if let text = entry[text: column] { appendText(text, to: &buffer, delimiter: dialect.delimiter) }
+            } else {
+                appendCell(column, of: entry, to: &buffer, dialect: dialect)
+            }
+        }
         buffer.append(contentsOf: dialect.lineEnding)
+    }
+
+    /// Appends the cell of `column` as written by its kind (text unquoted: the caller quotes it).
+    static func appendCell(_ column: LogColumn, of entry: LogEntry, to buffer: inout [UInt8], dialect: CSVDialect) {
+        let values = entry.values
+        switch column.kind {
+        case .text, .freeText:
+            if let text = entry[text: column] { buffer.append(contentsOf: text.utf8) }
+        case .date:
+            if let date: CalendarDate = values[column] { appendDate(date, to: &buffer) }
+        case .count:
+            if let v: Int = values[column] { appendInt(v, to: &buffer) }
+        case .amount, .rating:
+            if let v: Double = values[column] {
+                appendNumber(v, to: &buffer, decimalSeparator: dialect.decimalSeparator)
+            }
+        case .flag:
+            if let v: Bool = values[column] { appendYesNo(v, to: &buffer) }
+        case .category:
+            if let v: ExerciseCategory = values[column] { buffer.append(contentsOf: v.rawValue.utf8) }
+        case .readiness:
+            if let v: ReadinessResult = values[column] { buffer.append(contentsOf: v.rawValue.utf8) }
+        }
     }
 
     /// True when a field must be quoted: it holds the delimiter, `"`, CR or LF.
