@@ -136,31 +136,29 @@ public struct CaseloadImporter: Sendable {
             }
         }
         var jsonRoster: [String: RosterEntry] = [:]
-        // FHIR inputs are found by content; their patients are gathered before any row is read.
-        let fhirKinds = FHIRDirectory.classify(logs)
+        // The registry names each input's format (by --format, content or extension); FHIR
+        // inputs' patients are gathered before any row is read.
+        let kinds = try FormatRegistry.classify(logs, choices: options.formats)
+        var fhirKinds: [String: FHIRFileKind] = [:]
+        for (path, kind) in kinds {
+            if case .log(let format) = kind, format == .fhirJSON || format == .fhirNDJSON {
+                fhirKinds[path] = format == .fhirNDJSON ? .ndjson : .resources
+            }
+        }
         let directory = try fhirDirectory(of: logs, kinds: fhirKinds)
         var fhirRoster = FHIRRosterMerge()
         for path in logs {
-            let summary: InputSummary
             let before = state.recordsSeen
-            let kind = fhirKinds[path]
-            switch kind.map({ _ in InputFormat.fhir }) ?? InputFormat(path: path) {
-            case .fhir:
-                guard let kind, kind.holdsResources else {
-                    summary = try skippedInput(path, kind: kind ?? .resources, allPaths: logs)
-                    break
-                }
-                let read = try readFHIR(path, kind: kind, directory: directory, state: &state)
-                summary = read.summary
-                fhirRoster.add(read.roster, input: result.inputs.count)
-            case .json, .ndjson:
-                let (s, entries) = try readJSONLog(path, state: &state)
-                summary = s
+            let kind = kinds[path] ?? .log(LogFormat(byExtensionOf: path))
+            let reading = try kind.reader(directory: directory, allPaths: logs).read(path, importer: self, state: &state)
+            switch reading.roster {
+            case .none: break
+            case .wholeWhenUnlisted(let entries):
                 for (id, entry) in entries where jsonRoster[id] == nil { jsonRoster[id] = entry }
-            case .csv, .tsv:
-                summary = try readCSVLog(path, state: &state)
+            case .factByFact(let facts):
+                fhirRoster.add(facts, input: result.inputs.count)
             }
-            result.inputs.append(summary)
+            result.inputs.append(reading.summary)
             result.recordsSeen.append(state.recordsSeen - before)
         }
         fhirRoster.addNames(directory.patientOrder, for: state.fhirPatients)
@@ -202,8 +200,10 @@ public struct CaseloadImporter: Sendable {
 
     /// Opens a CSV file, checks its first bytes, sniffs the dialect and streams records.
     /// With `reportsDone` false the caller sends the last progress report (with its own row count).
+    /// - Parameter tabDelimited: read as TSV (true) or sniff the delimiter (false); `nil`: by the
+    ///   path's extension.
     func streamCSV(
-        _ path: String, rowsSoFar: () -> Int = { 0 }, reportsDone: Bool = true,
+        _ path: String, tabDelimited: Bool? = nil, rowsSoFar: () -> Int = { 0 }, reportsDone: Bool = true,
         _ onRecord: (inout CSVRecord, CSVDialect) throws -> Void
     ) throws -> (dialect: CSVDialect, sha256: String, bytes: Int) {
         var reader = try FileChunkReader(path: path)
@@ -220,7 +220,7 @@ public struct CaseloadImporter: Sendable {
             throw ImportError(file: path, reason: "the file is binary (it holds NUL bytes), not CSV text")
         }
         var dialect = CSVDialect.sniff(chunk, hasBOM: hasBOM)
-        if InputFormat(path: path) == .tsv { dialect.delimiter = UInt8(ascii: "\t") }
+        if tabDelimited ?? (InputFormat(path: path) == .tsv) { dialect.delimiter = UInt8(ascii: "\t") }
         var tokenizer = CSVTokenizer(delimiter: dialect.delimiter)
         let found = dialect
         func emit(_ record: inout CSVRecord) throws { try onRecord(&record, found) }
@@ -265,7 +265,8 @@ public struct CaseloadImporter: Sendable {
     /// Both parsers read the header (the reader sends it to each first); each batch's file
     /// notes (Windows-1252 fields, short rows, ambiguous dates) travel with its rows and are
     /// merged in file order, so the warnings are the same as one parser's.
-    private func readCSVLog(_ path: String, state: inout ImportState) throws -> InputSummary {
+    /// - Parameter format: ``LogFormat/csv`` or ``LogFormat/tsv`` (tab-delimited whatever the extension).
+    func readCSVLog(_ path: String, format: LogFormat, state: inout ImportState) throws -> InputSummary {
         typealias ReadInfo = (dialect: CSVDialect, sha256: String, bytes: Int)
         // Two parsing lanes: with one, validation was the critical path (ingest 0.59 s best of 4
         // on the medium caseload, against 0.52 s with two; BENCHMARKS.md).
@@ -286,7 +287,9 @@ public struct CaseloadImporter: Sendable {
                 var batch = RecordBatch()
                 var lane = 0
                 var sawHeader = false
-                let info = try importer.streamCSV(path, rowsSoFar: { accounted.value }, reportsDone: false) {
+                let info = try importer.streamCSV(
+                    path, tabDelimited: format == .tsv, rowsSoFar: { accounted.value }, reportsDone: false
+                ) {
                     record, found in
                     guard sawHeader else {
                         // Written before the header is sent; the channel's lock orders the reads.
@@ -385,7 +388,7 @@ public struct CaseloadImporter: Sendable {
         for result in parsed.dropFirst() { _ = try result.get() }
         progress?(ImportProgress(path: path, bytesRead: info.bytes, rowsRead: counts.rowsRead, isDone: true))
         return InputSummary(
-            path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: InputFormat(path: path),
+            path: path, role: .log, sha256: info.sha256, bytes: info.bytes, format: format.reported,
             dialect: dialectString(info.dialect, windows1252: notes.nonUTF8Fields > 0), counts: counts,
             warnings: notes.warnings, ignoredColumns: rowParser.columns.ignoredColumns)
     }
@@ -448,8 +451,10 @@ public struct CaseloadImporter: Sendable {
 
     // MARK: JSON
 
-    private func readJSONLog(
-        _ path: String, state: inout ImportState
+    /// Reads a caseload JSON (`format` ``LogFormat/caseloadJSON``) or NDJSON
+    /// (``LogFormat/caseloadNDJSON``) log; returns its summary and the patient details it holds.
+    func readJSONLog(
+        _ path: String, format logFormat: LogFormat, state: inout ImportState
     ) throws -> (InputSummary, [String: RosterEntry]) {
         var reader = try FileChunkReader(path: path)
         var bytes: [UInt8] = []
@@ -461,7 +466,7 @@ public struct CaseloadImporter: Sendable {
             progress?(ImportProgress(path: path, bytesRead: reader.bytesRead, rowsRead: 0, isDone: false))
         }
         guard !bytes.isEmpty else { throw ImportError(file: path, reason: "the file is empty") }
-        let format = InputFormat(path: path)
+        let format = logFormat.reported
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if bytes.contains(0) {
             throw ImportError(file: path, reason: "the file is binary (it holds NUL bytes), not JSON text")
@@ -707,12 +712,9 @@ struct ImportState {
 }
 
 extension InputFormat {
-    /// The format a path's extension names (case-insensitive); anything else reads as CSV.
+    /// The format a path's extension names (case-insensitive; ``LogFormat/init(byExtensionOf:)``):
+    /// anything else reads as CSV.
     init(path: String) {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { self = .ndjson }
-        else if lower.hasSuffix(".json") { self = .json }
-        else if lower.hasSuffix(".tsv") { self = .tsv }
-        else { self = .csv }
+        self = LogFormat(byExtensionOf: path).reported
     }
 }

@@ -185,7 +185,7 @@ extension FHIRDirectory {
         return bytes
     }
 
-    private static func classifyJSON(_ path: String) -> FHIRFileKind? {
+    static func classifyJSON(_ path: String) -> FHIRFileKind? {
         guard let head = prefix(of: path, limit: sniffBytes, untilNewline: false) else { return nil }
         let keys = topLevelKeys(head)
         if keys.contains("resourceType") { return .resources }
@@ -204,7 +204,7 @@ extension FHIRDirectory {
         return outputs.isEmpty ? nil : .bulkManifest(outputs)
     }
 
-    private static func classifyNDJSON(_ path: String) -> FHIRFileKind? {
+    static func classifyNDJSON(_ path: String) -> FHIRFileKind? {
         guard let head = prefix(of: path, limit: 4 << 20, untilNewline: true) else { return nil }
         var start = 0
         while start < head.count {

@@ -46,11 +46,14 @@ public struct ImportOptions: Sendable, Equatable {
     public var dateOrder: DateOrder = .iso
     /// How FHIR inputs are read (the patient identifier system, the exercise procedure codes).
     public var fhir = FHIROptions()
+    /// `--format` choices: formats forced on inputs instead of detecting them (``FormatRegistry``).
+    public var formats: [FormatChoice] = []
 
-    /// Creates options; the default reads ISO dates only.
-    public init(dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions()) {
+    /// Creates options; the default reads ISO dates only and detects every format.
+    public init(dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions(), formats: [FormatChoice] = []) {
         self.dateOrder = dateOrder
         self.fhir = fhir
+        self.formats = formats
     }
 
     /// Parses a `--date-format` value.

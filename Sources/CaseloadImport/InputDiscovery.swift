@@ -1,7 +1,7 @@
 import Foundation
 
-/// Extensions of the inputs found in folders (compared case-insensitively).
-let discoverableExtensions: Set<String> = ["csv", "tsv", "json", "ndjson", "jsonl"]
+/// Extensions of the inputs found in folders (compared case-insensitively): the format registry's.
+let discoverableExtensions: Set<String> = Set(LogFormat.discoverableExtensions)
 
 /// Expands the paths given on the command line into the list of log files to read.
 ///
@@ -46,7 +46,7 @@ public func discoverInputs(_ paths: [String], excluding: Set<String> = []) throw
         let hadCandidates = !inFolder.isEmpty
         inFolder.sort()
         if !hadCandidates {
-            throw ImportError(file: path, reason: "the folder holds no .csv, .tsv, .json, .ndjson or .jsonl files")
+            throw ImportError(file: path, reason: "the folder holds no \(LogFormat.extensionList) files")
         }
         found.append(contentsOf: inFolder)
     }

@@ -50,6 +50,8 @@ public struct RunPlan: Codable, Sendable, Equatable {
         public var roster: String?
         /// `--date-format`, if given.
         public var dateFormat: String?
+        /// `--format` values as given, in order; `nil` when none (older plans have none).
+        public var formats: [String]?
         /// `--config`, if given (else `caseload.toml` in the working folder is used when present).
         public var config: String?
         /// `--patient-sheets`, if given.
@@ -63,12 +65,13 @@ public struct RunPlan: Codable, Sendable, Equatable {
 
         /// Creates the options.
         public init(
-            inputs: [String], roster: String?, dateFormat: String?, config: String?, patientSheets: String?,
-            pseudonymize: Bool, keyFile: String?, strict: Bool
+            inputs: [String], roster: String?, dateFormat: String?, formats: [String]? = nil, config: String?,
+            patientSheets: String?, pseudonymize: Bool, keyFile: String?, strict: Bool
         ) {
             self.inputs = inputs
             self.roster = roster
             self.dateFormat = dateFormat
+            self.formats = formats
             self.config = config
             self.patientSheets = patientSheets
             self.pseudonymize = pseudonymize
@@ -82,6 +85,7 @@ public struct RunPlan: Codable, Sendable, Equatable {
             if let roster { args += ["--roster", roster] }
             args += ["--as-of", asOf]
             if let dateFormat { args += ["--date-format", dateFormat] }
+            for format in formats ?? [] { args += ["--format", format] }
             if let config { args += ["--config", config] }
             if let patientSheets { args += ["--patient-sheets", patientSheets] }
             if pseudonymize, let keyFile { args += ["--pseudonymize", "--key-file", keyFile] }

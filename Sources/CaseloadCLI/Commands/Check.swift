@@ -18,6 +18,10 @@ struct Check: ParsableCommand {
               caseload check samples --roster samples/roster.csv
               caseload check export.csv --date-format DD/MM/YYYY --max-rejected 50
               caseload check exports/ --strict && caseload review exports/ --quiet
+              caseload check exports/ --format exports/ehr/obs.ndjson=fhir-ndjson
+
+            The format of each file is found by content (.json and .ndjson: FHIR R4 or caseload), \
+            else by extension; --format FILE=FORMAT (or FORMAT for every input) names it instead.
             """
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseloadImport
 import CaseloadModel
+import Foundation
 
 /// The input options shared by every command that reads exports.
 struct InputOptions: ParsableArguments {
@@ -17,6 +18,15 @@ struct InputOptions: ParsableArguments {
         name: .customLong("date-format"),
         help: "Order of non-ISO dates: DD/MM/YYYY or MM/DD/YYYY (also with . or -). ISO dates are always read.")
     var dateFormat: String?
+
+    @Option(
+        name: .customLong("format"),
+        help: ArgumentHelp(
+            "Read inputs as FORMAT instead of detecting it: FILE=FORMAT for one file (or every file found in a "
+                + "folder), FORMAT alone for every input; repeatable, the most specific wins. Formats: "
+                + "\(LogFormat.nameList). Default: by content for .json/.ndjson (FHIR or caseload), else by extension.",
+            valueName: "[FILE=]FORMAT"))
+    var formats: [String] = []
 
     /// The as-of date given, validated.
     func asOfDate() throws -> CalendarDate? {
@@ -43,7 +53,26 @@ struct InputOptions: ParsableArguments {
                 throw ValidationError("--date-format '\(dateFormat)' is not one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY")
             }
         }
+        options.formats = try InputOptions.formatChoices(formats)
         return options
+    }
+
+    /// The `--format` values parsed; each FILE must exist (it must also be among the inputs, which
+    /// the importer checks once the folders are searched).
+    /// - Throws: `ValidationError` (a usage error) naming the formats, or the missing file.
+    static func formatChoices(_ values: [String]) throws -> [FormatChoice] {
+        try values.map { value in
+            let choice: FormatChoice
+            do {
+                choice = try FormatChoice(parsing: value)
+            } catch let error as ImportError {
+                throw ValidationError("--format \(error.reason)")
+            }
+            if let path = choice.path, !FileManager.default.fileExists(atPath: path) {
+                throw ValidationError("--format \(value): no such file or folder '\(path)'")
+            }
+            return choice
+        }
     }
 
     func validate() throws {

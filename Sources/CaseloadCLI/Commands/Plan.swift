@@ -69,7 +69,8 @@ struct Plan: ParsableCommand {
         if let keyFile { _ = try Pseudonymizer(keyFile: keyFile) }  // a bad key fails now, not in N shards
         let (inputs, config) = try PlannedRun.inputs(of: configuration, hashing: hash)
         let review = RunPlan.ReviewOptions(
-            inputs: input.inputs, roster: input.roster, dateFormat: input.dateFormat, config: global.config,
+            inputs: input.inputs, roster: input.roster, dateFormat: input.dateFormat,
+            formats: input.formats.isEmpty ? nil : input.formats, config: global.config,
             patientSheets: patientSheets?.rawValue, pseudonymize: pseudonymize, keyFile: keyFile, strict: strict)
         let asOf = try input.asOfDate()?.isoString ?? ""
         let binary = try BinaryIdentity.sha256.get()

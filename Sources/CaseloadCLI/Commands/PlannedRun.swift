@@ -54,6 +54,11 @@ struct PlannedRun {
                 throw ValidationError("the plan's --date-format '\(format)' is not valid")
             }
         }
+        do {
+            options.formats = try (review.formats ?? []).map(FormatChoice.init(parsing:))
+        } catch {
+            throw ValidationError("the plan's --format values \((review.formats ?? []).joined(separator: " ")) are not valid")
+        }
         guard let asOf = CalendarDate(iso: plan.asOf) else {
             throw ShardError(path: planPath, reason: "as_of '\(plan.asOf)' is not a date")
         }
@@ -88,6 +93,7 @@ struct PlannedRun {
         // The same files a review reads: never the roster or a PROM file as a log.
         let excluded = Set([configuration.roster, configuration.impliedPROMs].compactMap { $0 })
         let logs = try discoverInputs(configuration.inputs, excluding: excluded)
+        try FormatChoice.validate(configuration.importOptions.formats, logs: logs)
         var files = configuration.roster.map { [($0, "roster")] } ?? []
         files += logs.map { ($0, "log") }
         func entry(_ path: String, _ role: String, hash: Bool) throws -> RunPlan.PlanInput {

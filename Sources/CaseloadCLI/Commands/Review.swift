@@ -23,6 +23,7 @@ struct Review: ParsableCommand {
               caseload review export.csv --date-format DD/MM/YYYY --strict
               caseload review exports/ --roster roster.csv --json > summary.json
               caseload review exports/ --roster roster.csv --config clinic.toml --quiet
+              caseload review exports/ --format exports/ehr/obs.ndjson=fhir-ndjson
               caseload review --plan work/plan.json --out reports/single
 
             With --plan, the inputs and every option that affects the report come from a plan \
@@ -74,6 +75,7 @@ struct Review: ParsableCommand {
     func validate() throws {
         if plan != nil {
             let given = !input.inputs.isEmpty || input.roster != nil || input.asOf != nil || input.dateFormat != nil
+                || !input.formats.isEmpty
                 || global.config != nil || patientSheets != nil || pseudonymize || keyFile != nil || strict
             if given { throw ValidationError("--plan takes the inputs and the review's options from the plan; give only --out and output options") }
         } else {
