@@ -27,7 +27,7 @@ import Testing
         #expect(onlyCRLFOutsideQuotes(bytes))
         let records = RFC4180.parse(Array(bytes.dropFirst(3)), delimiter: UInt8(ascii: ";"))
         #expect(records.count == plan.dataRows + 1)
-        #expect(records.allSatisfy { $0.count == 16 })
+        #expect(records.allSatisfy { $0.count == CanonicalCSV.columns.count })
         let numeric = records.dropFirst().flatMap { [$0[8], $0[9], $0[11]] }
         #expect(numeric.contains { $0.contains(",") })
         #expect(!numeric.contains { $0.contains(".") })
@@ -45,15 +45,17 @@ import Testing
         var seen = Set<[String]>()
         var duplicates = 0
         var good: [LogEntry] = []
+        func at(_ name: String) -> Int { CanonicalCSV.columns.firstIndex(of: name) ?? 0 }
+        let (patient, date, sets, pain, swelling) = (at("patient_id"), at("date"), at("sets"), at("pain"), at("swelling"))
         for r in records {
             var problem: (String, String)?
-            if r[0].isEmpty { problem = ("patient_id", r[0]) }
-            if CalendarDate(iso: r[1]) == nil { problem = ("date", r[1]) }
-            if let sets = Int(r[6]), sets < 0 { problem = ("sets", r[6]) }
-            if let pain = Double(r[11].replacingOccurrences(of: ",", with: ".")), pain > 10 { problem = ("pain", r[11]) }
-            if !["", "yes", "no"].contains(r[12]) { problem = ("swelling", r[12]) }
+            if r[patient].isEmpty { problem = ("patient_id", r[patient]) }
+            if CalendarDate(iso: r[date]) == nil { problem = ("date", r[date]) }
+            if let n = Int(r[sets]), n < 0 { problem = ("sets", r[sets]) }
+            if let p = Double(r[pain].replacingOccurrences(of: ",", with: ".")), p > 10 { problem = ("pain", r[pain]) }
+            if !["", "yes", "no"].contains(r[swelling]) { problem = ("swelling", r[swelling]) }
             if let (column, value) = problem {
-                bad.append(PlantedBadValue(column: column, value: value, patientID: r[0]))
+                bad.append(PlantedBadValue(column: column, value: value, patientID: r[patient]))
             } else if !seen.insert(r).inserted {
                 duplicates += 1
             } else if let e = entry(fromCanonical: r, decimalComma: true) {

@@ -4,17 +4,23 @@ import Testing
 
 @testable import CaseloadSynthetic
 
-/// Reads a canonical record back into a row (test-side, independent of the writer).
+/// Reads a canonical record back into a row (test-side, independent of the writer but for the
+/// column order, which is the field table's: `CanonicalCSV.columns`).
 func entry(fromCanonical f: [String], decimalComma: Bool = false) -> LogEntry? {
-    guard f.count == 16, let date = CalendarDate(iso: f[1]) else { return nil }
+    let columns = CanonicalCSV.columns
+    guard f.count == columns.count else { return nil }
+    func cell(_ name: String) -> String { columns.firstIndex(of: name).map { f[$0] } ?? "" }
+    guard let date = CalendarDate(iso: cell("date")) else { return nil }
     func text(_ s: String) -> String? { s.isEmpty ? nil : s }
     func number(_ s: String) -> Double? { s.isEmpty ? nil : Double(decimalComma ? s.replacingOccurrences(of: ",", with: ".") : s) }
     func flag(_ s: String) -> Bool? { s == "yes" ? true : (s == "no" ? false : nil) }
     return LogEntry(
-        patientID: f[0], date: date, sessionID: text(f[2]), exercise: text(f[3]),
-        category: ExerciseCategory(rawValue: f[4]), level: Int(f[5]), sets: Int(f[6]), reps: Int(f[7]),
-        loadKg: number(f[8]), durationMin: number(f[9]), painDuring: number(f[10]), pain: number(f[11]),
-        swelling: flag(f[12]), nightPain: flag(f[13]), readiness: ReadinessResult(rawValue: f[14]), notes: text(f[15]))
+        patientID: cell("patient_id"), date: date, sessionID: text(cell("session_id")), exercise: text(cell("exercise")),
+        category: ExerciseCategory(rawValue: cell("category")), level: Int(cell("level")), sets: Int(cell("sets")),
+        reps: Int(cell("reps")), loadKg: number(cell("load_kg")), durationMin: number(cell("duration_min")),
+        painDuring: number(cell("pain_during")), pain: number(cell("pain")), swelling: flag(cell("swelling")),
+        nightPain: flag(cell("night_pain")), readiness: ReadinessResult(rawValue: cell("readiness_test")),
+        notes: text(cell("notes")))
 }
 
 @Suite struct SyntheticWriterTests {
