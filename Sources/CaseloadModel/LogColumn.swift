@@ -160,10 +160,20 @@ public enum LogValueKind: Sendable, Equatable, CaseIterable {
     case readiness
 
     /// True for the kinds a ``LogEntry`` keeps as a `String`.
-    public var isText: Bool { self == .text || self == .freeText }
+    public var isText: Bool {
+        switch self {
+        case .text, .freeText: true
+        case .date, .count, .amount, .rating, .flag, .category, .readiness: false
+        }
+    }
 
     /// True for the kinds whose values are `Double`s (−0 and 0 are the same value).
-    public var isDecimal: Bool { self == .amount || self == .rating }
+    public var isDecimal: Bool {
+        switch self {
+        case .amount, .rating: true
+        case .text, .freeText, .date, .count, .flag, .category, .readiness: false
+        }
+    }
 
     /// The type and range in words, as docs/FORMATS.md gives them.
     public var summary: String {

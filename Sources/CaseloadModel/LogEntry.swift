@@ -122,16 +122,6 @@ public struct LogEntry: Hashable, Sendable {
         self.readiness = readiness
     }
 
-    /// A row of `patientID` whose other values are `values` (the date among them) and whose other
-    /// text is given by `text(column)` for each text column.
-    public init(patientID: String, values: LogValues, text: (LogColumn) -> String? = { _ in nil }) {
-        self.patientID = patientID
-        self.values = values
-        sessionID = text(.sessionID)
-        exercise = text(.exercise)
-        notes = text(.notes)
-    }
-
     /// The text of a text column (``LogValueKind/isText``); `nil` when missing.
     ///
     /// A text column added to the table needs a stored property above and a line in each switch.
