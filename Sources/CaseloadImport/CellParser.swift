@@ -213,6 +213,7 @@ struct CellParser: Sendable {
     // MARK: Booleans and enums
 
     /// True when `b` equals `word` (lower-case ASCII) ignoring ASCII case; no allocation.
+    @inline(__always)
     static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
         guard b.count == word.utf8CodeUnitCount else { return false }
         return word.withUTF8Buffer { w in
@@ -422,19 +423,27 @@ extension CellParser {
     /// ``CaseloadModel/LogValues`` word of its value: the one switch from the field table's kinds
     /// to the rules above, shared by the CSV short way, the general way and the JSON reader.
     /// - Parameters:
-    ///   - column: the column, whose name the reason gives (looked up only when `explain`).
+    ///   - column: the column, whose name the reason gives.
     ///   - explain: false when only usability matters (see ``Cell/invalid(explaining:_:)``).
+    /// The column's name is looked up only for an invalid cell (which is then read again, with
+    /// the name, for its reason): rows are mostly valid.
     @inline(__always)
     func word(_ kind: LogValueKind, _ raw: UnsafeBufferPointer<UInt8>, column: LogColumn, explain: Bool = true) -> Cell<UInt64> {
-        let name = explain ? column.name : ""
-        return switch kind {
+        let cell = word(kind, raw, name: "", explain: false)
+        guard explain, case .invalid = cell else { return cell }
+        return word(kind, raw, name: column.name, explain: true)
+    }
+
+    @inline(__always)
+    private func word(_ kind: LogValueKind, _ raw: UnsafeBufferPointer<UInt8>, name: String, explain: Bool) -> Cell<UInt64> {
+        switch kind {
         case .count: nonNegativeInteger(raw, name: name, explain: explain).word
         case .amount: nonNegativeDecimal(raw, name: name, explain: explain).word
         case .rating: rating(raw, name: name, explain: explain).word
         case .flag: boolean(raw, name: name, explain: explain).word
         case .category: category(raw, name: name, explain: explain).word
         case .readiness: readiness(raw, name: name, explain: explain).word
-        case .text, .freeText, .date: preconditionFailure("\(column.name) is not a value column")
+        case .text, .freeText, .date: preconditionFailure("\(kind) is not a value kind")
         }
     }
 }

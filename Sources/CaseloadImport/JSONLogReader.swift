@@ -35,13 +35,32 @@ struct JSONLogReader {
             case .patientID, .session, .sessionIdentity: nil
             }
         })
+    /// Where a column sits in a patient object, resolved from the table once.
+    private struct Place {
+        enum Where { case patient, session, sessionIdentity, exercise, exerciseElseSession }
+        let reading: ColumnReading
+        let place: Where
+        /// The key; for the patient's, the path shown in a rejection (`patient.id`).
+        let key: String
+        /// The session identity's other key (`id`).
+        let alias: String
+
+        init(_ column: LogColumn) {
+            reading = ColumnReading.all[column.rawValue]
+            switch column.spec.json {
+            case .patientID(let k): (place, key, alias) = (.patient, "patient." + k, "")
+            case .session(let k): (place, key, alias) = (.session, k, "")
+            case .sessionIdentity(let k, let a): (place, key, alias) = (.sessionIdentity, k, a)
+            case .exercise(let k): (place, key, alias) = (.exercise, k, "")
+            case .exerciseElseSession(let k): (place, key, alias) = (.exerciseElseSession, k, "")
+            }
+        }
+    }
     /// Where each column sits, in table order (``CaseloadModel/LogColumnSpec/json``).
-    private static let places: [(column: LogColumn, place: LogColumnSpec.JSONPlace)] =
-        LogColumn.allCases.map { ($0, $0.spec.json) }
+    private static let places: [Place] = LogColumn.allCases.map(Place.init)
     /// The session identity's key and alias (`session_id`, `id`).
-    private static let sessionIdentity: (key: String, alias: String)? = places.lazy.compactMap { entry in
-        if case .sessionIdentity(let key, let alias) = entry.place { (key, alias) } else { nil }
-    }.first
+    private static let sessionIdentity: (key: String, alias: String)? = places.lazy
+        .filter { $0.place == .sessionIdentity }.map { ($0.key, $0.alias) }.first
 
     let file: String
     var cells: CellParser
@@ -166,40 +185,40 @@ struct JSONLogReader {
     ) -> RowOutcome {
         var draft = LogDraft()
         let sessionPath = JSONPath(session: path.session)
-        for (field, place) in JSONLogReader.places {
+        for place in JSONLogReader.places {
             let node: JSONNode?
             // Where the key is (the JSON path is spelled out only for a bad cell).
             let keyPath: JSONPath?
             let key: String
-            switch place {
-            case .patientID(let k):
-                node = idNode; keyPath = nil; key = "patient." + k
-            case .session(let k):
-                key = k; node = session.value[key]; keyPath = sessionPath
-            case .sessionIdentity(let k, let alias):
+            switch place.place {
+            case .patient:
+                node = idNode; keyPath = nil; key = place.key
+            case .session:
+                key = place.key; node = session.value[key]; keyPath = sessionPath
+            case .sessionIdentity:
                 if let implicitSession {
-                    draft.entry[text: field] = implicitSession
+                    draft.entry[text: place.reading.column] = implicitSession
                     continue
                 }
-                key = session.value[k] == nil ? alias : k
+                key = session.value[place.key] == nil ? place.alias : place.key
                 node = session.value[key]; keyPath = sessionPath
-            case .exercise(let k):
-                key = k; node = exercise?.value[key]; keyPath = path
-            case .exerciseElseSession(let k):
-                key = k
+            case .exercise:
+                key = place.key; node = exercise?.value[key]; keyPath = path
+            case .exerciseElseSession:
+                key = place.key
                 if let exercise {
                     node = exercise.value[key]; keyPath = path
                 } else {
                     node = session.value[key]; keyPath = sessionPath
                 }
             }
-            read(field, node, column: keyPath?.column(key) ?? key, into: &draft)
+            read(place.reading, node, column: keyPath?.column(key) ?? key, into: &draft)
         }
         return draft.outcome(file: file, line: (exercise ?? session).line)
     }
 
     private mutating func read(
-        _ field: LogColumn, _ node: JSONNode?, column: @autoclosure () -> String, into draft: inout LogDraft
+        _ field: ColumnReading, _ node: JSONNode?, column: @autoclosure () -> String, into draft: inout LogDraft
     ) {
         let isText = field.kind.isText
         var text: String

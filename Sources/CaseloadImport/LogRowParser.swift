@@ -9,6 +9,29 @@ enum RowOutcome: Equatable {
     case rejected(RejectedRow)
 }
 
+/// What the general way needs of one column's line in the field table, looked up once (per file,
+/// or once for the JSON reader) rather than once a cell.
+/// (Its name is looked up only for a reason: holding a `String` would cost a reference count a copy.)
+struct ColumnReading: Sendable {
+    let column: LogColumn
+    let kind: LogValueKind
+    let isRequired: Bool
+    /// Where its value goes (``CaseloadModel/LogColumn/valueSlot``).
+    let slot: Int
+
+    init(_ column: LogColumn) {
+        self.column = column
+        kind = column.kind
+        isRequired = column.isRequired
+        slot = column.valueSlot
+    }
+
+    var name: String { column.name }
+
+    /// Every column's, in table order.
+    static let all: [ColumnReading] = LogColumn.allCases.map(ColumnReading.init)
+}
+
 /// A log row being filled cell by cell, shared by the CSV and JSON readers.
 struct LogDraft {
     var patientID: String?
@@ -25,7 +48,7 @@ struct LogDraft {
     ///   - column: the name used in a rejection (CSV column or JSON path), made only for a bad cell.
     ///   - decodeText: decodes a text cell (the caller counts Windows-1252 fields).
     mutating func read(
-        _ field: LogColumn, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
+        _ field: ColumnReading, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
         ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
     ) {
         func fail(_ reason: String) {
@@ -38,21 +61,24 @@ struct LogDraft {
             let b = kind == .text ? CellParser.trimmed(raw) : raw
             if kind == .text ? b.isEmpty : CellParser.isBlank(b) {
                 if field.isRequired { fail("no \(field.name)") }
-            } else if field == .patientID {
+            } else if field.column == .patientID {
                 patientID = decodeText(b)
             } else {
-                entry[text: field] = decodeText(b)
+                entry[text: field.column] = decodeText(b)
             }
         case .date:
             if CellParser.isBlank(raw) {
                 if field.isRequired { fail("no \(field.name)") }
                 return
             }
-            readDate(cells.date(raw, name: field.name, ambiguous: &ambiguous), raw, column: column())
+            // The name is looked up only for an invalid date (read again, with it, for the reason).
+            var cell = cells.date(raw, name: "", ambiguous: &ambiguous)
+            if case .invalid = cell { cell = cells.date(raw, name: field.name, ambiguous: &ambiguous) }
+            readDate(cell, raw, column: column())
         case .count, .amount, .rating, .flag, .category, .readiness:
-            switch cells.word(kind, raw, column: field) {
+            switch cells.word(kind, raw, column: field.column) {
             case .missing: if field.isRequired { fail("no \(field.name)") }
-            case .value(let word): entry.values.set(word, at: field.valueSlot)
+            case .value(let word): entry.values.set(word, at: field.slot)
             case .invalid(let reason): fail(reason)
             }
         }
@@ -157,6 +183,8 @@ struct LogRowParser {
     let columns: ColumnMap
     /// Per header column, the log column it holds (`nil` when ignored).
     let fields: [LogColumn?]
+    /// Per header column, its table line as the general way reads it (`nil` when ignored).
+    private let readings: [ColumnReading?]
     /// Per header column, its role.
     let roles: [ColumnRole]
     var cells: CellParser
@@ -192,6 +220,7 @@ struct LogRowParser {
         let fields = columns.known.map { $0.flatMap { LogColumn(rawValue: $0) } }
         self.fields = fields
         roles = fields.map(ColumnRole.init)
+        readings = fields.map { $0.map { ColumnReading.all[$0.rawValue] } }
         textCaches = fields.map { $0?.kind == .text ? TextCache() : nil }
     }
 
@@ -212,10 +241,10 @@ struct LogRowParser {
         let line = record.line
         let empty = UnsafeBufferPointer(rebasing: record.bytes[0..<0])
         for column in 0..<columns.count {
-            guard let field = fields[column] else { continue }
+            guard let field = readings[column] else { continue }
             let raw = column < record.count ? record.field(column) : empty
             var ambiguous = false
-            if field == .date && !CellParser.isBlank(raw) {
+            if field.column == .date && !CellParser.isBlank(raw) {
                 readDate(raw, into: &draft, ambiguous: &ambiguous)
             } else {
                 draft.read(field, raw, column: field.name, cells: cells, ambiguous: &ambiguous) { bytes in

@@ -22,6 +22,7 @@ public enum LogColumn: Int, CaseIterable, Sendable, Hashable {
     case swelling, nightPain, readiness, notes
 
     /// The table: one line per column.
+    @inlinable
     public var spec: LogColumnSpec {
         switch self {
         case .patientID: LogColumnSpec("patient_id", .text, required: true, json: .patientID("id"))
@@ -44,18 +45,20 @@ public enum LogColumn: Int, CaseIterable, Sendable, Hashable {
     }
 
     /// The column name: the CSV header, and the JSON key unless ``LogColumnSpec/json`` names another.
-    public var name: String { LogColumn.names[rawValue] }
+    /// (Inlined, this is a jump to a string literal: the rest of the line is not built.)
+    @inlinable @inline(__always)
+    public var name: String { spec.name }
 
-    /// The column's kind (``LogColumnSpec/kind``), without building its table line.
-    public var kind: LogValueKind { LogColumn.kinds[rawValue] }
+    /// The column's kind (``LogColumnSpec/kind``).
+    @inlinable @inline(__always)
+    public var kind: LogValueKind { spec.kind }
 
     /// True when a row needs a value (``LogColumnSpec/isRequired``).
-    public var isRequired: Bool { LogColumn.required[rawValue] }
+    @inlinable @inline(__always)
+    public var isRequired: Bool { spec.isRequired }
 
     /// Every column's name, in order.
     public static let names: [String] = allCases.map(\.spec.name)
-    private static let kinds: [LogValueKind] = allCases.map(\.spec.kind)
-    private static let required: [Bool] = allCases.map(\.spec.isRequired)
 
     /// The columns by header name and synonym, lower-case.
     private static let byName: [String: LogColumn] = {
@@ -99,6 +102,7 @@ public struct LogColumnSpec: Sendable, Equatable {
     public var json: JSONPlace
 
     /// A table line.
+    @inlinable
     public init(
         _ name: String, _ kind: LogValueKind, synonyms: [String] = [], required: Bool = false, json: JSONPlace
     ) {
