@@ -65,7 +65,7 @@ public enum ProfileDraft {
 
     /// A draft profile for the export at `path`, read from its header and first `sampleRows` rows.
     /// - Throws: ``ImportError`` when the export cannot be read as CSV or has no header line.
-    public static func text(forExport path: String, sampleRows: Int = 500) throws -> String {
+    public static func text(forExport path: String, sampleRows: Int = 2000) throws -> String {
         struct Enough: Error {}
         var header: [String] = []
         var samples: [[String]] = []
@@ -88,6 +88,7 @@ public enum ProfileDraft {
 
     /// The draft for a header and sample rows (the part of ``text(forExport:sampleRows:)`` after reading).
     static func draft(header: [String], samples: [[String]], fileName: String, decimalComma: Bool) -> String {
+        let builtInNames = MappingProfile.builtInNames
         func values(_ column: Int) -> [String] {
             samples.compactMap { column < $0.count && !$0[column].isEmpty ? $0[column] : nil }
         }
@@ -111,6 +112,15 @@ public enum ProfileDraft {
             "# Every guess below is commented: check them, then see how rows read with",
             "#   caseload profile check THIS-FILE.toml \(oneLine(fileName))",
             "# Keys and meanings: docs/FORMATS.md, \"Mapping profiles\".",
+        ]
+        for builtIn in builtInNames.compactMap(MappingProfile.builtIn(named:)) {
+            if case .success(let layout) = builtIn.fit(header) {
+                lines.append(
+                    "# This export fits the built-in profile \(builtIn.name) (layout '\(layout.name)'): --profile \(builtIn.name) "
+                        + "reads it without a file, with its workout rules (docs/FORMATS.md, \"Built-in profiles\").")
+            }
+        }
+        lines += [
             "",
             "[profile]",
             "name = \(quoted((fileName as NSString).deletingPathExtension.isEmpty ? "Draft profile" : "Draft for " + (fileName as NSString).deletingPathExtension))",
@@ -181,6 +191,11 @@ public enum ProfileDraft {
         if !unmapped.isEmpty {
             lines.append("# Not read (no canonical column matched): " + unmapped.joined(separator: ", "))
         }
+        for (column, name) in header.enumerated() where !mapped.contains(column) && split(name).base.hasSuffix("unit") && !name.lowercased().hasPrefix("distance") {
+            lines.append(
+                "# '\(oneLine(name))' looks like a unit written on each row: a profile has one unit a column ([units]); "
+                    + "check that every row uses it")
+        }
         if chosen["patient_id"] == nil {
             lines += ["", "[patient]", "# The export has no patient column: the patient comes from --patient ID, or from the file name:"]
             if let pattern = filenamePattern(fileName) {
@@ -222,31 +237,37 @@ public enum ProfileDraft {
         if values.allSatisfy({ isISODate($0, cells: cells) }) {
             return ["# the dates are ISO 8601 ('\(oneLine(values[0]))'), read without a format"]
         }
-        var fitting: [String] = []
+        func reads(_ format: ProfileDateFormat, _ value: String) -> Bool {
+            isISODate(value, cells: cells)
+                || format.isoText(value).map { iso in
+                    let p = iso.prefix(10).split(separator: "-").compactMap { Int($0) }
+                    return p.count == 3 && CalendarDate(year: p[0], month: p[1], day: p[2]) != nil
+                } ?? false
+        }
+        // The pattern reading the most values (the first of equals); a few bad dates do not hide it.
+        var best: (pattern: String, count: Int)?
+        var counts: [String: Int] = [:]
         for pattern in dateFormats {
             guard let format = try? ProfileDateFormat(pattern) else { continue }
-            if values.allSatisfy({ value in
-                isISODate(value, cells: cells)
-                    || format.isoText(value).map { iso in
-                        let p = iso.prefix(10).split(separator: "-").compactMap { Int($0) }
-                        return p.count == 3 && CalendarDate(year: p[0], month: p[1], day: p[2]) != nil
-                    } ?? false
-            }) {
-                fitting.append(pattern)
-            }
+            let count = values.filter { reads(format, $0) }.count
+            counts[pattern] = count
+            if count > (best?.count ?? 0) { best = (pattern, count) }
         }
-        guard let first = fitting.first else {
+        guard let best, best.count * 2 > values.count else {
             return [
-                "# no known pattern reads every date (e.g. '\(oneLine(values[0]))'): write one with",
+                "# no known pattern reads most dates (e.g. '\(oneLine(values[0]))'): write one with",
                 "# \(ProfileDateFormat.directives)",
                 "# format = \"%d %b %Y, %H:%M\"",
             ]
         }
-        var out = ["format = \(quoted(first))   # reads every date in the first rows, e.g. '\(oneLine(values[0]))'"]
-        let swapped = first.contains("%d/%m") ? first.replacingOccurrences(of: "%d/%m", with: "%m/%d")
-            : first.contains("%m/%d") ? first.replacingOccurrences(of: "%m/%d", with: "%d/%m") : nil
-        if let swapped, fitting.contains(swapped) {
-            out.append("# \(swapped) reads every date too: check which order the app writes (day first is guessed)")
+        let example = values.first { value in (try? ProfileDateFormat(best.pattern)).map { $0.isoText(value) != nil } ?? false } ?? values[0]
+        let share = best.count == values.count
+            ? "every date in the first rows" : "\(best.count) of \(values.count) dates in the first rows (check the others)"
+        var out = ["format = \(quoted(best.pattern))   # reads \(share), e.g. '\(oneLine(example))'"]
+        let swapped = best.pattern.contains("%d/%m") ? best.pattern.replacingOccurrences(of: "%d/%m", with: "%m/%d")
+            : best.pattern.contains("%m/%d") ? best.pattern.replacingOccurrences(of: "%m/%d", with: "%d/%m") : nil
+        if let swapped, counts[swapped] == best.count {
+            out.append("# \(swapped) reads as many: check which order the app writes (day first is guessed)")
         }
         return out
     }

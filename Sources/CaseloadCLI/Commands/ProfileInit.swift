@@ -10,7 +10,7 @@ struct ProfileInit: ParsableCommand {
         discussion: """
             Matches the export's headers to caseload's columns by name and synonyms (Patient ID, Client, \
             Date, Timestamp, Pain, Exercise Name, Duration (s) …), guesses the weight and duration units \
-            and the date format from the header and the first 500 rows, and writes a profile with a \
+            and the date format from the header and the first 2,000 rows, and writes a profile with a \
             comment on each guess and on each column left unmapped. Without --output it prints the profile.
 
             Examples:
