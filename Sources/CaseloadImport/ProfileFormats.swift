@@ -186,7 +186,10 @@ public struct ProfileDateFormat: Sendable, Hashable {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
+    /// Two formats are equal when their patterns are (the tokens follow from the pattern).
     public static func == (lhs: ProfileDateFormat, rhs: ProfileDateFormat) -> Bool { lhs.pattern == rhs.pattern }
+
+    /// Hashes the pattern.
     public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 }
 
