@@ -41,13 +41,14 @@ test: bootstrap
 test-slurm: build
 	scripts/slurm/test-cluster
 
-# libFuzzer targets for the CSV reader and the JSON importer (docs/RELIABILITY.md):
+# libFuzzer targets for the CSV reader, the JSON importer and mapping profiles (docs/RELIABILITY.md):
 # FUZZ_SECONDS per target (default 600), one after the other; grown corpus merged into Fuzz/corpus/.
+# FUZZ_TARGETS picks some (e.g. make fuzz FUZZ_TARGETS=profile).
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= csv json profile
 fuzz: bootstrap
-	Fuzz/build.sh csv json
-	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh csv
-	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh json
+	Fuzz/build.sh $(FUZZ_TARGETS)
+	for target in $(FUZZ_TARGETS); do FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $$target || exit 1; done
 
 # Removes the builds and every report, keeping reports/README.md (the folder's only committed file).
 clean:

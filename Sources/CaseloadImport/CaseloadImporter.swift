@@ -139,6 +139,8 @@ public struct CaseloadImporter: Sendable {
         // FHIR inputs are found by content; their patients are gathered before any row is read.
         let fhirKinds = FHIRDirectory.classify(logs)
         let directory = try fhirDirectory(of: logs, kinds: fhirKinds)
+        // Other apps' CSV exports are matched to their mapping profiles before any row is read.
+        let profiled = try ProfileRouting(logs: logs, options: options)
         var fhirRoster = FHIRRosterMerge()
         for path in logs {
             let summary: InputSummary
@@ -158,7 +160,11 @@ public struct CaseloadImporter: Sendable {
                 summary = s
                 for (id, entry) in entries where jsonRoster[id] == nil { jsonRoster[id] = entry }
             case .csv, .tsv:
-                summary = try readCSVLog(path, state: &state)
+                if let reading = profiled.reading(for: path) {
+                    summary = try readProfiledCSV(path, reading: reading, state: &state)
+                } else {
+                    summary = try readCSVLog(path, state: &state)
+                }
             }
             result.inputs.append(summary)
             result.recordsSeen.append(state.recordsSeen - before)
@@ -625,6 +631,8 @@ struct ImportState {
     var fhirResources: Set<Int> = []
     /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
     var fhirPatients: Set<String> = []
+    /// What the accounting of rows read through mapping profiles keeps across files.
+    var profiled = ProfiledLedger()
 
     /// Counts a row that repeats a FHIR resource already read (same type, id and version), when its
     /// patient (or, without one, rows without a patient) is kept.

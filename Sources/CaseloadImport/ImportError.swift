@@ -46,11 +46,21 @@ public struct ImportOptions: Sendable, Equatable {
     public var dateOrder: DateOrder = .iso
     /// How FHIR inputs are read (the patient identifier system, the exercise procedure codes).
     public var fhir = FHIROptions()
+    /// Mapping profiles for other apps' CSV exports (`--profile`, `[profile] paths`): a CSV log not
+    /// in caseload's own columns is read through the one that fits it (docs/FORMATS.md).
+    public var profiles: [MappingProfile] = []
+    /// `--patient`: the patient of the one export read through a profile that has no patient column.
+    public var patient: String?
 
     /// Creates options; the default reads ISO dates only.
-    public init(dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions()) {
+    public init(
+        dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions(), profiles: [MappingProfile] = [],
+        patient: String? = nil
+    ) {
         self.dateOrder = dateOrder
         self.fhir = fhir
+        self.profiles = profiles
+        self.patient = patient
     }
 
     /// Parses a `--date-format` value.

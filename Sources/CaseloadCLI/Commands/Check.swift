@@ -18,10 +18,13 @@ struct Check: ParsableCommand {
               caseload check samples --roster samples/roster.csv
               caseload check export.csv --date-format DD/MM/YYYY --max-rejected 50
               caseload check exports/ --strict && caseload review exports/ --quiet
+              caseload check workouts/ --profile strong --profile hevy
             """
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var profiles: ProfileOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -37,7 +40,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try RunConfiguration.make(input: input, global: global)
+        let configuration = try RunConfiguration.make(input: input, global: global, profiles: profiles)
         let imported = try ReviewRun.importInputs(configuration)
         print(CheckReport.text(imported, maxRejected: maxRejected, asOf: configuration.asOf))
         if strict, imported.totals.rowsRejected > 0 {

@@ -59,6 +59,7 @@ struct PlannedRun {
         }
         let config = try ConfigFile.resolve(explicit: review.config, directory: FileManager.default.currentDirectoryPath)
         options.fhir = config.fhir  // as RunConfiguration.make does for an unplanned run
+        options.profiles = try RunConfiguration.profiles(given: [], config: config)  // [profile] paths
         return RunConfiguration(
             inputs: review.inputs, roster: review.roster ?? RunConfiguration.impliedRoster(in: review.inputs),
             impliedPROMs: RunConfiguration.impliedFile("proms.csv", in: review.inputs), asOf: asOf,

@@ -23,6 +23,8 @@ struct Review: ParsableCommand {
               caseload review export.csv --date-format DD/MM/YYYY --strict
               caseload review exports/ --roster roster.csv --json > summary.json
               caseload review exports/ --roster roster.csv --config clinic.toml --quiet
+              caseload review exports/ --profile clinic-app.toml --profile strong
+              caseload review PFP-014-strong.csv --profile strong --patient PFP-014
               caseload review --plan work/plan.json --out reports/single
 
             With --plan, the inputs and every option that affects the report come from a plan \
@@ -35,6 +37,8 @@ struct Review: ParsableCommand {
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var profiles: ProfileOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -75,6 +79,7 @@ struct Review: ParsableCommand {
         if plan != nil {
             let given = !input.inputs.isEmpty || input.roster != nil || input.asOf != nil || input.dateFormat != nil
                 || global.config != nil || patientSheets != nil || pseudonymize || keyFile != nil || strict
+                || profiles.isGiven
             if given { throw ValidationError("--plan takes the inputs and the review's options from the plan; give only --out and output options") }
         } else {
             try input.requireInputs()
@@ -90,7 +95,7 @@ struct Review: ParsableCommand {
             try runPlan(plan)
             return
         }
-        let configuration = try RunConfiguration.make(input: input, global: global, quiet: quiet)
+        let configuration = try RunConfiguration.make(input: input, global: global, profiles: profiles, quiet: quiet)
         if let out { try OutputFolder.validate(out) }
         let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
         let run = try ReviewRun.load(configuration, pseudonymizer: pseudonymizer)

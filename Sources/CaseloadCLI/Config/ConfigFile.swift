@@ -29,23 +29,27 @@ enum ConfigValue: Equatable {
     case bool(Bool)
 }
 
-/// `caseload.toml`: threshold overrides (`[thresholds]`), follow-up tier overrides (`[tiers]`) and
-/// report settings (`[report]`) read from a small, strict subset of TOML.
+/// `caseload.toml`: threshold overrides (`[thresholds]`), follow-up tier overrides (`[tiers]`),
+/// report settings (`[report]`), FHIR settings (`[fhir]`) and mapping profiles (`[profile]`) read
+/// from a small, strict subset of TOML.
 ///
 /// The subset: `[table]` headers, `key = value` lines where the value is a number, a
-/// double-quoted string or `true`/`false`, `#` comments and blank lines. Anything else
-/// (arrays, inline tables, dates, dotted or quoted keys, multi-line strings) is an error
-/// naming the line, as are unknown tables and keys, duplicate keys, values of the wrong
-/// kind and values outside a threshold's valid range.
+/// double-quoted string or `true`/`false` (and, for `[profile] paths` only, a one-line array of
+/// double-quoted strings), `#` comments and blank lines. Anything else (other arrays, inline
+/// tables, dates, dotted or quoted keys, multi-line strings) is an error naming the line, as are
+/// unknown tables and keys, duplicate keys, values of the wrong kind and values outside a
+/// threshold's valid range.
 struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds", "tiers", "audit", "report", "fhir"]
+    static let tables = ["thresholds", "tiers", "audit", "report", "fhir", "profile"]
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
     /// The keys of the `[fhir]` table.
     static let fhirKeys = ["patient_identifier_system", "exercise_procedure_codes"]
+    /// The keys of the `[profile]` table.
+    static let profileKeys = ["paths"]
 
     /// Where the configuration came from; `nil` for the built-in defaults.
     var path: String?
@@ -70,6 +74,9 @@ struct ConfigFile: Equatable {
     var fhir = FHIROptions()
     /// The `[fhir]` keys the file set, in file order.
     var fhirKeysSet: [String] = []
+    /// `[profile] paths`: mapping profiles for other apps' CSV exports, as written (profile files,
+    /// relative to the configuration file's folder, or built-in names); `--profile` replaces them.
+    var profilePaths: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
@@ -78,7 +85,7 @@ struct ConfigFile: Equatable {
         lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
             && lhs.reportKeysSet == rhs.reportKeysSet && lhs.tiers == rhs.tiers && lhs.tierKeysSet == rhs.tierKeysSet
             && lhs.audit == rhs.audit && lhs.auditKeysSet == rhs.auditKeysSet
-            && lhs.fhir == rhs.fhir && lhs.fhirKeysSet == rhs.fhirKeysSet
+            && lhs.fhir == rhs.fhir && lhs.fhirKeysSet == rhs.fhirKeysSet && lhs.profilePaths == rhs.profilePaths
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -134,6 +141,7 @@ struct ConfigFile: Equatable {
         var auditKeysSet: [String] = []
         var fhir = FHIROptions()
         var fhirKeysSet: [String] = []
+        var profilePaths: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -153,7 +161,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit], [report], [fhir] and [profile]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -212,6 +220,14 @@ struct ConfigFile: Equatable {
                 fhirKeysSet.append(key)
                 continue
             }
+            if table == "profile" {
+                guard profileKeys.contains(key) else {
+                    let hint = closestKey(to: key, in: profileKeys).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown profile setting\(hint) ([profile] holds \(profileKeys.joined(separator: ", ")))", key: key)
+                }
+                profilePaths = try parseStringList(rawValue) { fail($0, key: key) }
+                continue
+            }
             if table == "tiers" {
                 let reasons = FollowUpReason.allCases.map(\.rawValue)
                 guard let reason = FollowUpReason(rawValue: key) else {
@@ -233,7 +249,7 @@ struct ConfigFile: Equatable {
                 lineOfKey[key] = lineNumber
                 continue
             }
-            precondition(table == "thresholds", "only [thresholds], [tiers], [audit], [report] and [fhir] are accepted above")
+            precondition(table == "thresholds", "only [thresholds], [tiers], [audit], [report], [fhir] and [profile] are accepted above")
             if FollowUpReason(rawValue: key) != nil, settings[key] == nil, rawValue.hasPrefix("\"") {
                 throw fail("is a follow-up reason; put its tier under [tiers]", key: key)
             }
@@ -258,7 +274,46 @@ struct ConfigFile: Equatable {
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
             reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet,
-            audit: audit, auditKeysSet: auditKeysSet, fhir: fhir, fhirKeysSet: fhirKeysSet)
+            audit: audit, auditKeysSet: auditKeysSet, fhir: fhir, fhirKeysSet: fhirKeysSet, profilePaths: profilePaths)
+    }
+
+    /// Parses `[profile] paths`: one double-quoted string, or a one-line array of them
+    /// (`["clinic.toml", "strong"]`); every entry non-empty.
+    /// - Throws: the error `fail` makes for anything else.
+    static func parseStringList(_ raw: String, fail: (String) -> ConfigError) throws -> [String] {
+        let usage = "takes a profile or a list of profiles in double quotes, e.g. [\"clinic.toml\", \"strong\"]"
+        var items: [String] = []
+        if raw.hasPrefix("\"") {
+            guard case .string(let text) = try parseValue(raw, fail: fail) else { throw fail(usage) }
+            items = [text]
+        } else {
+            guard raw.hasPrefix("["), raw.hasSuffix("]") else { throw fail(usage) }
+            var rest = Substring(raw.dropFirst().dropLast())
+            while true {
+                rest = rest.drop { $0 == " " || $0 == "\t" }
+                if rest.isEmpty { break }
+                guard rest.first == "\"" else { throw fail(usage) }
+                // The string's end: the next quote not escaped by a backslash.
+                var index = rest.index(after: rest.startIndex)
+                var escaped = false
+                while index < rest.endIndex, escaped || rest[index] != "\"" {
+                    escaped = !escaped && rest[index] == "\\"
+                    index = rest.index(after: index)
+                }
+                guard index < rest.endIndex else { throw fail("a string is written in double quotes on one line") }
+                let end = rest.index(after: index)
+                guard case .string(let text) = try parseValue(String(rest[..<end]), fail: fail) else { throw fail(usage) }
+                items.append(text)
+                rest = rest[end...].drop { $0 == " " || $0 == "\t" }
+                if rest.isEmpty { break }
+                guard rest.first == "," else { throw fail(usage) }
+                rest = rest.dropFirst()
+            }
+        }
+        for item in items where item.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("an empty profile path")
+        }
+        return items.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// Parses `raw` as a number for `setting` and sets it in `values`.
@@ -496,6 +551,13 @@ struct ConfigFile: Equatable {
             "# Procedure codes (system|code, comma-separated) read as exercise sessions; default SNOMED CT",
             "# 229065009 \"Exercise therapy\".",
             "# exercise_procedure_codes = \"http://snomed.info/sct|229065009\"",
+            "",
+            "[profile]",
+            "",
+            "# Mapping profiles for other apps' CSV exports (docs/FORMATS.md, \"Mapping profiles\"): profile",
+            "# files (relative to this file's folder) or the built-in strong, hevy and fitnotes. A CSV log",
+            "# not in caseload's own columns is read through the one that fits it. --profile replaces these.",
+            "# paths = [\"clinic-app.toml\", \"strong\"]",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

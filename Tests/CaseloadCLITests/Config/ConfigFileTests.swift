@@ -91,7 +91,7 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit], [report], [fhir] and [profile]"),
         ("[audit]\nmcid_point = 1.2\n", 2, "mcid_point", "unknown audit threshold; did you mean mcid_points?"),
         ("[audit]\nmcid_points = 20\n", 2, "mcid_points", "outside the valid range 0.5–10 points"),
         ("[audit]\nfinal_days = 3.5\n", 2, "final_days", "whole number"),
