@@ -26,6 +26,7 @@ import Testing
                 + #""name": [{"given": ["Ana"], "family": "Silva"}]}}"#,
             #"{"fullUrl": "urn:uuid:dr1", "resource": {"resourceType": "Practitioner", "id": "dr1", "name": [{"text": "Dr Jo Bloggs"}]}}"#,
             #"{"resource": {"resourceType": "CarePlan", "id": "cp1", "status": "active", "intent": "plan", "#
+                + #""category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}], "#
                 + #""subject": {"reference": "urn:uuid:p1"}, "period": {"start": "2026-03-01"}, "author": {"reference": "urn:uuid:dr1"}, "#
                 + #""activity": [{"detail": {"scheduledTiming": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}}}}]}}"#,
             #"{"resource": {"resourceType": "Claim", "id": "c1"}}"#,
