@@ -41,13 +41,14 @@ test: bootstrap
 test-slurm: build
 	scripts/slurm/test-cluster
 
-# libFuzzer targets for the CSV reader and the JSON importer (docs/RELIABILITY.md):
+# libFuzzer targets for the CSV reader, the JSON importer and the FHIR reader (docs/RELIABILITY.md):
 # FUZZ_SECONDS per target (default 600), one after the other; grown corpus merged into Fuzz/corpus/.
 FUZZ_SECONDS ?= 600
 fuzz: bootstrap
-	Fuzz/build.sh csv json
+	Fuzz/build.sh csv json fhir
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh csv
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh json
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh fhir
 
 # Removes the builds and every report, keeping reports/README.md (the folder's only committed file).
 clean:
