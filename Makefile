@@ -25,10 +25,13 @@ static: bootstrap
 	$(SWIFT) build -c release --product caseload --static-swift-stdlib
 	@bin=$$($(SWIFT) build -c release --show-bin-path)/caseload; ls -l $$bin; ldd $$bin
 
+# samples/fhir is a FHIR Bulk export of six more patients; its caseload.toml names the generator's
+# own codes (readiness test, KOOS-PF, AKPS), so both commands read it with --config.
 report: release
-	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv --out $(REPORT_DIR)
+	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv \
+		--config samples/fhir/caseload.toml --out $(REPORT_DIR)
 	$$($(SWIFT) build -c release --show-bin-path)/caseload audit samples --roster samples/roster.csv \
-		--from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
+		--config samples/fhir/caseload.toml --from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
 
 # The Kubernetes manifests are checked statically first (PyYAML; no cluster here): deploy/kubernetes/README.md.
 test: bootstrap
