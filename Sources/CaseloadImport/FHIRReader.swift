@@ -446,11 +446,15 @@ struct FHIRConverter: Sendable {
             }
         }
         if let node = resource["valueString"] { return parse(node.text ?? "", column: join(path, "valueString")) }
-        if resource["valueBoolean"] != nil || resource["valueCodeableConcept"]?.codings.isEmpty == false {
-            return yesNo(resource, path: path, name: "readiness test").map { $0 ? .pass : .fail }
+        if let concept = resource["valueCodeableConcept"] {
+            // A yes/no coding first; else the concept's text (a local coding's text may say it).
+            if concept.codings.contains(where: { FHIRVocabulary.yesNo[$0.system + "|" + $0.code] != nil }) || concept["text"]?.text == nil {
+                return yesNo(resource, path: path, name: "readiness test").map { $0 ? .pass : .fail }
+            }
+            return parse(concept["text"]?.text ?? "", column: join(path, "valueCodeableConcept.text"))
         }
-        if let text = resource["valueCodeableConcept"]?["text"]?.text {
-            return parse(text, column: join(path, "valueCodeableConcept.text"))
+        if resource["valueBoolean"] != nil {
+            return yesNo(resource, path: path, name: "readiness test").map { $0 ? .pass : .fail }
         }
         return .failure(noValue(resource, path: path, what: "readiness test", kind: "pass or fail"))
     }

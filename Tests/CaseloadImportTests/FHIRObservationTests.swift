@@ -108,6 +108,10 @@ import Testing
         ("https://clinic.example/codes|readiness", #""valueString": "FAIL""#, "readiness", "fail"),
         ("https://clinic.example/codes|readiness", #""valueBoolean": true"#, "readiness", "pass"),
         ("https://clinic.example/codes|readiness", #""valueCodeableConcept": {"text": "pass"}"#, "readiness", "pass"),
+        ("https://clinic.example/codes|readiness",
+         #""valueCodeableConcept": {"coding": [{"system": "https://clinic.example/codes", "code": "f"}], "text": "Fail"}"#, "readiness", "fail"),
+        ("https://clinic.example/codes|readiness",
+         #""valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "373067005"}], "text": "not passed"}"#, "readiness", "fail"),
     ])
     func symptomFindingsAreCheckIns(code: String, value: String, symptom: String, expected: String) throws {
         let (result, entries) = try Self.run([Self.observation(code, value)], options: Self.configured)
