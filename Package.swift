@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(
             name: "CaseloadImportTests",
             dependencies: [
-                "CaseloadImport", "CaseloadModel",
+                // The generator renders caseloads as FHIR for the reader's round-trip tests.
+                "CaseloadImport", "CaseloadModel", "CaseloadSynthetic",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]

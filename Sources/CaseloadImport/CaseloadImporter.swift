@@ -184,6 +184,7 @@ public struct CaseloadImporter: Sendable {
         result.rejected = state.rejected
         result.rejectedOrdinals = state.rejectedOrdinals
         result.latestDate = state.latestDate
+        result.proms = state.fhirPROMs.scores
         result.shortWayRows = state.shortWayRows
         result.otherPatientIDs = Set(state.ownership.lazy.filter { !$0.value }.map(\.key))
         result.totals = result.inputs.reduce(RowCounts()) { $0 + $1.counts }
@@ -633,21 +634,8 @@ struct ImportState {
     var fhirPatients: Set<String> = []
     /// What the accounting of rows read through mapping profiles keeps across files.
     var profiled = ProfiledLedger()
-
-    /// Counts a row that repeats a FHIR resource already read (same type, id and version), when its
-    /// patient (or, without one, rows without a patient) is kept.
-    mutating func accountDuplicate(of outcome: RowOutcome, counts: inout RowCounts) {
-        let patient: String?
-        switch outcome {
-        case .blank: return
-        case .accepted(let entry): patient = entry.patientID
-        case .rejected(let row): patient = row.patientID
-        }
-        recordsSeen += 1
-        guard patient.map({ owns($0) }) ?? ownsUnnamed else { return }
-        counts.rowsDuplicate += 1
-        counts.rowsRead += 1
-    }
+    /// PROM scores read from FHIR inputs (`FHIRImport.swift`).
+    var fhirPROMs = FHIRPROMs()
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {

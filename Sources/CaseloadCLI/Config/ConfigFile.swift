@@ -47,7 +47,11 @@ struct ConfigFile: Equatable {
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
     /// The keys of the `[fhir]` table.
-    static let fhirKeys = ["patient_identifier_system", "exercise_procedure_codes"]
+    static let fhirKeys = [
+        "patient_identifier_system", "exercise_procedure_codes", "care_plan_categories", "night_pain_codes",
+        "swelling_codes", "readiness_test_codes", "koos_pf_codes", "akps_codes", "koos_pf_questionnaires",
+        "akps_questionnaires", "prom_score_link_ids",
+    ]
     /// The keys of the `[profile]` table.
     static let profileKeys = ["paths"]
 
@@ -204,20 +208,43 @@ struct ConfigFile: Equatable {
                     throw fail("takes a string in double quotes, not \(rawValue)", key: key)
                 }
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
-                if key == "patient_identifier_system" {
-                    guard !trimmed.isEmpty else { throw fail("is empty; delete the line to take the first identifier", key: key) }
-                    fhir.patientIdentifierSystem = trimmed
-                } else {
-                    let codes = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard !codes.isEmpty, codes.allSatisfy({ code in
+                // Comma-separated lists; only exercise_procedure_codes may not be empty.
+                let items = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                func codes() throws -> Set<String> {
+                    guard items.allSatisfy({ code in
                         let parts = code.split(separator: "|", omittingEmptySubsequences: false)
                         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
                     }) else {
                         throw fail("takes codes written system|code, separated by commas, e.g. \"http://snomed.info/sct|229065009\"", key: key)
                     }
-                    fhir.exerciseProcedureCodes = Set(codes)
+                    return Set(items)
+                }
+                switch key {
+                case "patient_identifier_system":
+                    guard !trimmed.isEmpty else { throw fail("is empty; delete the line to take the first identifier", key: key) }
+                    fhir.patientIdentifierSystem = trimmed
+                case "exercise_procedure_codes":
+                    guard !items.isEmpty else {
+                        throw fail("takes codes written system|code, separated by commas, e.g. \"http://snomed.info/sct|229065009\"", key: key)
+                    }
+                    fhir.exerciseProcedureCodes = try codes()
+                case "care_plan_categories": fhir.carePlanCategories = try codes()
+                case "night_pain_codes": fhir.nightPainCodes = try codes()
+                case "swelling_codes": fhir.swellingCodes = try codes()
+                case "readiness_test_codes": fhir.readinessTestCodes = try codes()
+                case "koos_pf_codes": fhir.koosPFCodes = try codes()
+                case "akps_codes": fhir.akpsCodes = try codes()
+                case "koos_pf_questionnaires", "akps_questionnaires":
+                    guard items.allSatisfy({ !$0.contains(" ") && $0.contains(":") }) else {
+                        throw fail("takes questionnaire URLs separated by commas, e.g. \"https://clinic.example/Questionnaire/koos-pf\"", key: key)
+                    }
+                    if key == "koos_pf_questionnaires" { fhir.koosPFQuestionnaires = Set(items) } else { fhir.akpsQuestionnaires = Set(items) }
+                default:
+                    fhir.promScoreLinkIDs = items
                 }
                 fhirKeysSet.append(key)
+                lineOfKey["fhir." + key] = lineNumber
                 continue
             }
             if table == "profile" {
@@ -265,6 +292,7 @@ struct ConfigFile: Equatable {
             lineOfKey[key] = lineNumber
         }
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
+        try checkFHIRCodes(fhir, path: path, lineOfKey: lineOfKey)
         if audit.funnelInnerZ > audit.funnelOuterZ {
             let key = (lineOfKey["funnel_inner_z"] ?? 0) > (lineOfKey["funnel_outer_z"] ?? 0) ? "funnel_inner_z" : "funnel_outer_z"
             throw ConfigError(
@@ -503,6 +531,33 @@ struct ConfigFile: Equatable {
         }
     }
 
+    /// Refuses an Observation code given two meanings: in two `[fhir]` lists, or in one and among
+    /// the pain and Physical Activity IG codes the reader reads itself; and a questionnaire listed
+    /// for both PROMs.
+    static func checkFHIRCodes(_ fhir: FHIROptions, path: String, lineOfKey: [String: Int]) throws {
+        let lists = fhir.observationCodeLists
+        for (i, list) in lists.enumerated() {
+            func fail(_ reason: String) -> ConfigError {
+                ConfigError(file: path, line: lineOfKey["fhir." + list.key], key: list.key, reason: reason)
+            }
+            if let fixed = list.codes.sorted().first(where: { FHIROptions.fixedObservationCodes.contains($0) }) {
+                throw fail("\(fixed) is read as pain or as an exercise session already; it cannot also be in \(list.key)")
+            }
+            for other in lists[(i + 1)...] {
+                if let shared = list.codes.intersection(other.codes).sorted().first {
+                    throw ConfigError(
+                        file: path, line: lineOfKey["fhir." + other.key] ?? lineOfKey["fhir." + list.key], key: other.key,
+                        reason: "\(shared) is in both \(list.key) and \(other.key); a code has one meaning")
+                }
+            }
+        }
+        if let shared = fhir.koosPFQuestionnaires.intersection(fhir.akpsQuestionnaires).sorted().first {
+            throw ConfigError(
+                file: path, line: lineOfKey["fhir.akps_questionnaires"], key: "akps_questionnaires",
+                reason: "\(shared) is in both koos_pf_questionnaires and akps_questionnaires")
+        }
+    }
+
     /// The commented `caseload.toml` that `caseload config --init` writes: every threshold
     /// with its meaning, unit, valid range and default value, then the `[report]` settings.
     static func template() -> String {
@@ -551,6 +606,23 @@ struct ConfigFile: Equatable {
             "# Procedure codes (system|code, comma-separated) read as exercise sessions; default SNOMED CT",
             "# 229065009 \"Exercise therapy\".",
             "# exercise_procedure_codes = \"http://snomed.info/sct|229065009\"",
+            "# CarePlan categories of the exercise programme: other plans give no roster facts (a plan with",
+            "# no category at all counts when an activity is coded as above). Default SNOMED CT 91251008",
+            "# \"Physical therapy procedure\" and 408869004 \"Musculoskeletal care\".",
+            "# care_plan_categories = \"http://snomed.info/sct|91251008, http://snomed.info/sct|408869004\"",
+            "# Observation codes of the symptoms (yes/no; the readiness test pass/fail). Defaults: night pain",
+            "# SNOMED CT 36163009, swelling SNOMED CT 299322007; the readiness test has no standard code.",
+            "# night_pain_codes = \"http://snomed.info/sct|36163009\"",
+            "# swelling_codes = \"http://snomed.info/sct|299322007\"",
+            "# readiness_test_codes = \"https://clinic.example/codes|readiness-test\"",
+            "# PROMs (caseload audit): KOOS-PF and AKPS have no LOINC code; list your Observation codes or",
+            "# Questionnaire URLs, and the linkId of the item holding the total score (default: the one",
+            "# item with a numeric answer).",
+            "# koos_pf_codes = \"https://clinic.example/codes|koos-pf\"",
+            "# akps_codes = \"https://clinic.example/codes|akps\"",
+            "# koos_pf_questionnaires = \"https://clinic.example/Questionnaire/koos-pf\"",
+            "# akps_questionnaires = \"https://clinic.example/Questionnaire/akps\"",
+            "# prom_score_link_ids = \"total\"",
             "",
             "[profile]",
             "",
