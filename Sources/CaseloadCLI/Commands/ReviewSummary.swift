@@ -6,18 +6,9 @@ import Foundation
 
 /// The short text a clinician reads after a review: what was read, what was written, who to call.
 enum ReviewSummary {
-    /// The summary as text; `style` colours it (plain when disabled).
-    /// - Parameter top: rows of the follow-up table to show, 0 for all.
-    static func text(
-        run: ReviewRun, report: WrittenReport, directory: String, top: Int = 0, style: TextStyle = .plain
-    ) throws -> String {
-        try text(
-            imported: run.imported, source: AnalysisReport(run.analysis, rejected: run.imported.rejected), report: report,
-            directory: directory, top: top, style: style)
-    }
-
-    /// The summary of the report of `source` as text: counts from the run's tally, the follow-up
-    /// table from the first `top` patients of its follow-up list (all with 0).
+    /// The summary of the report of `source` as text (`style` colours it; plain when disabled):
+    /// counts from the run's tally, the follow-up table from the first `top` patients of its
+    /// follow-up list (all with 0).
     static func text(
         imported: ImportResult, source: any ReportSource, report: WrittenReport, directory: String, top: Int = 0,
         style: TextStyle = .plain
@@ -86,16 +77,6 @@ enum ReviewSummary {
         case .soon: return style.yellow(text)
         case .routine, nil: return text
         }
-    }
-
-    /// The summary as one JSON document (keys sorted, two-space indent) for scripts.
-    static func json(run: ReviewRun, report: WrittenReport, directory: String) throws -> String {
-        var out = ""
-        try json(
-            imported: run.imported, source: AnalysisReport(run.analysis, rejected: run.imported.rejected), report: report,
-            directory: directory
-        ) { out += $0 }
-        return out
     }
 
     /// The JSON encoder of the summary: keys sorted and in snake case, two-space indent.

@@ -166,10 +166,9 @@ public enum CaseloadWorkbook {
     /// The patients the policy gives a sheet, before the ``WorkbookOptions/maxPatientSheets`` cap.
     static func patientsDueSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
         let patients = analysis.patients
-        let followUpOnly = sheetsDue(
-            patients: patients.count, needingFollowUp: patients.count(where: \.needsFollowUp), options: options).followUpOnly
-        if options.multiCaseload && patients.count > WorkbookOptions.multiCaseloadPatientSheetLimit { return [] }
-        return followUpOnly ? patients.filter(\.needsFollowUp) : patients
+        let due = sheetsDue(patients: patients.count, needingFollowUp: patients.count(where: \.needsFollowUp), options: options)
+        guard due.count > 0 else { return [] }
+        return due.followUpOnly ? patients.filter(\.needsFollowUp) : patients
     }
 
     /// How many patients the policy gives a sheet (before the ``WorkbookOptions/maxPatientSheets``
