@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "CaseloadCLITests",
             dependencies: [
-                "CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic",
+                "CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic", "CaseloadShard",
                 // SHA-256 of the report files, for the output contract's check of manifest.json.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -133,13 +133,25 @@ struct ReviewOutput {
 
     /// Writes the report and prints the summary the flags ask for.
     func finish(_ run: ReviewRun, context: ReportContext, directory: String) throws {
-        let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
+        try finish(
+            imported: run.imported, source: AnalysisReport(run.analysis, rejected: context.rejected), context: context,
+            directory: directory)
+    }
+
+    /// Writes the report of `source` (a review's analysis, or a merge's shards) and prints the
+    /// summary the flags ask for.
+    func finish(imported: ImportResult, source: any ReportSource, context: ReportContext, directory: String) throws {
+        let report = try ReportWriter.write(source: source, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {
-            print(try ReviewSummary.json(run: run, report: report, directory: directory))
+            try ReviewSummary.json(imported: imported, source: source, report: report, directory: directory) {
+                print($0, terminator: "")
+            }
+            print()
         } else if !quiet {
             let style = TextStyle(isEnabled: Terminal.wantsColour())
-            print(ReviewSummary.text(run: run, report: report, directory: directory, top: top, style: style))
+            print(try ReviewSummary.text(
+                imported: imported, source: source, report: report, directory: directory, top: top, style: style))
         }
     }
 }
