@@ -196,4 +196,46 @@ import Testing
         #expect(result.stdout.contains("Examples:"))
         #expect(result.stdout.contains("caseload profile"))
     }
+
+    /// A sharded run through a profile named by `[profile] paths`: the plan pins the profile file's
+    /// SHA-256, the merge equals `review --plan`, and a profile changed after the plan is refused.
+    @Test func plannedRunsPinTheProfile() throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: tmp.appendingPathComponent("profiles"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: Self.clinic, toPath: tmp.appendingPathComponent("profiles/clinic.toml").path)
+        try fm.createDirectory(at: tmp.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        try fm.copyItem(
+            atPath: Self.fixture("clinic-app/export-week10.csv"), toPath: tmp.appendingPathComponent("exports/export-week10.csv").path)
+        try "[profile]\npaths = [\"profiles/clinic.toml\"]\n"
+            .write(to: tmp.appendingPathComponent("caseload.toml"), atomically: true, encoding: .utf8)
+        let plan = try CLIHarness.run(
+            ["plan", "exports", "--as-of", "2025-03-15", "--shards", "2", "--out", "work/plan.json"], in: tmp)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let planText = String(decoding: try Data(contentsOf: tmp.appendingPathComponent("work/plan.json")), as: UTF8.self)
+        #expect(planText.contains("\"role\" : \"profile\"") || planText.contains("\"role\": \"profile\""), "\(planText)")
+        for index in 0..<2 {
+            let shard = try CLIHarness.run(["shard", "--plan", "work/plan.json", "--index", "\(index)", "--quiet"], in: tmp)
+            #expect(shard.status == 0, "shard \(index): \(shard.stderr)")
+        }
+        let merge = try CLIHarness.run(["merge", "--plan", "work/plan.json", "--out", "merged", "--quiet"], in: tmp)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let single = try CLIHarness.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"], in: tmp)
+        #expect(single.status == 0, "\(single.stderr)")
+        let patients = { (folder: String) in try Data(contentsOf: tmp.appendingPathComponent(folder + "/patients.csv")) }
+        #expect(try patients("merged") == patients("single"))
+        #expect(String(decoding: try patients("single"), as: UTF8.self).split(whereSeparator: \.isNewline).count == 3)  // header + PFP-108, PFP-110
+
+        // The profile changes after the plan: a new plan's shards go ahead, this plan's refuse.
+        let profile = tmp.appendingPathComponent("profiles/clinic.toml")
+        try (String(decoding: try Data(contentsOf: profile), as: UTF8.self) + "# edited\n").write(to: profile, atomically: true, encoding: .utf8)
+        try fm.removeItem(at: tmp.appendingPathComponent("work/shards"))
+        let refused = try CLIHarness.run(["shard", "--plan", "work/plan.json", "--index", "0", "--quiet"], in: tmp)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("profiles/clinic.toml"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("the mapping profiles are not the ones the plan recorded"), "\(refused.stderr)")
+        #expect(!fm.fileExists(atPath: tmp.appendingPathComponent("work/shards/shard-00000-of-00002").path))
+    }
+
 }
