@@ -35,6 +35,12 @@ struct InputOptions: ParsableArguments {
 
     /// Import options from the flags, validated.
     func importOptions() throws -> ImportOptions {
+        try Self.importOptions(dateFormat: dateFormat)
+    }
+
+    /// Import options for a `--date-format` value (`nil`: the default order), validated; shared with
+    /// `profile check`.
+    static func importOptions(dateFormat: String?) throws -> ImportOptions {
         var options = ImportOptions()
         if let dateFormat {
             do {

@@ -45,14 +45,7 @@ struct ProfileCheck: ParsableCommand {
 
     func run() throws {
         let mapping = try MappingProfile.load(profile)
-        var options = ImportOptions()
-        if let dateFormat {
-            do {
-                options.dateOrder = try ImportOptions.dateOrder(parsing: dateFormat)
-            } catch {
-                throw ValidationError("--date-format '\(dateFormat)' is not one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY")
-            }
-        }
+        let options = try InputOptions.importOptions(dateFormat: dateFormat)
         let preview = try CaseloadImporter(options: options).preview(mapping, export: export, rows: rows, patient: patient)
         print(Self.text(preview, export: export))
     }
