@@ -25,10 +25,13 @@ static: bootstrap
 	$(SWIFT) build -c release --product caseload --static-swift-stdlib
 	@bin=$$($(SWIFT) build -c release --show-bin-path)/caseload; ls -l $$bin; ldd $$bin
 
+# samples/fhir is a FHIR Bulk export of six more patients; its caseload.toml names the generator's
+# own codes (readiness test, KOOS-PF, AKPS), so both commands read it with --config.
 report: release
-	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv --out $(REPORT_DIR)
+	$$($(SWIFT) build -c release --show-bin-path)/caseload review samples --roster samples/roster.csv \
+		--config samples/fhir/caseload.toml --out $(REPORT_DIR)
 	$$($(SWIFT) build -c release --show-bin-path)/caseload audit samples --roster samples/roster.csv \
-		--from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
+		--config samples/fhir/caseload.toml --from 2026-10-01 --to 2026-11-22 --proms samples/proms.csv --out $(AUDIT_DIR)
 
 # The Kubernetes manifests are checked statically first (PyYAML; no cluster here): deploy/kubernetes/README.md.
 test: bootstrap
@@ -41,13 +44,14 @@ test: bootstrap
 test-slurm: build
 	scripts/slurm/test-cluster
 
-# libFuzzer targets for the CSV reader and the JSON importer (docs/RELIABILITY.md):
+# libFuzzer targets for the CSV reader, the JSON importer, the FHIR reader and mapping profiles (docs/RELIABILITY.md):
 # FUZZ_SECONDS per target (default 600), one after the other; grown corpus merged into Fuzz/corpus/.
+# FUZZ_TARGETS picks some (e.g. make fuzz FUZZ_TARGETS=profile).
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= csv json fhir profile
 fuzz: bootstrap
-	Fuzz/build.sh csv json
-	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh csv
-	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh json
+	Fuzz/build.sh $(FUZZ_TARGETS)
+	for target in $(FUZZ_TARGETS); do FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $$target || exit 1; done
 
 # Removes the builds and every report, keeping reports/README.md (the folder's only committed file).
 clean:

@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(
             name: "CaseloadImportTests",
             dependencies: [
-                "CaseloadImport", "CaseloadModel",
+                // The generator renders caseloads as FHIR for the reader's round-trip tests.
+                "CaseloadImport", "CaseloadModel", "CaseloadSynthetic",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]
@@ -111,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "CaseloadCLITests",
             dependencies: [
-                "CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic",
+                "CaseloadCLI", "CaseloadModel", "CaseloadAnalytics", "CaseloadSynthetic", "CaseloadShard",
                 // SHA-256 of the report files, for the output contract's check of manifest.json.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

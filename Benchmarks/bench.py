@@ -57,6 +57,21 @@ def generate(caseload, name):
     return folder
 
 
+def generate_fhir(caseload, name):
+    """The size's caseload rendered as a FHIR Bulk export (same seed, same patients), generated once."""
+    patients, days = SIZES[name]
+    folder = os.path.join(DATA, name + "-fhir-bulk")
+    if not os.path.exists(os.path.join(folder, "manifest.json")):
+        print(f"generating {name} as FHIR Bulk ({patients} patients x {days} days) into {folder}", flush=True)
+        subprocess.run([caseload, "generate", "--patients", str(patients), "--days", str(days), "--seed", "1",
+                        "--format", "fhir-bulk", "--out", folder], check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def folder_mb(folder):
+    return sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)) / 1e6
+
+
 def column_index(letters):
     n = 0
     for ch in letters:
@@ -154,6 +169,9 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     ap.add_argument("--no-pandas", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated phases to run (e.g. import-analyse,"
+                    "import-analyse-fhir): no review, anchors or floor, a short table")
+    ap.add_argument("--no-fhir", action="store_true", help="skip the FHIR Bulk rendering's phases")
     args = ap.parse_args()
     os.makedirs(DATA, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="caseload-bench-")
@@ -192,6 +210,20 @@ def main():
         for phase in ["ingest-csv", "ingest-json", "analyse", "import-analyse", "write-csv", "write-xlsx",
                       "write-workbooks", "write-report"]:
             commands.append((phase, [args.phases, phase, folder, os.path.join(scratch, phase)], {}))
+        if not args.no_fhir and name != "large":
+            fhir = generate_fhir(args.caseload, name)
+            r["fhir_mb"] = folder_mb(fhir)
+            for phase in ["ingest-fhir", "import-analyse-fhir"]:
+                commands.append((phase, [args.phases, phase, fhir], {}))
+        if args.only:
+            wanted = args.only.split(",")
+            commands = [c for c in commands if c[0] in wanted]
+            for round_number in range(runs):
+                for key, cmd, kw in commands:
+                    keep(key, timed(cmd, **kw))
+                print(f"round {round_number + 1} of {runs} done", flush=True)
+            results["sizes"][name] = r
+            continue
         commands.append(("review", [args.caseload, "review", logs, "--roster", roster, "--out", out, "--quiet"], {}))
         # One review first: every cell of every workbook it wrote is dumped for the floor to write the
         # very same cells.
@@ -241,9 +273,25 @@ def main():
         r["run_csv_cells"] = csv_cells
         results["sizes"][name] = r
     machine["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    with open(os.path.join(HERE, ".build", "results.json"), "w") as f:
+    os.makedirs(os.path.join(HERE, ".build"), exist_ok=True)
+    with open(os.path.join(HERE, ".build", "results-only.json" if args.only else "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     print_report(results)
+
+
+def fhir_rows(r, row):
+    """The FHIR Bulk rendering's rows, against the CSV's import + analytics when both were run."""
+    if "import-analyse-fhir" not in r:
+        return
+    for key, label in [("ingest-fhir", "ingest FHIR Bulk"), ("import-analyse-fhir", "import + analytics, FHIR Bulk")]:
+        if key not in r:
+            continue
+        inner = r[key]["inner"]
+        versus = ""
+        if key == "import-analyse-fhir" and "import-analyse" in r:
+            versus = f"; {r[key]['wall'] / r['import-analyse']['wall']:.1f}x the CSV's {r['import-analyse']['wall']:.3f} s"
+        row(label + " (process)", r[key], f"{inner['bytes'] / 1e6 / inner['wall']:.0f} MB/s, "
+            f"{inner['rows'] / inner['wall'] / 1e6:.2f} M resources/s (phase only){versus}")
 
 
 def print_report(results):
@@ -251,6 +299,18 @@ def print_report(results):
     print(f"\nMachine: {m['nproc']} cores, {m['cpu']}, {m['memory_gb']} GB, {m['swift']}, "
           f"load average {' '.join(m['loadavg_start'])} at start, {' '.join(m['loadavg_end'])} at end")
     for name, r in results["sizes"].items():
+        def row(label, x, thr=""):
+            print(f"| {label} | {x['wall']:.3f} | {x['cpu']:.3f} | {x['cpu'] / max(x['wall'], 1e-9):.2f} | "
+                  f"{x['rss_mb']:.0f} | {thr} |")
+        if "review" not in r:  # --only: the phases that ran
+            print(f"\n### {name}: {r['rows']:,} CSV rows, {r['csv_mb']:.1f} MB CSV"
+                  + (f", {r['fhir_mb']:.1f} MB FHIR Bulk" if "fhir_mb" in r else "") + "\n")
+            print("| phase | wall s | CPU s | CPU/wall | peak RSS MB | throughput |")
+            print("|---|---:|---:|---:|---:|---|")
+            if "import-analyse" in r:
+                row("import + analytics, CSV (process)", r["import-analyse"], f"{r['rows'] / r['import-analyse']['wall'] / 1e6:.2f} M rows/s")
+            fhir_rows(r, row)
+            continue
         rows, mb = r["rows"], r["csv_mb"]
         ia, duck, review = r["import-analyse"], r["duckdb"], r["review"]
         cells = r["cells"]["numeric"] + r["cells"]["string"]
@@ -264,9 +324,6 @@ def print_report(results):
               f"{r['import-analyse']['inner']['patients']:.0f} patients\n")
         print("| phase | wall s | CPU s | CPU/wall | peak RSS MB | throughput |")
         print("|---|---:|---:|---:|---:|---|")
-        def row(label, x, thr=""):
-            print(f"| {label} | {x['wall']:.3f} | {x['cpu']:.3f} | {x['cpu'] / max(x['wall'], 1e-9):.2f} | "
-                  f"{x['rss_mb']:.0f} | {thr} |")
         row("`wc -l` (read floor)", r["wc -l"], f"{mb / r['wc -l']['wall']:.0f} MB/s")
         for key, label in [("ingest-csv", "ingest CSV"), ("ingest-json", "ingest JSON")]:
             inner = r[key]["inner"]
@@ -276,6 +333,7 @@ def print_report(results):
         row("analytics (process incl. import)", r["analyse"], f"{a['patients'] / a['wall']:,.0f} patients/s "
             f"({a['wall']:.3f} s phase only)")
         row("import + analytics", ia, f"{rows / ia['wall'] / 1e6:.2f} M rows/s")
+        fhir_rows(r, row)
         for key, label in [("write-csv", "write CSVs (run)"), ("write-xlsx", "write XLSX (run workbook)"),
                            ("write-workbooks", "write all workbooks"), ("write-report", "write whole report")]:
             if key not in r:  # results.json from before the write-workbooks phase existed

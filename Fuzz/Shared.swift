@@ -1,4 +1,4 @@
-// Shared by both libFuzzer targets (compiled into each by Fuzz/build.sh).
+// Shared by the libFuzzer targets (compiled into each by Fuzz/build.sh).
 @testable import CaseloadImport
 import CaseloadModel
 import Foundation

@@ -6,13 +6,13 @@
 # ../shared/recipes/fuzzing.md), so the modules are built by SwiftPM into a separate
 # scratch path and each harness is linked by one swiftc call against their object files.
 #
-# Usage: Fuzz/build.sh [csv json]   (default: both); binaries land in .build-fuzz/fuzz-<target>.
+# Usage: Fuzz/build.sh [csv json fhir profile]   (default: all four); binaries land in .build-fuzz/fuzz-<target>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv json)
+[ ${#targets[@]} -eq 0 ] && targets=(csv json fhir profile)
 
 "$SWIFT" build --scratch-path "$SCRATCH" --target CaseloadImport -Xswiftc -sanitize=fuzzer,address
 bin=$("$SWIFT" build --scratch-path "$SCRATCH" --show-bin-path)

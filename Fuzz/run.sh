@@ -4,7 +4,7 @@
 # back into Fuzz/corpus/<target> (commit that). A crash, hang (>10 s) or leak stops the run,
 # writes the input as crash-*/timeout-*/leak-* in .build-fuzz/artifacts/ and exits non-zero.
 #
-# Usage: Fuzz/run.sh csv|json   (after Fuzz/build.sh)
+# Usage: Fuzz/run.sh csv|json|fhir|profile   (after Fuzz/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=$1
@@ -17,7 +17,10 @@ seeds="$SCRATCH/seeds-$target"
 mkdir -p "$corpus" "$work" "$seeds" "$SCRATCH/artifacts"
 
 # Seeds: every CSV/TSV fixture for csv; every JSON/NDJSON fixture for json, prefixed with the
-# byte that picks its format in the harness (' ' even: .json, '!' odd: .ndjson).
+# byte that picks its format in the harness (' ' even: .json, '!' odd: .ndjson); for fhir, the
+# files of Fuzz/seeds/fhir, prefixed the same way; for profile, each
+# export of Tests/*/Fixtures/profiles/ behind the byte of its built-in profile (1 strong, 2 hevy,
+# 3 fitnotes), and each profile file there, a NUL and each export beside it (byte 0).
 rm -f "$seeds"/*
 for file in Tests/*/Fixtures/*.* Tests/*/Fixtures/bad/*.* Tests/*/Fixtures/*/*.csv; do
   [ -f "$file" ] || continue
@@ -29,6 +32,32 @@ for file in Tests/*/Fixtures/*.* Tests/*/Fixtures/bad/*.* Tests/*/Fixtures/*/*.c
     json:*.ndjson) { printf '!'; cat "$file"; } > "$seeds/$name" ;;
   esac
 done
+# The FHIR target's seeds are the project's own (Fuzz/seeds/fhir), with the same format byte.
+if [ "$target" = fhir ]; then
+  for file in Fuzz/seeds/fhir/*; do
+    name=$(basename "$file")
+    case "$file" in
+      *.json) { printf ' '; cat "$file"; } > "$seeds/$name" ;;
+      *.ndjson) { printf '!'; cat "$file"; } > "$seeds/$name" ;;
+    esac
+  done
+fi
+
+if [ "$target" = profile ]; then
+  for file in Tests/*/Fixtures/profiles/*/*.csv; do
+    [ -f "$file" ] || continue
+    name=$(echo "$file" | tr '/' '_')
+    case "$file" in
+      */strong-*) { printf '\001'; cat "$file"; } > "$seeds/$name" ;;
+      */hevy*) { printf '\002'; cat "$file"; } > "$seeds/$name" ;;
+      */fitnotes-*) { printf '\003'; cat "$file"; } > "$seeds/$name" ;;
+    esac
+    for toml in "$(dirname "$file")"/*.toml; do
+      [ -f "$toml" ] || continue
+      { printf '\000'; cat "$toml"; printf '\000'; cat "$file"; } > "$seeds/$name.toml"
+    done
+  done
+fi
 
 "$binary" "$work" "$corpus" "$seeds" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -use_value_profile=1 \

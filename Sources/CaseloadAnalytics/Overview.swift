@@ -55,6 +55,13 @@ public func goodAdherenceBound(_ thresholds: Thresholds) -> Double {
 public func adherenceBands(_ patients: [PatientSummary], thresholds: Thresholds) -> [AdherenceBand] {
     var counts: [AdherenceBand.Kind: Int] = [:]
     for p in patients { counts[adherenceBand(p.adherencePct, thresholds: thresholds), default: 0] += 1 }
+    return adherenceBands(counts: counts, thresholds: thresholds)
+}
+
+/// The adherence bands with their labels under `thresholds` (as ``adherenceBands(_:thresholds:)``),
+/// given the patients in each band (a missing band has none); the middle band's patients are dropped
+/// when the thresholds leave no middle band (none can fall in it then).
+public func adherenceBands(counts: [AdherenceBand.Kind: Int], thresholds: Thresholds) -> [AdherenceBand] {
     let goodBound = goodAdherenceBound(thresholds)
     let low = percentBoundText(thresholds.lowAdherencePct)
     let good = percentBoundText(goodBound)

@@ -25,7 +25,7 @@ struct CaseloadCommand: ParsableCommand {
         version: version,
         subcommands: [
             Review.self, Check.self, Patient.self, Audit.self, Generate.self, ConfigCommand.self, Plan.self, Shard.self,
-            Merge.self, PlanStatus.self,
+            Merge.self, PlanStatus.self, ProfileCommand.self,
         ]
     )
 

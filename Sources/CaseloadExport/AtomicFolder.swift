@@ -1,3 +1,4 @@
+import CaseloadAnalytics
 import Foundation
 
 /// A folder written in full or not at all: built beside its final place under a temporary name
@@ -34,8 +35,9 @@ public enum AtomicFolder {
     ///
     /// The staging folder is `.NAME.tmp-PID` beside `directory`; staging folders of killed runs
     /// (their process gone) are removed first. On success the previous folder, if any, is replaced.
-    /// - Throws: ``ExportError`` naming `directory` (never the staging folder) when anything fails;
-    ///   the previous folder is then left as it was.
+    /// - Throws: ``ExportError`` naming `directory` (never the staging folder) when anything fails,
+    ///   or a ``CaseloadAnalytics/ReportSourceError`` as `contents` threw it; the previous folder is
+    ///   then left as it was.
     public static func write<T>(to directory: String, contents: (_ staging: String, _ target: String) throws -> T)
         throws -> T
     {
@@ -76,6 +78,9 @@ public enum AtomicFolder {
             throw ExportError(
                 path: error.path.replacingOccurrences(of: staging, with: target.path),
                 reason: error.reason.replacingOccurrences(of: staging, with: target.path))
+        } catch let error as any ReportSourceError {
+            try? fm.removeItem(atPath: staging)
+            throw error  // the source's own error (a shard file), with its own path
         } catch {
             try? fm.removeItem(atPath: staging)
             throw ExportError(path: target.path, reason: "cannot write the report: \(error.localizedDescription)")

@@ -18,7 +18,7 @@ public enum AuditReport {
     /// - Parameters:
     ///   - context: inputs (logs, roster, PROM file), rejected rows, totals, tool version, command line
     ///     and the fixed creation time.
-    ///   - withPROMs: whether a PROM file was given (the workbook then has a PROMs sheet).
+    ///   - withPROMs: whether PROM scores were given (a PROM file, or FHIR PROMs; the workbook then has a PROMs sheet).
     ///   - pseudonymized: recorded in the manifest.
     /// - Throws: ``ExportError`` naming the folder when anything cannot be written; a previous
     ///   folder at `directory` is then left as it was.

@@ -14,8 +14,39 @@ public struct CaseloadSlice: Sendable {
     public var rejected: [RejectedRow]
 }
 
+/// One caseload folder of a written report, `caseloads/<slug>/`, with its headline counts.
+public struct CaseloadFolder: Sendable, Hashable {
+    /// The clinician's name as on the roster, or ``Caseloads/unassigned``.
+    public var name: String
+    /// The folder's name under `caseloads/` (``Caseloads/slug(for:taken:)``).
+    public var slug: String
+    /// Patients in the caseload.
+    public var patients: Int
+    /// Of them, patients needing follow-up.
+    public var patientsNeedingFollowUp: Int
+
+    /// Creates a folder entry.
+    public init(name: String, slug: String, patients: Int, patientsNeedingFollowUp: Int) {
+        self.name = name
+        self.slug = slug
+        self.patients = patients
+        self.patientsNeedingFollowUp = patientsNeedingFollowUp
+    }
+}
+
 /// Splits a run's analysis into per-clinician caseloads.
 public enum Caseloads {
+    /// The folders of `source`'s caseloads, in its order, each with a unique slug (as
+    /// ``slices(of:rejected:)`` names them).
+    public static func folders(of source: any ReportSource) -> [CaseloadFolder] {
+        var taken: Set<String> = []
+        return source.caseloads.map { group in
+            CaseloadFolder(
+                name: group.name, slug: slug(for: group.name, taken: &taken), patients: group.tally.patients,
+                patientsNeedingFollowUp: group.tally.needingFollowUp)
+        }
+    }
+
     /// The caseload of patients without a clinician on the roster.
     public static let unassigned = unassignedCaseload
 

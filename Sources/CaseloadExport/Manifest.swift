@@ -127,35 +127,36 @@ public enum Manifest {
 
     /// The manifest document.
     /// - Parameters:
-    ///   - analysis: the run's analysis (as-of date, thresholds, patients).
+    ///   - source: the report's patients (as-of date, thresholds, tiers, the run's tally).
     ///   - context: tool version, command line, inputs and totals.
     ///   - caseloads: the per-clinician folders written.
     ///   - outputs: every file written except the manifest itself, relative to the report folder.
     public static func document(
-        analysis: CaseloadAnalysis, context: ReportContext, caseloads: [CaseloadSlice], outputs: [OutputFile]
+        source: any ReportSource, context: ReportContext, caseloads: [CaseloadFolder], outputs: [OutputFile]
     ) -> JSONValue {
+        let run = source.run.tally
         var members: [(String, JSONValue)] = [
             ("tool", .string("caseload")),
             ("version", .string(context.toolVersion)),
             ("command_line", .string(context.commandLine)),
-            ("as_of", .string(analysis.asOf.isoString)),
+            ("as_of", .string(source.asOf.isoString)),
             ("created", .string(createdStamp(context.createdEpochSeconds))),
-            ("thresholds", .object(thresholdValues(analysis.thresholds))),
+            ("thresholds", .object(thresholdValues(source.thresholds))),
             ("patient_sheets", .string(context.patientSheets.name)),
-            ("tiers", .object(tierValues(analysis.tiers))),
+            ("tiers", .object(tierValues(source.tiers))),
             ("inputs", .array(context.inputs.map(input))),
             ("totals", .object(counts(context.totals))),
-            ("rows_after_as_of", .int(analysis.rowsAfterAsOf)),
-            ("patients", .int(analysis.patients.count)),
-            ("patients_needing_followup", .int(analysis.patients.filter(\.needsFollowUp).count)),
+            ("rows_after_as_of", .int(run.rowsAfterAsOf)),
+            ("patients", .int(run.patients)),
+            ("patients_needing_followup", .int(run.needingFollowUp)),
             (
                 "caseloads",
                 .array(
                     caseloads.map { c in
                         .object([
                             ("name", .string(c.name)), ("folder", .string("caseloads/" + c.slug)),
-                            ("patients", .int(c.patients.count)),
-                            ("patients_needing_followup", .int(c.patients.filter(\.needsFollowUp).count)),
+                            ("patients", .int(c.patients)),
+                            ("patients_needing_followup", .int(c.patientsNeedingFollowUp)),
                         ])
                     })
             ),

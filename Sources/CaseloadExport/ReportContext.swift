@@ -61,3 +61,22 @@ public struct ExecutionRecord: Sendable, Hashable {
         self.shardSummarySHA256 = shardSummarySHA256
     }
 }
+
+/// The settings of the analysis a report shows: the as-of date, thresholds and tiers.
+struct ReportSettings: Sendable {
+    var asOf: CalendarDate
+    var thresholds: Thresholds
+    var tiers: FollowUpTiers
+
+    init(_ analysis: CaseloadAnalysis) {
+        asOf = analysis.asOf
+        thresholds = analysis.thresholds
+        tiers = analysis.tiers
+    }
+
+    init(_ source: any ReportSource) {
+        asOf = source.asOf
+        thresholds = source.thresholds
+        tiers = source.tiers
+    }
+}

@@ -7,7 +7,7 @@ public struct WrittenReport: Sendable {
     /// The report folder.
     public var directory: String
     /// The per-clinician caseloads, each in `caseloads/<slug>/`.
-    public var caseloads: [CaseloadSlice]
+    public var caseloads: [CaseloadFolder]
     /// Every file written except `manifest.json`, relative to the folder.
     public var outputs: [OutputFile]
     /// The worksheets cut at the row limit, in the manifest's workbook order (`workbook` relative
@@ -26,21 +26,43 @@ public enum ReportWriter {
     public static func write(analysis: CaseloadAnalysis, context: ReportContext, to directory: String) throws
         -> WrittenReport
     {
-        try write(analysis: analysis, context: context, to: directory, afterEachFile: { _ in })
+        try write(source: AnalysisReport(analysis, rejected: context.rejected), context: context, to: directory)
     }
 
-    /// As ``write(analysis:context:to:)``, calling `afterEachFile` with each file's relative path once it is
+    /// Writes the report of `source` into `directory`: a review's analysis held in memory
+    /// (``write(analysis:context:to:)``), or a sharded run's patients read from the shards as each
+    /// file is written. `context.rejected` holds the run's rejected rows; each caseload's come with it.
+    /// - Throws: ``ExportError`` (with the path) when anything cannot be written, or what the source
+    ///   throws (a ``ReportSourceError``) as it is; the previous report at `directory`, if any, is then
+    ///   left as it was.
+    public static func write(source: any ReportSource, context: ReportContext, to directory: String) throws
+        -> WrittenReport
+    {
+        try write(source: source, context: context, to: directory, afterEachFile: { _ in })
+    }
+
+    /// As ``write(source:context:to:)``, calling `afterEachFile` with each file's relative path once it is
     /// written (tests use it to make a write fail part-way).
     static func write(
-        analysis: CaseloadAnalysis, context: ReportContext, to directory: String,
+        source: any ReportSource, context: ReportContext, to directory: String,
         afterEachFile: (String) throws -> Void
     ) throws -> WrittenReport {
         try AtomicFolder.write(to: directory) { staging, target in
             let report = try writeContents(
-                analysis: analysis, context: context, into: staging, afterEachFile: afterEachFile)
+                source: source, context: context, into: staging, afterEachFile: afterEachFile)
             return WrittenReport(
                 directory: target, caseloads: report.caseloads, outputs: report.outputs, cutSheets: report.cutSheets)
         }
+    }
+
+    /// As ``write(analysis:context:to:)``, calling `afterEachFile` after each file.
+    static func write(
+        analysis: CaseloadAnalysis, context: ReportContext, to directory: String,
+        afterEachFile: (String) throws -> Void
+    ) throws -> WrittenReport {
+        try write(
+            source: AnalysisReport(analysis, rejected: context.rejected), context: context, to: directory,
+            afterEachFile: afterEachFile)
     }
 
     /// Writes every file of the report into an existing, empty folder.
@@ -50,22 +72,22 @@ public enum ReportWriter {
     /// files for the manifest right after writing them. The workbooks go first, the longest
     /// first, and the short CSV jobs fill in behind them.
     static func writeContents(
-        analysis: CaseloadAnalysis, context: ReportContext, into root: String,
+        source: any ReportSource, context: ReportContext, into root: String,
         afterEachFile: (String) throws -> Void
     ) throws -> WrittenReport {
         let fm = FileManager.default
-        let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
-        var csvs = [CSVJob(folder: "", patients: analysis.patients, rejected: context.rejected)]
-        for slice in slices {
-            let folder = "caseloads/" + slice.slug
+        let folders = Caseloads.folders(of: source)
+        var csvs = [CSVJob(folder: "", group: source.run, rejected: context.rejected)]
+        for (folder, group) in zip(folders, source.caseloads) {
+            let path = "caseloads/" + folder.slug
             do {
-                try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true)
             } catch {
-                throw ExportError(path: root + "/" + folder, reason: "cannot create the caseload folder: \(error.localizedDescription)")
+                throw ExportError(path: root + "/" + path, reason: "cannot create the caseload folder: \(error.localizedDescription)")
             }
-            csvs.append(CSVJob(folder: folder, patients: slice.patients, rejected: slice.rejected))
+            csvs.append(CSVJob(folder: path, group: group, rejected: group.rejected))
         }
-        let workbooks = workbookJobs(analysis: analysis, context: context, slices: slices)
+        let workbooks = workbookJobs(source: source, context: context, folders: folders)
         pinMallocMmapThreshold()
         // Outputs in the manifest's order: the run's CSVs, each caseload's CSVs, then the workbooks.
         let results = try runInParallel(csvs.map(OutputJob.csvs) + workbooks.map(OutputJob.workbook), root: root,
@@ -73,37 +95,41 @@ public enum ReportWriter {
         let outputs = results.flatMap(\.files)
 
         for output in outputs { try afterEachFile(output.path) }
-        let manifest = Manifest.document(analysis: analysis, context: context, caseloads: slices, outputs: outputs)
+        let manifest = Manifest.document(source: source, context: context, caseloads: folders, outputs: outputs)
         let manifestPath = root + "/manifest.json"
         guard fm.createFile(atPath: manifestPath, contents: Data((manifest.rendered() + "\n").utf8)) else {
             throw ExportError(path: manifestPath, reason: "cannot write the manifest")
         }
-        return WrittenReport(directory: root, caseloads: slices, outputs: outputs, cutSheets: results.flatMap(\.cuts))
+        return WrittenReport(directory: root, caseloads: folders, outputs: outputs, cutSheets: results.flatMap(\.cuts))
     }
 
     /// The workbooks of a report: the run's (`caseload.xlsx`) and one per caseload slice
     /// (`caseloads/<slug>/caseload.xlsx`), in that order.
-    static func workbookJobs(analysis: CaseloadAnalysis, context: ReportContext, slices: [CaseloadSlice])
+    static func workbookJobs(source: any ReportSource, context: ReportContext, folders: [CaseloadFolder])
         -> [WorkbookJob]
     {
         let scratch = temporaryDirectory()
+        let settings = ReportSettings(source)
+        let multiCaseload = folders.count > 1
         var runOptions = WorkbookOptions(
-            patientSheets: context.patientSheets, multiCaseload: slices.count > 1, temporaryDirectory: scratch)
+            patientSheets: context.patientSheets, multiCaseload: multiCaseload, temporaryDirectory: scratch)
         runOptions.rowLimit = sheetRowLimit
-        var jobs = [WorkbookJob(analysis: analysis, context: context, options: runOptions, relativePath: "caseload.xlsx")]
-        for slice in slices {
+        let clinicians = multiCaseload ? source.caseloads.map { $0.tally.counts(name: $0.name) } : []
+        var jobs = [
+            WorkbookJob(
+                group: source.run, settings: settings, clinicians: clinicians, context: context, options: runOptions,
+                relativePath: "caseload.xlsx")
+        ]
+        for (folder, group) in zip(folders, source.caseloads) {
             var sliceContext = context
-            sliceContext.caseloadName = slice.name
-            sliceContext.rejected = slice.rejected
-            let sliceAnalysis = CaseloadAnalysis(
-                asOf: analysis.asOf, thresholds: analysis.thresholds, tiers: analysis.tiers, patients: slice.patients,
-                rowsAfterAsOf: slice.patients.reduce(0) { $0 + $1.rowsAfterAsOf })
+            sliceContext.caseloadName = group.name
+            sliceContext.rejected = group.rejected
             var sliceOptions = WorkbookOptions(patientSheets: context.patientSheets, temporaryDirectory: scratch)
             sliceOptions.rowLimit = sheetRowLimit
             jobs.append(
                 WorkbookJob(
-                    analysis: sliceAnalysis, context: sliceContext, options: sliceOptions,
-                    relativePath: "caseloads/" + slice.slug + "/caseload.xlsx"))
+                    group: group, settings: settings, clinicians: [], context: sliceContext, options: sliceOptions,
+                    relativePath: "caseloads/" + folder.slug + "/caseload.xlsx"))
         }
         return jobs
     }
@@ -130,8 +156,8 @@ public enum ReportWriter {
     public static func writeWorkbooks(analysis: CaseloadAnalysis, context: ReportContext, into directory: String)
         throws -> [String]
     {
-        let slices = Caseloads.slices(of: analysis.patients, rejected: context.rejected)
-        let jobs = workbookJobs(analysis: analysis, context: context, slices: slices)
+        let source = AnalysisReport(analysis, rejected: context.rejected)
+        let jobs = workbookJobs(source: source, context: context, folders: Caseloads.folders(of: source))
         for job in jobs {
             let folder = (directory + "/" + job.relativePath as NSString).deletingLastPathComponent
             do {
@@ -172,7 +198,10 @@ public enum ReportWriter {
 
     /// One workbook to write.
     struct WorkbookJob: Sendable {
-        var analysis: CaseloadAnalysis
+        var group: any PatientGroup
+        var settings: ReportSettings
+        /// The Overview's per-clinician table (a multi-caseload run's workbook only).
+        var clinicians: [GroupCounts]
         var context: ReportContext
         var options: WorkbookOptions
         var relativePath: String
@@ -182,7 +211,7 @@ public enum ReportWriter {
     struct CSVJob: Sendable {
         /// The folder relative to the report root (empty for the root itself); it must exist.
         var folder: String
-        var patients: [PatientSummary]
+        var group: any PatientGroup
         var rejected: [RejectedRow]
     }
 
@@ -205,13 +234,14 @@ public enum ReportWriter {
             case let .csvs(job):
                 // A CSV field costs about a quarter of a workbook cell (medium caseload: the run's
                 // CSVs, 0.67 M fields, took a fifth to a quarter of the time of its workbook, 0.62 M cells).
-                return job.patients.reduce(job.rejected.count * 6) { $0 + 35 + 11 * $1.weekly.count } / 4
+                let tally = job.group.tally
+                return (job.rejected.count * 6 + 35 * tally.patients + 11 * tally.weeklyRows) / 4
             case let .workbook(job):
                 // Patients, Follow-up and Weekly rows, rejected rows, and the patient sheets' days
-                // (their charts, about a fifth of the writing time, are not counted).
-                let sheets = CaseloadWorkbook.patientsWithSheets(analysis: job.analysis, options: job.options)
-                return job.analysis.patients.reduce(job.context.rejected.count * 6) { $0 + 23 + 12 * $1.weekly.count }
-                    + sheets.reduce(0) { $0 + 11 * max($1.days.count, $1.painSeries.count) }
+                // (about 90 each; their charts, about a fifth of the writing time, are not counted).
+                let tally = job.group.tally
+                let sheets = CaseloadWorkbook.openFilesNeeded(tally: tally, options: job.options) - 7
+                return job.context.rejected.count * 6 + 23 * tally.patients + 12 * tally.weeklyRows + sheets * 11 * 90
             }
         }
     }
@@ -233,7 +263,7 @@ public enum ReportWriter {
         var needs: [Int] = []
         for job in jobs {
             guard case let .workbook(workbook) = job else { continue }
-            needs.append(CaseloadWorkbook.openFilesNeeded(analysis: workbook.analysis, options: workbook.options))
+            needs.append(CaseloadWorkbook.openFilesNeeded(tally: workbook.group.tally, options: workbook.options))
         }
         let available = CaseloadWorkbook.openFilesAvailable(wanting: needs.reduce(0, +))
         var workbookIndex = 0
@@ -251,6 +281,8 @@ public enum ReportWriter {
             do {
                 results.set(index, .success(try run(jobs[index], root: root, hashing: hashing)))
             } catch let error as ExportError {
+                results.set(index, .failure(error))
+            } catch let error as any ReportSourceError {
                 results.set(index, .failure(error))
             } catch {
                 results.set(index, .failure(ExportError(path: jobs[index].path(in: root), reason: "\(error)")))
@@ -273,18 +305,20 @@ public enum ReportWriter {
         switch job {
         case let .csvs(csv):
             let folder = csv.folder.isEmpty ? root : root + "/" + csv.folder
-            written = try ReportCSV.write(patients: csv.patients, rejected: csv.rejected, to: folder)
+            written = try ReportCSV.write(group: csv.group, rejected: csv.rejected, to: folder)
                 .map { String($0.dropFirst(root.count + 1)) }
         case let .workbook(workbook):
             do {
                 cuts = try CaseloadWorkbook.write(
-                    analysis: workbook.analysis, context: workbook.context, options: workbook.options,
-                    to: root + "/" + workbook.relativePath
+                    group: workbook.group, settings: workbook.settings, clinicians: workbook.clinicians,
+                    context: workbook.context, options: workbook.options, to: root + "/" + workbook.relativePath
                 ).map { cut in
                     var cut = cut
                     cut.workbook = workbook.relativePath
                     return cut
                 }
+            } catch let error as any ReportSourceError {
+                throw error
             } catch {
                 throw ExportError(path: root + "/" + workbook.relativePath, reason: "\(error)")
             }
@@ -316,19 +350,19 @@ public enum ReportWriter {
 
 /// Per-job results filled from concurrent workers.
 private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<ReportWriter.JobResult, ExportError>?]
+    private var slots: [Result<ReportWriter.JobResult, any Error>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ result: Result<ReportWriter.JobResult, ExportError>) {
+    func set(_ index: Int, _ result: Result<ReportWriter.JobResult, any Error>) {
         lock.lock()
         slots[index] = result
         lock.unlock()
     }
 
     /// The first failure in job order, if any.
-    var firstFailure: ExportError? {
+    var firstFailure: (any Error)? {
         lock.lock()
         defer { lock.unlock() }
         for case let .failure(error)? in slots { return error }
@@ -343,21 +377,5 @@ private final class ResultSlots: @unchecked Sendable {
             guard let slot else { preconditionFailure("a job did not run") }
             return try slot.get()
         }
-    }
-}
-
-extension ReportWriter {
-    /// The IDs of the patients who get a sheet of their own in some workbook of the report of
-    /// `analysis` (the run's workbook and each caseload's), as ``write(analysis:context:to:)``
-    /// decides them. A sharded run's merge reads the daily series of these patients only.
-    public static func patientsWithSheets(analysis: CaseloadAnalysis, context: ReportContext) -> Set<String> {
-        let slices = Caseloads.slices(of: analysis.patients, rejected: [])
-        var ids: Set<String> = []
-        for job in workbookJobs(analysis: analysis, context: context, slices: slices) {
-            for patient in CaseloadWorkbook.patientsWithSheets(analysis: job.analysis, options: job.options) {
-                ids.insert(patient.patientID)
-            }
-        }
-        return ids
     }
 }

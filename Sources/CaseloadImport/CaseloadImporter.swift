@@ -146,11 +146,14 @@ public struct CaseloadImporter: Sendable {
             }
         }
         let directory = try fhirDirectory(of: logs, kinds: fhirKinds)
+        // Other apps' CSV exports are matched to their mapping profiles before any row is read.
+        let profiled = try ProfileRouting(logs: logs, kinds: kinds, options: options)
         var fhirRoster = FHIRRosterMerge()
         for path in logs {
             let before = state.recordsSeen
             let kind = kinds[path] ?? .log(LogFormat(byExtensionOf: path))
-            let reading = try kind.reader(directory: directory, allPaths: logs).read(path, importer: self, state: &state)
+            let reader = kind.reader(directory: directory, allPaths: logs, profile: profiled.reading(for: path))
+            let reading = try reader.read(path, importer: self, state: &state)
             switch reading.roster {
             case .none: break
             case .wholeWhenUnlisted(let entries):
@@ -176,6 +179,7 @@ public struct CaseloadImporter: Sendable {
         result.rejected = state.rejected
         result.rejectedOrdinals = state.rejectedOrdinals
         result.latestDate = state.latestDate
+        result.proms = state.fhirPROMs.scores
         result.shortWayRows = state.shortWayRows
         result.otherPatientIDs = Set(state.ownership.lazy.filter { !$0.value }.map(\.key))
         result.totals = result.inputs.reduce(RowCounts()) { $0 + $1.counts }
@@ -630,21 +634,10 @@ struct ImportState {
     var fhirResources: Set<Int> = []
     /// Patients with an accepted FHIR row (only they get a roster entry from their Patient resource).
     var fhirPatients: Set<String> = []
-
-    /// Counts a row that repeats a FHIR resource already read (same type, id and version), when its
-    /// patient (or, without one, rows without a patient) is kept.
-    mutating func accountDuplicate(of outcome: RowOutcome, counts: inout RowCounts) {
-        let patient: String?
-        switch outcome {
-        case .blank: return
-        case .accepted(let entry): patient = entry.patientID
-        case .rejected(let row): patient = row.patientID
-        }
-        recordsSeen += 1
-        guard patient.map({ owns($0) }) ?? ownsUnnamed else { return }
-        counts.rowsDuplicate += 1
-        counts.rowsRead += 1
-    }
+    /// What the accounting of rows read through mapping profiles keeps across files.
+    var profiled = ProfiledLedger()
+    /// PROM scores read from FHIR inputs (`FHIRImport.swift`).
+    var fhirPROMs = FHIRPROMs()
 
     /// Counts one row outcome into its file's counts and folds accepted rows in.
     mutating func account(_ outcome: RowOutcome, counts: inout RowCounts) {

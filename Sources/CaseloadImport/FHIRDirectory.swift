@@ -3,7 +3,8 @@ import Foundation
 
 /// What a `.json` or `.ndjson` input is, found from its content (``FHIRDirectory/classify(_:)``).
 enum FHIRFileKind: Equatable {
-    /// A `.json` FHIR Bundle or single resource (top-level `resourceType`).
+    /// A `.json` FHIR Bundle, single resource or plain array of resources (`resourceType` at the
+    /// top level or in the array's first element).
     case resources
     /// An `.ndjson` file whose first line is a FHIR resource, or one a Bulk Data manifest lists.
     case ndjson
@@ -31,9 +32,9 @@ enum FHIRFileKind: Equatable {
 /// The patients, practitioners and care teams of every FHIR input, gathered before any row is read
 /// so that a reference resolves whatever the file order (a Bulk export's `Observation.ndjson` sorts
 /// before its `Patient.ndjson`).
-struct FHIRDirectory {
+struct FHIRDirectory: Sendable {
     /// A patient as the review knows them.
-    struct PatientInfo: Equatable {
+    struct PatientInfo: Equatable, Sendable {
         /// The configured identifier's value, else the first identifier's, else the logical id.
         var id: String
         var name: String?
@@ -188,7 +189,7 @@ extension FHIRDirectory {
     static func classifyJSON(_ path: String) -> FHIRFileKind? {
         guard let head = prefix(of: path, limit: sniffBytes, untilNewline: false) else { return nil }
         let keys = topLevelKeys(head)
-        if keys.contains("resourceType") { return .resources }
+        if keys.contains("resourceType") || firstElementKeys(head).contains("resourceType") { return .resources }
         guard keys.contains("output") || keys.contains("tool") else { return nil }
         guard let whole = prefix(of: path, limit: manifestLimit, untilNewline: false), whole.count < manifestLimit
         else { return nil }
@@ -221,6 +222,18 @@ extension FHIRDirectory {
             return nil
         }
         return nil
+    }
+
+    /// The keys of the first element of a top-level JSON array in `bytes` (a plain array of
+    /// resources), empty when `bytes` do not start with an array of objects.
+    static func firstElementKeys(_ b: [UInt8]) -> Set<String> {
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        var i = 0
+        while i < b.count, isSpace(b[i]) { i += 1 }
+        guard i < b.count, b[i] == UInt8(ascii: "[") else { return [] }
+        i += 1
+        while i < b.count, isSpace(b[i]) { i += 1 }
+        return topLevelKeys(Array(b[i...]))
     }
 
     /// The keys of a JSON object's top level found in `bytes` (which may stop mid-document).

@@ -98,48 +98,47 @@ extension CaseloadImporter {
     }
 
     /// Reads one FHIR input into rows (accounted in `state`) and roster facts.
+    ///
+    /// An NDJSON file is read in rounds on all cores (``readFHIRLines(_:reader:emit:)``); a `.json`
+    /// file is parsed whole and its resources converted in order.
     /// - Throws: ``ImportError`` for a `.json` that is not valid JSON, or a file that cannot be read.
     func readFHIR(
-        _ path: String, kind: FHIRFileKind, directory: FHIRDirectory, state: inout ImportState
+        _ path: String, kind: FHIRFileKind, directory: FHIRDirectory, state: inout ImportState,
+        batchBytes: Int = CaseloadImporter.fhirBatchBytes, batchesAtOnce: Int = CaseloadImporter.fhirBatchesAtOnce
     ) throws -> FHIRFileResult {
         var counts = RowCounts()
         var reader = FHIRReader(file: path, options: options.fhir, cells: cellParser(for: nil), directory: directory)
         func emit(_ row: FHIRRow) {
             if let key = row.key, !state.fhirResources.insert(key.hashValue).inserted {
-                state.accountDuplicate(of: row.outcome, counts: &counts)
-            } else {
-                if case .accepted(let entry) = row.outcome { state.fhirPatients.insert(entry.patientID) }
-                state.account(row.outcome, counts: &counts)
+                state.accountFHIRDuplicate(patient: row.patientID, counts: &counts)
+                return
+            }
+            switch row.value {
+            case .log(let outcome):
+                if case .accepted(let entry) = outcome { state.fhirPatients.insert(entry.patientID) }
+                state.account(outcome, counts: &counts)
+            case .prom(let score, let line, let column):
+                state.accountFHIRPROM(score, file: path, line: line, column: column, counts: &counts)
             }
         }
         let sha256: String, bytes: Int
         var invalidLines = 0
         if kind == .ndjson {
-            (sha256, bytes) = try forEachLine(path) { buffer, range, line in
-                var parser = JSONParser(bytes: buffer, start: range.lowerBound, end: range.upperBound, line: line)
-                parser.skipWhitespace()
-                if parser.isAtEnd { return }
-                do {
-                    let node = try parser.parseValue(depth: 0)
-                    parser.skipWhitespace()
-                    guard parser.isAtEnd else {
-                        throw JSONSyntaxError(line: line, column: parser.column, message: "more than one JSON value on the line")
-                    }
-                    reader.read(node, path: "", emit)
-                } catch let error as JSONSyntaxError {
-                    invalidLines += 1
-                    emit(FHIRRow(key: nil, outcome: .rejected(RejectedRow(
-                        file: path, line: line, patientID: nil, column: "",
-                        value: Array(buffer[range]).withUnsafeBufferPointer { CellParser.stored($0) },
-                        reason: "the line is not valid JSON: \(error.message) (column \(error.column))"))))
-                }
-            }
+            (sha256, bytes, invalidLines) = try readFHIRLines(
+                path, reader: &reader, emit: emit, batchBytes: batchBytes, batchesAtOnce: batchesAtOnce)
         } else {
             let whole = try readWhole(path)
             (sha256, bytes) = (whole.sha256, whole.count)
             var parser = JSONParser(bytes: whole.bytes, start: whole.start)
+            parser.skipWhitespace()
+            // A plain array of resources: each element's path is its index.
+            let isArray = !parser.isAtEnd && whole.bytes[parser.index] == UInt8(ascii: "[")
+            var element = 0
             do {
-                try parser.parseDocument { reader.read($0, path: "", emit) }
+                try parser.parseDocument { node in
+                    reader.read(node, path: isArray ? "[\(element)]" : "", emit)
+                    element += 1
+                }
             } catch let error as JSONSyntaxError {
                 throw ImportError(file: path, line: error.line, column: error.column, reason: error.message)
             }
@@ -152,6 +151,84 @@ extension CaseloadImporter {
             dialect: kind == .ndjson ? "FHIR R4 NDJSON" : "FHIR R4 JSON", counts: counts, warnings: warnings,
             ignoredResources: reader.ignored.map { InputSummary.IgnoredResources(type: $0.type, count: $0.count) })
         return FHIRFileResult(summary: summary, roster: reader.rosterEntries)
+    }
+
+    /// Lines of an NDJSON file handed to one core at a time: their bytes end to end, each line's
+    /// range in them and its 1-based number.
+    struct FHIRLineBatch: Sendable {
+        var bytes: [UInt8] = []
+        var lines: [(range: Range<Int>, line: Int)] = []
+    }
+
+    /// What converting one ``FHIRLineBatch`` gave: every line's actions in order, and how many
+    /// lines were not JSON.
+    struct FHIRBatchResult {
+        var actions: [FHIRAction] = []
+        var invalidLines = 0
+    }
+
+    /// Bytes of lines a batch gathers before it is handed on, and batches converted at once.
+    static let fhirBatchBytes = 256 << 10
+    static let fhirBatchesAtOnce = 8
+
+    /// Reads an NDJSON FHIR file: a thread reads it (``forEachLine(_:_:)``, 1 MiB chunks) into
+    /// batches of about 256 KiB of lines and converts rounds of up to 8 batches on all cores
+    /// (`concurrentMap`: parsing and ``FHIRConverter/convert(_:path:into:)``, the costly part),
+    /// while the calling thread applies each round's actions in file order (`reader`'s state and
+    /// `emit`'s accounting), so the result is that of one pass. At most two rounds are in memory.
+    /// - Returns: the file's SHA-256, byte count and number of lines that are not JSON.
+    /// - Throws: ``ImportError`` for a file that cannot be read, is empty or holds NUL bytes.
+    func readFHIRLines(
+        _ path: String, reader: inout FHIRReader, emit: (FHIRRow) -> Void,
+        batchBytes: Int = CaseloadImporter.fhirBatchBytes, batchesAtOnce: Int = CaseloadImporter.fhirBatchesAtOnce
+    ) throws -> (sha256: String, bytes: Int, invalidLines: Int) {
+        let converter = reader.converter
+        let importer = self
+        let channel = BatchChannel<[FHIRBatchResult]>(capacity: 1)
+        let reading = HandOff<Result<(sha256: String, bytes: Int), any Error>>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var round: [FHIRLineBatch] = []
+            var batch = FHIRLineBatch()
+            func convertRound() {
+                let batches = round
+                var results = concurrentMap(count: batches.count) { k in FHIRImportBytes.convert(batches[k], converter) }
+                channel.send(&results)
+                round.removeAll(keepingCapacity: true)
+            }
+            reading.value = Result {
+                let info = try importer.forEachLine(path) { buffer, range, line in
+                    if channel.wasAbandoned { throw ImportError(file: path, reason: "the file was not read to its end") }
+                    let start = batch.bytes.count
+                    batch.bytes.append(contentsOf: buffer[range])
+                    batch.lines.append((start..<batch.bytes.count, line))
+                    guard batch.bytes.count >= batchBytes else { return }
+                    round.append(batch)
+                    batch = FHIRLineBatch()
+                    if round.count == batchesAtOnce { convertRound() }
+                }
+                if !batch.lines.isEmpty { round.append(batch) }
+                if !round.isEmpty { convertRound() }
+                return info
+            }
+            channel.finish()
+            done.signal()
+        }
+        thread.start()
+        var invalid = 0
+        while var results = channel.receive() {
+            for result in results {
+                invalid += result.invalidLines
+                for action in result.actions { reader.apply(action, emit) }
+            }
+            channel.recycle(&results)
+        }
+        done.wait()
+        guard let outcome = reading.value else {
+            throw ImportError(file: path, reason: "a reading thread ended without a result")
+        }
+        let info = try outcome.get()
+        return (info.sha256, info.bytes, invalid)
     }
 
     /// The summary of an input that holds no rows and is skipped (a manifest, an export log).
@@ -188,6 +265,34 @@ extension CaseloadImporter {
 }
 
 enum FHIRImportBytes {
+    /// Parses and converts every line of `batch` (blank lines skipped; a line that is not one JSON
+    /// value becomes a rejected row with its line).
+    static func convert(_ batch: CaseloadImporter.FHIRLineBatch, _ converter: FHIRConverter) -> CaseloadImporter.FHIRBatchResult {
+        var result = CaseloadImporter.FHIRBatchResult()
+        for (range, line) in batch.lines {
+            var parser = JSONParser(bytes: batch.bytes, start: range.lowerBound, end: range.upperBound, line: line)
+            parser.skipWhitespace()
+            if parser.isAtEnd { continue }
+            do {
+                let node = try parser.parseValue(depth: 0)
+                parser.skipWhitespace()
+                guard parser.isAtEnd else {
+                    throw JSONSyntaxError(line: line, column: parser.column, message: "more than one JSON value on the line")
+                }
+                converter.convert(node, path: "", into: &result.actions)
+            } catch let error as JSONSyntaxError {
+                result.invalidLines += 1
+                result.actions.append(.row(FHIRRow(key: nil, outcome: .rejected(RejectedRow(
+                    file: converter.file, line: line, patientID: nil, column: "",
+                    value: Array(batch.bytes[range]).withUnsafeBufferPointer { CellParser.stored($0) },
+                    reason: "the line is not valid JSON: \(error.message) (column \(error.column))")))))
+            } catch {
+                preconditionFailure("JSONParser throws only JSONSyntaxError: \(error)")
+            }
+        }
+        return result
+    }
+
     /// True when `needle` occurs in `haystack`.
     static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, haystack.count >= needle.count else { return false }
@@ -270,5 +375,59 @@ struct FHIRRosterMerge {
                     "patient \(id): the roster file's \(differ.joined(separator: ", ")) is used, not this file's")
             }
         }
+    }
+}
+
+/// PROM scores read from FHIR inputs so far, and the first score of each patient, date and
+/// instrument (a later, different one is rejected naming it, as in a PROM file).
+struct FHIRPROMs {
+    /// Accepted scores of the patients kept, in file order.
+    var scores: [PROMScore] = []
+    /// Every patient's first score per date and instrument, kept or not (so that a sharded run
+    /// rejects what a whole run rejects).
+    var first: [Key: (score: Double, file: String, line: Int)] = [:]
+
+    struct Key: Hashable {
+        var patientID: String
+        var date: CalendarDate
+        var instrument: PROMInstrument
+    }
+}
+
+extension ImportState {
+    /// Counts a FHIR row resource that repeats one already read (same type, id and version), when
+    /// its patient (or, without one, rows without a patient) is kept.
+    mutating func accountFHIRDuplicate(patient: String?, counts: inout RowCounts) {
+        recordsSeen += 1
+        guard patient.map({ owns($0) }) ?? ownsUnnamed else { return }
+        counts.rowsDuplicate += 1
+        counts.rowsRead += 1
+    }
+
+    /// Counts a PROM score read from FHIR: accepted; a duplicate when the patient already has the
+    /// same score for that date and instrument; rejected when they have another one.
+    mutating func accountFHIRPROM(_ score: PROMScore, file: String, line: Int, column: String, counts: inout RowCounts) {
+        recordsSeen += 1
+        let key = FHIRPROMs.Key(patientID: score.patientID, date: score.date, instrument: score.instrument)
+        if let first = fhirPROMs.first[key] {
+            if first.score == score.score {
+                guard owns(score.patientID) else { return }
+                counts.rowsDuplicate += 1
+            } else {
+                let place = (first.file == file ? "" : first.file + " ") + "line \(first.line)"
+                let row = RejectedRow(
+                    file: file, line: line, patientID: score.patientID, column: column, value: PlainNumber.text(score.score),
+                    reason: "\(score.patientID) already has a \(score.instrument.rawValue) score on \(score.date) at \(place)")
+                guard keepRejected(row) else { return }
+                counts.rowsRejected += 1
+            }
+            counts.rowsRead += 1
+            return
+        }
+        fhirPROMs.first[key] = (score.score, file, line)
+        guard owns(score.patientID) else { return }
+        fhirPROMs.scores.append(score)
+        counts.rowsAccepted += 1
+        counts.rowsRead += 1
     }
 }

@@ -48,12 +48,22 @@ public struct ImportOptions: Sendable, Equatable {
     public var fhir = FHIROptions()
     /// `--format` choices: formats forced on inputs instead of detecting them (``FormatRegistry``).
     public var formats: [FormatChoice] = []
+    /// Mapping profiles for other apps' CSV exports (`--profile`, `[profile] paths`): a CSV log not
+    /// in caseload's own columns is read through the one that fits it (docs/FORMATS.md).
+    public var profiles: [MappingProfile] = []
+    /// `--patient`: the patient of the one export read through a profile that has no patient column.
+    public var patient: String?
 
     /// Creates options; the default reads ISO dates only and detects every format.
-    public init(dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions(), formats: [FormatChoice] = []) {
+    public init(
+        dateOrder: DateOrder = .iso, fhir: FHIROptions = FHIROptions(), formats: [FormatChoice] = [],
+        profiles: [MappingProfile] = [], patient: String? = nil
+    ) {
         self.dateOrder = dateOrder
         self.fhir = fhir
         self.formats = formats
+        self.profiles = profiles
+        self.patient = patient
     }
 
     /// Parses a `--date-format` value.

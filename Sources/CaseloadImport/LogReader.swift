@@ -11,9 +11,10 @@ import CaseloadModel
 /// ``LogRowParser``, so every reader applies the same rules and words the same reasons.
 /// A file that cannot be read at all throws ``ImportError``.
 ///
-/// The readers: ``CSVLogReader`` (CSV and TSV), ``CaseloadJSONLogReader`` (caseload JSON and
+/// The readers: ``CSVLogReader`` (CSV and TSV), ``ProfiledCSVLogReader`` (another app's CSV or TSV
+/// export read through a mapping profile), ``CaseloadJSONLogReader`` (caseload JSON and
 /// NDJSON), ``FHIRLogReader`` (FHIR R4 JSON and NDJSON) and ``SkippedInputReader`` (files that
-/// hold no rows). ``LogFormat/reader(directory:)`` picks one per format (the registry).
+/// hold no rows). ``InputKind/reader(directory:allPaths:profile:)`` picks one per input (the registry).
 protocol LogReader {
     /// Reads the file at `path`, accounting every record in `state`.
     /// - Parameter importer: the run's options, progress callback and cell rules.
@@ -49,6 +50,20 @@ struct CSVLogReader: LogReader {
 
     func read(_ path: String, importer: CaseloadImporter, state: inout ImportState) throws -> LogReading {
         LogReading(summary: try importer.readCSVLog(path, format: format, state: &state))
+    }
+}
+
+/// Another app's CSV or TSV export read through a mapping profile (``ProfileRouting`` chose the
+/// profile by the file's header): the export's cells are mapped to canonical ones, then read by the
+/// field table's rules like any CSV row.
+struct ProfiledCSVLogReader: LogReader {
+    /// `.csv` (delimiter sniffed) or `.tsv` (tab).
+    var format: LogFormat
+    /// The profile and the layout it found in the file's header.
+    let reading: ProfileReading
+
+    func read(_ path: String, importer: CaseloadImporter, state: inout ImportState) throws -> LogReading {
+        LogReading(summary: try importer.readProfiledCSV(path, format: format, reading: reading, state: &state))
     }
 }
 
@@ -92,12 +107,12 @@ struct SkippedInputReader: LogReader {
 
 extension LogFormat {
     /// The format's reader: the registry's one place from a format to the code that reads it.
-    ///
-    /// Seam for profiled CSV (`--profile`): a profile-mapped export is CSV read through a reader of
-    /// its own, returned here for `.csv`/`.tsv` files the profile applies to.
-    func reader(directory: FHIRDirectory) -> any LogReader {
+    /// - Parameter profile: for a `.csv`/`.tsv` file in another app's layout, the mapping profile
+    ///   ``ProfileRouting`` chose for it (ignored by the other formats).
+    func reader(directory: FHIRDirectory, profile: ProfileReading? = nil) -> any LogReader {
         switch self {
-        case .csv, .tsv: CSVLogReader(format: self)
+        case .csv, .tsv:
+            if let profile { ProfiledCSVLogReader(format: self, reading: profile) } else { CSVLogReader(format: self) }
         case .caseloadJSON, .caseloadNDJSON: CaseloadJSONLogReader(format: self)
         case .fhirJSON, .fhirNDJSON: FHIRLogReader(format: self, directory: directory)
         }
@@ -105,10 +120,10 @@ extension LogFormat {
 }
 
 extension InputKind {
-    /// The reader of an input of this kind.
-    func reader(directory: FHIRDirectory, allPaths: [String]) -> any LogReader {
+    /// The reader of an input of this kind (`profile`: see ``LogFormat/reader(directory:profile:)``).
+    func reader(directory: FHIRDirectory, allPaths: [String], profile: ProfileReading? = nil) -> any LogReader {
         switch self {
-        case .log(let format): format.reader(directory: directory)
+        case .log(let format): format.reader(directory: directory, profile: profile)
         case .skipped(let kind): SkippedInputReader(kind: kind, allPaths: allPaths)
         }
     }

@@ -48,6 +48,15 @@ struct LogDraft {
     ///   - column: the name used in a rejection (CSV column or JSON path), made only for a bad cell.
     ///   - decodeText: decodes a text cell (the caller counts Windows-1252 fields).
     mutating func read(
+        _ field: LogColumn, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
+        ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
+    ) {
+        read(ColumnReading.all[field.rawValue], raw, column: column(), cells: cells, ambiguous: &ambiguous, decodeText: decodeText)
+    }
+
+    /// As the `LogColumn` overload above, with the column's
+    /// table line already looked up (the CSV and JSON readers resolve it once per file).
+    mutating func read(
         _ field: ColumnReading, _ raw: UnsafeBufferPointer<UInt8>, column: @autoclosure () -> String, cells: CellParser,
         ambiguous: inout Bool, decodeText: (UnsafeBufferPointer<UInt8>) -> String
     ) {

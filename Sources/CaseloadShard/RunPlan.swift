@@ -41,6 +41,10 @@ public struct RunPlan: Codable, Sendable, Equatable {
     public var inputs: [PlanInput]
     /// The configuration file in force, if any, with its SHA-256: shards refuse a changed one.
     public var config: PlanInput?
+    /// The mapping-profile files the configuration's `[profile] paths` name (role `profile`), with
+    /// their SHA-256: shards refuse a changed one. `nil` (and absent from `plan.json`) when none;
+    /// built-in profiles are part of the binary, which the plan pins already.
+    public var profiles: [PlanInput]?
 
     /// The review options a plan pins (the arguments of its ``commandLine``).
     public struct ReviewOptions: Codable, Sendable, Equatable {
@@ -117,7 +121,8 @@ public struct RunPlan: Codable, Sendable, Equatable {
     /// Creates a plan.
     public init(
         version: String, binarySHA256: String, created: String, workingDirectory: String, shards: Int,
-        asOf: String, review: ReviewOptions, commandLine: String, inputs: [PlanInput], config: PlanInput?
+        asOf: String, review: ReviewOptions, commandLine: String, inputs: [PlanInput], config: PlanInput?,
+        profiles: [PlanInput]? = nil
     ) {
         self.format = RunPlan.currentFormat
         self.tool = "caseload"
@@ -132,6 +137,7 @@ public struct RunPlan: Codable, Sendable, Equatable {
         self.commandLine = commandLine
         self.inputs = inputs
         self.config = config
+        self.profiles = profiles.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The plan as written to `plan.json`: sorted keys, indented, a final newline.

@@ -1,3 +1,5 @@
+import CaseloadAnalytics
+
 /// Why a sharded run's plan, shard or merge cannot go on: the file concerned and what is wrong.
 ///
 /// `isTransient` marks failures worth retrying (input/output errors on shared storage); the others
@@ -19,3 +21,6 @@ public struct ShardError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(path): \(reason)" }
 }
+
+/// A merge's report reads the shards while it is written: their errors reach the user as they are.
+extension ShardError: ReportSourceError {}

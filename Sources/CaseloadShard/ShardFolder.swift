@@ -8,11 +8,15 @@ public struct OrderedRejectedRow: Codable, Sendable, Equatable {
     public var ordinal: Int
     /// The row.
     public var row: RejectedRow
+    /// The caseload of the row's patient when the shard analysed that patient (the caseload folder
+    /// that lists the row), else `nil`.
+    public var caseload: String?
 
     /// Creates an entry.
-    public init(ordinal: Int, row: RejectedRow) {
+    public init(ordinal: Int, row: RejectedRow, caseload: String? = nil) {
         self.ordinal = ordinal
         self.row = row
+        self.caseload = caseload
     }
 }
 
@@ -33,53 +37,62 @@ public struct PatientSeries: Codable, Sendable, Equatable {
 
 /// Everything one shard writes, before it is written.
 public struct ShardOutput: Sendable {
-    /// The accounting.
+    /// The accounting, its ``ShardSummary/caseloads`` filled in by ``ShardFolder/write(_:to:attemptTag:)``.
     public var summary: ShardSummary
-    /// The shard's patients in ``CaseloadAnalytics/PriorityOrder``, without their daily series.
-    public var patients: [PatientSummary]
+    /// The shard's caseloads in caseload order, each with its patients in ``CaseloadAnalytics/PriorityOrder``.
+    public var caseloads: [(name: String, patients: [PatientSummary])]
+    /// The thresholds the patients were analysed under (their tallies' adherence bands).
+    public var thresholds: Thresholds
     /// Daily series of the patients who may get a sheet (``ShardFolder/seriesCandidates(_:perWorkbook:)``),
-    /// in the order of ``patients``.
+    /// in the order of the analysis.
     public var series: [(patientID: String, series: PatientSeries)]
-    /// The shard's rejected rows, in the run's order.
+    /// The shard's rejected rows, in the run's order, each with its patient's caseload when known.
     public var rejected: [OrderedRejectedRow]
 
-    /// Splits a shard's analysis into what is written: summaries without series, and the series of
-    /// the patients who may get a sheet (at most `perWorkbook` per caseload and for the whole run).
+    /// Splits a shard's analysis into what is written: the patients caseload by caseload, and the
+    /// series of the patients who may get a sheet (at most `perWorkbook` per caseload and for the whole run).
     public init(summary: ShardSummary, analysis: CaseloadAnalysis, rejected: [OrderedRejectedRow], perWorkbook: Int) {
         let keep = ShardFolder.seriesCandidates(analysis.patients, perWorkbook: perWorkbook)
-        var patients: [PatientSummary] = []
         var series: [(String, PatientSeries)] = []
-        patients.reserveCapacity(analysis.patients.count)
-        for (index, patient) in analysis.patients.enumerated() {
-            if keep.contains(index) {
-                series.append((patient.patientID, PatientSeries(days: patient.days, painSeries: patient.painSeries)))
-            }
-            var bare = patient
-            bare.days = []
-            bare.painSeries = []
-            patients.append(bare)
+        for (index, patient) in analysis.patients.enumerated() where keep.contains(index) {
+            series.append((patient.patientID, PatientSeries(days: patient.days, painSeries: patient.painSeries)))
         }
+        var caseloadOf: [String: String] = [:]
+        for patient in analysis.patients { caseloadOf[patient.patientID] = clinicianName(patient.clinician) }
+        self.rejected = rejected.map { entry in
+            var entry = entry
+            entry.caseload = entry.row.patientID.flatMap { caseloadOf[$0] }
+            return entry
+        }
+        caseloads = CaseloadAnalytics.caseloads(of: analysis.patients)
+        thresholds = analysis.thresholds
         var summary = summary
         summary.seriesPatients = series.count
-        summary.patients = patients.count
+        summary.patients = analysis.patients.count
         summary.rejectedRows = rejected.count
         self.summary = summary
-        self.patients = patients
         self.series = series
-        self.rejected = rejected
     }
 }
 
-/// The folder of one shard, `WORK/shards/shard-IIIII-of-NNNNN/`: `summary.json`,
-/// `patients.jsonl`, `series.jsonl`, `rejected.jsonl`, `SHA256SUMS` over those four, and
-/// `_SUCCESS` (the SHA-256 of `SHA256SUMS`), written last.
+/// The folder of one shard, `WORK/shards/shard-IIIII-of-NNNNN/`: `summary.json`, `patients.jsonl`,
+/// `weekly.bin`, `weekly-by-id.bin`, `series.jsonl`, `rejected.jsonl`, `SHA256SUMS` over those six,
+/// and `_SUCCESS` (the SHA-256 of `SHA256SUMS`), written last.
+///
+/// The patient files hold the shard's caseloads one after another in caseload order (their offsets
+/// in ``ShardSummary/Caseload``): `patients.jsonl` each caseload's patients in priority order, one
+/// JSON summary a line without weekly rows or daily series; `weekly.bin` their weekly rows in the
+/// same order; `weekly-by-id.bin` the same rows by patient ID (``WeeklyBlocks``). A merge reads each
+/// caseload's part of each shard front to back, so it never holds more than one patient per part.
 ///
 /// It is built under a name unique to the attempt (`.shard-…tmp-<tag>`) and renamed into place
 /// complete, so a folder under the final name without a valid `_SUCCESS` is never the work of a
 /// finished attempt.
 public enum ShardFolder {
     /// The data files, in `SHA256SUMS` order.
-    public static let dataFiles = ["patients.jsonl", "rejected.jsonl", "series.jsonl", "summary.json"]
+    public static let dataFiles = [
+        "patients.jsonl", "rejected.jsonl", "series.jsonl", "summary.json", "weekly-by-id.bin", "weekly.bin",
+    ]
     /// The marker written last.
     public static let successMarker = "_SUCCESS"
     /// The checksum list.
@@ -155,16 +168,43 @@ public enum ShardFolder {
         try io(staging, "create the shard's folder") { try fm.createDirectory(atPath: staging, withIntermediateDirectories: false) }
         do {
             let encoder = ShardCoding.lineEncoder
-            var files: [String: Data] = [:]
-            var summary = try ShardCoding.prettyEncoder.encode(output.summary)
-            summary.append(UInt8(ascii: "\n"))
-            files["summary.json"] = summary
-            var patients = Data()
-            for patient in output.patients {
-                patients.append(try encoder.encode(patient))
-                patients.append(UInt8(ascii: "\n"))
+            var sha: [String: String] = [:]
+            // The patient files, caseload by caseload, streamed to disk and hashed as they go.
+            let patients = try HashingFile(staging + "/patients.jsonl")
+            let weekly = try HashingFile(staging + "/weekly.bin")
+            let weeklyByID = try HashingFile(staging + "/weekly-by-id.bin")
+            var summary = output.summary
+            summary.caseloads = []
+            var block: [UInt8] = []
+            for (name, members) in output.caseloads {
+                summary.caseloads.append(
+                    ShardSummary.Caseload(
+                        name: name, tally: CaseloadTally(members, thresholds: output.thresholds),
+                        patientsOffset: patients.bytes, weeklyOffset: weekly.bytes, weeklyByIDOffset: weeklyByID.bytes))
+                for patient in members {
+                    var bare = patient
+                    bare.days = []
+                    bare.painSeries = []
+                    bare.weekly = []
+                    patients.write(try encoder.encode(bare))
+                    patients.write(byte: UInt8(ascii: "\n"))
+                    block.removeAll(keepingCapacity: true)
+                    WeeklyBlocks.append(patientID: patient.patientID, weekly: patient.weekly, to: &block)
+                    weekly.write(block)
+                }
+                for patient in members.sorted(by: { $0.patientID < $1.patientID }) {
+                    block.removeAll(keepingCapacity: true)
+                    WeeklyBlocks.append(patientID: patient.patientID, weekly: patient.weekly, to: &block)
+                    weeklyByID.write(block)
+                }
             }
-            files["patients.jsonl"] = patients
+            sha["patients.jsonl"] = try patients.finish()
+            sha["weekly.bin"] = try weekly.finish()
+            sha["weekly-by-id.bin"] = try weeklyByID.finish()
+            var summaryData = try ShardCoding.prettyEncoder.encode(summary)
+            summaryData.append(UInt8(ascii: "\n"))
+            try writeFile(staging + "/summary.json", summaryData)
+            sha["summary.json"] = Digest.sha256(summaryData)
             var series = Data()
             for (id, one) in output.series {
                 series.append(try encoder.encode(id))
@@ -172,18 +212,18 @@ public enum ShardFolder {
                 series.append(try encoder.encode(one))
                 series.append(UInt8(ascii: "\n"))
             }
-            files["series.jsonl"] = series
+            try writeFile(staging + "/series.jsonl", series)
+            sha["series.jsonl"] = Digest.sha256(series)
             var rejected = Data()
             for row in output.rejected {
                 rejected.append(try encoder.encode(row))
                 rejected.append(UInt8(ascii: "\n"))
             }
-            files["rejected.jsonl"] = rejected
+            try writeFile(staging + "/rejected.jsonl", rejected)
+            sha["rejected.jsonl"] = Digest.sha256(rejected)
             var sums = ""
             for name in dataFiles {
-                let data = files[name] ?? Data()
-                try writeFile(staging + "/" + name, data)
-                sums += Digest.sha256(data) + "  " + name + "\n"
+                sums += (sha[name] ?? "") + "  " + name + "\n"
             }
             let sumsData = Data(sums.utf8)
             try writeFile(staging + "/" + checksums, sumsData)
@@ -270,18 +310,6 @@ public enum ShardFolder {
         return (summary, Digest.sha256(data))
     }
 
-    /// The patients of a verified shard folder, in order.
-    public static func readPatients(_ folder: String) throws -> [PatientSummary] {
-        let decoder = ShardCoding.decoder
-        return try readLines(folder + "/patients.jsonl") { line, number in
-            do {
-                return try decoder.decode(PatientSummary.self, from: line)
-            } catch {
-                throw ShardError(path: folder + "/patients.jsonl:\(number)", reason: ShardCoding.describe(error))
-            }
-        }
-    }
-
     /// The rejected rows of a verified shard folder, in the run's order.
     public static func readRejected(_ folder: String) throws -> [OrderedRejectedRow] {
         let decoder = ShardCoding.decoder
@@ -294,14 +322,19 @@ public enum ShardFolder {
         }
     }
 
-    /// The daily series of the patients in `wanted` found in a verified shard folder (only their
-    /// lines are decoded).
+    /// The daily series of the patients in `wanted` found in a verified shard folder (the file is
+    /// read a chunk at a time and only their lines are decoded).
     public static func readSeries(_ folder: String, wanted: Set<String>) throws -> [String: PatientSeries] {
         guard !wanted.isEmpty else { return [:] }
         let decoder = ShardCoding.decoder
         var found: [String: PatientSeries] = [:]
         let path = folder + "/series.jsonl"
-        _ = try readLines(path) { line, number -> Int in
+        let file = try ShardFile(path)
+        let reader = RangeReader(file, range: 0..<file.size)
+        var number = 0
+        while let line = try reader.nextLine() {
+            number += 1
+            guard !line.isEmpty else { continue }
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else {
                 throw ShardError(path: path + ":\(number)", reason: "no tab after the patient ID")
             }
@@ -310,12 +343,9 @@ public enum ShardFolder {
                 if wanted.contains(id) {
                     found[id] = try decoder.decode(PatientSeries.self, from: line[(tab + 1)...])
                 }
-            } catch let error as ShardError {
-                throw error
             } catch {
                 throw ShardError(path: path + ":\(number)", reason: ShardCoding.describe(error))
             }
-            return 0
         }
         return found
     }

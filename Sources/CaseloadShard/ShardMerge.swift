@@ -85,37 +85,12 @@ public enum ShardMerge {
         return merged
     }
 
-    /// Checks that no patient is in two shards and that each is in the shard ``CaseloadModel/ShardFunction``
-    /// gives its ID (its pseudonym in a pseudonymised run), and that each shard holds as many
-    /// patients as its summary says.
-    /// - Parameter patients: each shard's patient IDs, in index order.
-    /// - Throws: ``ShardError`` naming the shard folder and the patient.
-    public static func checkPatients(_ patients: [[String]], summaries: [ShardSummary], folders: [String]) throws {
-        var owner: [String: Int] = [:]
-        let count = patients.count
-        for (shard, ids) in patients.enumerated() {
-            guard ids.count == summaries[shard].patients else {
-                throw ShardError(
-                    path: folders[shard], reason: "holds \(ids.count) patients; its summary says \(summaries[shard].patients)")
-            }
-            for id in ids {
-                if let other = owner[id] {
-                    throw ShardError(path: folders[shard], reason: "patient \(id) is also in \(folders[other])")
-                }
-                owner[id] = shard
-                let expected = ShardFunction.shard(of: id, count: count)
-                guard expected == shard else {
-                    throw ShardError(path: folders[shard], reason: "patient \(id) belongs to shard \(expected)")
-                }
-            }
-        }
-    }
-
-    /// The run's rejected rows in the order a single process lists them, from each shard's rows.
+    /// The run's rejected rows in the order a single process lists them, from each shard's rows
+    /// (each keeping its caseload).
     /// - Throws: ``ShardError`` when two shards claim the same row or a row is missing.
-    public static func mergedRejected(_ shards: [[OrderedRejectedRow]], folders: [String]) throws -> [RejectedRow] {
-        var all: [(ordinal: Int, shard: Int, row: RejectedRow)] = []
-        for (shard, rows) in shards.enumerated() { for row in rows { all.append((row.ordinal, shard, row.row)) } }
+    public static func mergedRejected(_ shards: [[OrderedRejectedRow]], folders: [String]) throws -> [OrderedRejectedRow] {
+        var all: [(ordinal: Int, shard: Int, row: OrderedRejectedRow)] = []
+        for (shard, rows) in shards.enumerated() { for row in rows { all.append((row.ordinal, shard, row)) } }
         all.sort { $0.ordinal < $1.ordinal }
         for (position, entry) in all.enumerated() where entry.ordinal != position {
             let shard = folders[entry.shard]

@@ -1,3 +1,4 @@
+import CaseloadAnalytics
 import CaseloadModel
 
 /// What one shard of a sharded run read and produced (`summary.json` in its folder): the structured
@@ -29,6 +30,32 @@ public struct ShardSummary: Codable, Sendable, Equatable {
     public var rejectedRows: Int
     /// Patients whose daily series the shard kept (lines of `series.jsonl`).
     public var seriesPatients: Int
+    /// The shard's part of each caseload, in caseload order (``CaseloadAnalytics/caseloadOrder(_:_:)``):
+    /// the order of the caseloads in `patients.jsonl`, `weekly.bin` and `weekly-by-id.bin`.
+    public var caseloads: [Caseload] = []
+
+    /// The shard's part of one caseload: its tally and where its patients start in each data file.
+    public struct Caseload: Codable, Sendable, Equatable {
+        /// The caseload's name (``CaseloadAnalytics/clinicianName(_:)``).
+        public var name: String
+        /// The shard's patients of this caseload, tallied under the run's thresholds.
+        public var tally: CaseloadTally
+        /// Byte offset of the caseload's first line in `patients.jsonl` (its patients in priority order).
+        public var patientsOffset: Int
+        /// Byte offset of the caseload's first block in `weekly.bin` (the same patients in the same order).
+        public var weeklyOffset: Int
+        /// Byte offset of the caseload's first block in `weekly-by-id.bin` (the same patients by ID).
+        public var weeklyByIDOffset: Int
+
+        /// Creates an entry.
+        public init(name: String, tally: CaseloadTally, patientsOffset: Int, weeklyOffset: Int, weeklyByIDOffset: Int) {
+            self.name = name
+            self.tally = tally
+            self.patientsOffset = patientsOffset
+            self.weeklyOffset = weeklyOffset
+            self.weeklyByIDOffset = weeklyByIDOffset
+        }
+    }
 
     /// One input as a shard saw it.
     public struct ShardInput: Codable, Sendable, Equatable {

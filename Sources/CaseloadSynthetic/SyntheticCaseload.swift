@@ -18,7 +18,8 @@ public enum SyntheticCaseload {
     /// Patients 0–13 get the 14 scenarios in ``Scenario`` declaration order (so every scenario
     /// appears once there are 14 or more patients); later patients draw one from a fixed
     /// weighted table (about half clean). Clinicians are assigned round-robin. IDs are
-    /// `P0001`, `P0002`, … (wider when there are more than 9,999 patients).
+    /// `P0001`, `P0002`, … (``SyntheticConfig/idPrefix`` then the number, wider when there are
+    /// more than 9,999 patients).
     /// - Complexity: O(patients).
     public static func patients(_ config: SyntheticConfig) -> [SyntheticPatient] {
         let width = max(4, String(config.patients).count)
@@ -49,7 +50,7 @@ public enum SyntheticCaseload {
             scenario = chosen
         }
         let number = String(index + 1)
-        let id = "P" + String(repeating: "0", count: max(0, idWidth - number.count)) + number
+        let id = config.idPrefix + String(repeating: "0", count: max(0, idWidth - number.count)) + number
         let first = rng.pick(Catalogue.firstNames)
         let last = rng.pick(Catalogue.lastNames)
         let displayName = rng.chance(0.1) ? "\(last), \(first)" : "\(first) \(last)"

@@ -22,18 +22,24 @@ public struct SyntheticConfig: Sendable, Hashable {
     /// Also write what an audit reads: discharge dates (about half the responders, 7–20 days before
     /// the end date, their logs stopping there) and `proms.csv` with KOOS-PF and AKPS scores.
     public var auditData: Bool
+    /// The patient IDs' prefix (`P` gives `P0001`, …), so that two generated caseloads can be
+    /// reviewed together without sharing IDs.
+    public var idPrefix: String
 
     /// Creates a configuration.
     ///
-    /// - Precondition: `patients ≥ 1`, `days ≥ minimumDays`, `clinicians ≥ 1`, `0 ≤ jsonShare ≤ 1`.
+    /// - Precondition: `patients ≥ 1`, `days ≥ minimumDays`, `clinicians ≥ 1`, `0 ≤ jsonShare ≤ 1`,
+    ///   `idPrefix` one or more ASCII letters.
     public init(
         patients: Int, days: Int = 84, seed: UInt64 = 1, endDate: CalendarDate = SyntheticConfig.defaultEndDate,
-        clinicians: Int = 3, jsonShare: Double = 0.2, auditData: Bool = false
+        clinicians: Int = 3, jsonShare: Double = 0.2, auditData: Bool = false, idPrefix: String = "P"
     ) {
         precondition(patients >= 1, "patients must be at least 1")
         precondition(days >= SyntheticConfig.minimumDays, "days must be at least \(SyntheticConfig.minimumDays)")
         precondition(clinicians >= 1, "clinicians must be at least 1")
         precondition(jsonShare >= 0 && jsonShare <= 1, "jsonShare must be within 0...1")
+        precondition(SyntheticConfig.isValidPrefix(idPrefix), "idPrefix must be ASCII letters")
+        self.idPrefix = idPrefix
         self.patients = patients
         self.days = days
         self.seed = seed
@@ -41,6 +47,11 @@ public struct SyntheticConfig: Sendable, Hashable {
         self.clinicians = clinicians
         self.jsonShare = jsonShare
         self.auditData = auditData
+    }
+
+    /// True for one to eight ASCII letters.
+    public static func isValidPrefix(_ prefix: String) -> Bool {
+        (1...8).contains(prefix.count) && prefix.allSatisfy { $0.isASCII && $0.isLetter }
     }
 
     /// The first day of the log window: `endDate − (days − 1)`.

@@ -35,7 +35,7 @@ import Testing
             "change", "pct_change", "complete", "mcid_reached", "days_to_mcid", "adherence_pct", "prom_instrument",
             "prom_baseline", "prom_final", "prom_change", "prom_mic_reached",
         ])
-        #expect(patients.count == 31)
+        #expect(patients.count == 37, "30 CSV patients and the FHIR sample's 6, and the header")
         // The columns are the ones docs/OUTPUTS.md documents, in its order.
         let documented = try OutputContract.documented.get()
         #expect(documented.columns["audit-patients.csv"]?.map(\.name) == patients[0])

@@ -42,10 +42,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let result = try CLIHarness.run(["check"] + Samples.inputArguments, in: tmp)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.isEmpty)
+        #expect(Samples.onlyFHIRSampleWarnings(result.stderr), "\(result.stderr)")
         let out = result.stdout
         #expect(out.contains("\(Samples.roster.path) (roster, csv, delimiter=',' encoding=UTF-8 newline=LF)"))
         #expect(out.contains("logs.json (log, json)"))
+        #expect(out.contains("fhir/Observation.ndjson (log, fhir, FHIR R4 NDJSON)"))
         // The messy export is semicolon-separated, with a BOM and CRLF line ends (samples/README.md, FORMATS.md).
         #expect(out.contains("messy-export.csv (log, csv, delimiter=';' encoding=UTF-8+BOM newline=CRLF)"))
         #expect(out.contains("Latest log date: \(Samples.endDate)"))
@@ -58,12 +59,15 @@ import Testing
             #expect(numbers[0] == numbers[1] + numbers[2] + numbers[3], "\(line)")
             for i in 0..<4 { sum[i] += numbers[i] }
         }
-        #expect(out.hasPrefix("caseload check: 4 input files (3 logs), \(sum[0]) rows = \(sum[1]) used + \(sum[2]) rejected + \(sum[3]) duplicate"))
+        #expect(out.hasPrefix("caseload check: 10 input files (9 logs), \(sum[0]) rows = \(sum[1]) used + \(sum[2]) rejected + \(sum[3]) duplicate"))
 
         // Rejected rows: file:line: column 'value': reason, and nothing written anywhere.
-        let rejected = out.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("messy-export.csv:") }
+        let rejected = out.split(separator: "\n").filter {
+            $0.hasPrefix("  ") && ($0.contains("messy-export.csv:") || $0.contains("fhir/Observation.ndjson:"))
+        }
         #expect(rejected.count == min(10, sum[2]))
         #expect(rejected.contains { $0.contains(": pain '12': pain 12 is outside 0–10") })
+        #expect(rejected.contains { $0.contains(": valueQuantity.code 'mm': pain in mm is not a 0–10 score") })
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
     }
 
@@ -72,7 +76,9 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("caseload: ") && result.stderr.contains("rows rejected (--strict)"))
         #expect(result.stdout.contains("Rejected rows (first 2 of "))
-        #expect(result.stdout.split(separator: "\n").filter { $0.contains("messy-export.csv:") && $0.hasPrefix("  ") }.count == 2)
+        #expect(result.stdout.split(separator: "\n").filter {
+            ($0.contains("messy-export.csv:") || $0.contains("fhir/Observation.ndjson:")) && $0.hasPrefix("  ")
+        }.count == 2)
     }
 
     @Test func cleanFileWithAnExtraColumnPassesStrictAndNamesTheIgnoredColumn() throws {

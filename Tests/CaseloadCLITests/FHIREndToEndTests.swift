@@ -26,6 +26,7 @@ import Testing
                 + #""name": [{"given": ["Ana"], "family": "Silva"}]}}"#,
             #"{"fullUrl": "urn:uuid:dr1", "resource": {"resourceType": "Practitioner", "id": "dr1", "name": [{"text": "Dr Jo Bloggs"}]}}"#,
             #"{"resource": {"resourceType": "CarePlan", "id": "cp1", "status": "active", "intent": "plan", "#
+                + #""category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}], "#
                 + #""subject": {"reference": "urn:uuid:p1"}, "period": {"start": "2026-03-01"}, "author": {"reference": "urn:uuid:dr1"}, "#
                 + #""activity": [{"detail": {"scheduledTiming": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}}}}]}}"#,
             #"{"resource": {"resourceType": "Claim", "id": "c1"}}"#,
@@ -132,5 +133,97 @@ import Testing
         #expect(one == other)
         let ids = one.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.prefix { $0 != "," } }
         #expect(ids.sorted() == ["M-9", "p2"])
+    }
+}
+
+/// The same synthetic patients written as CSV and as FHIR (`caseload generate --format …`) and
+/// reviewed by the built binary: `patients.csv` (and the audit's `audit-patients.csv`) agree on
+/// every figure FHIR carries.
+@Suite struct FHIRAgainstCSVEndToEndTests {
+    /// `patients.csv` columns whose figures come only from what FHIR carries: pain, session days,
+    /// minutes, symptoms, readiness, the roster facts. `level_*` and `rows_after_as_of` are not
+    /// compared (FHIR has no exercise level, and counts its own rows); `followup_reasons` is
+    /// compared without `high_exercise_pain` (pain during exercise is not in FHIR), and
+    /// `new_this_week` only for patients without that reason (it may be the new one).
+    static let columns = [
+        "patient_id", "clinician", "program_start", "first_date", "last_date", "days_in_program",
+        "sessions_prescribed", "sessions_completed", "adherence_pct", "adherence_14d_pct", "pain_baseline",
+        "pain_current", "pain_change", "pain_slope_per_week", "trend", "plateau", "plateau_since", "flare_count",
+        "trend_p_value", "flare_ongoing", "new_this_week", "followup_reasons",
+    ]
+
+    /// The rows of a report CSV by patient ID, cells by column name.
+    static func table(_ url: URL) throws -> [String: [String: String]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let header = try #require(lines.first).components(separatedBy: ",")
+        var rows: [String: [String: String]] = [:]
+        for line in lines.dropFirst() {
+            // The compared columns never hold commas inside quotes except followup_reasons, which is
+            // quoted: split on commas outside quotes.
+            var cells: [String] = [], cell = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { cells.append(cell); cell = "" } else { cell.append(ch) }
+            }
+            cells.append(cell)
+            rows[cells[0]] = Dictionary(uniqueKeysWithValues: zip(header, cells).map { ($0, $1) })
+        }
+        return rows
+    }
+
+    @Test(arguments: ["fhir-bulk", "fhir-bundles"])
+    func aFHIRReviewGivesTheCSVReviewsFigures(format: String) throws {
+        let tmp = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let common = ["--patients", "40", "--days", "56", "--seed", "12", "--audit-data"]
+        let csv = try CLIHarness.run(["generate"] + common + ["--out", "csv"], in: tmp)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let fhir = try CLIHarness.run(["generate"] + common + ["--format", format, "--out", "fhir"], in: tmp)
+        #expect(fhir.status == 0, "\(fhir.stderr)")
+
+        let asOf = ["--as-of", "2026-11-22", "--quiet"]
+        let one = try CLIHarness.run(["review", "csv", "--roster", "csv/roster.csv", "--out", "r-csv"] + asOf, in: tmp)
+        #expect(one.status == 0, "\(one.stderr)")
+        let other = try CLIHarness.run(["review", "fhir", "--config", "fhir/caseload.toml", "--out", "r-fhir"] + asOf, in: tmp)
+        #expect(other.status == 0, "\(other.stderr)")
+        try OutputContract.expectHolds(tmp.appendingPathComponent("r-fhir"))
+
+        let a = try Self.table(tmp.appendingPathComponent("r-csv/patients.csv"))
+        let b = try Self.table(tmp.appendingPathComponent("r-fhir/patients.csv"))
+        #expect(a.count == 40 && b.keys.sorted() == a.keys.sorted())
+        var dropped = 0
+        for (id, row) in a {
+            let exercisePain = row["followup_reasons"]?.contains("high_exercise_pain") ?? false
+            for column in Self.columns where !(exercisePain && column == "new_this_week") {
+                var expected = row[column] ?? "?"
+                if column == "followup_reasons" {
+                    let reasons = expected.split(separator: ";").map(String.init)
+                    let kept = reasons.filter { $0 != "high_exercise_pain" }
+                    dropped += reasons.count - kept.count
+                    expected = kept.joined(separator: ";")
+                }
+                #expect(b[id]?[column] == expected, "\(id) \(column)")
+            }
+        }
+        #expect(dropped > 0, "the caseload plants high exercise pain, which FHIR cannot carry")
+
+        // The audit: PROM scores from the FHIR Observations, the CSV's from proms.csv.
+        let period = ["--from", "2026-10-01", "--to", "2026-11-22", "--quiet"]
+        let auditCSV = try CLIHarness.run(
+            ["audit", "csv", "--roster", "csv/roster.csv", "--proms", "csv/proms.csv", "--out", "a-csv"] + period, in: tmp)
+        #expect(auditCSV.status == 0, "\(auditCSV.stderr)")
+        let auditFHIR = try CLIHarness.run(["audit", "fhir", "--config", "fhir/caseload.toml", "--out", "a-fhir"] + period, in: tmp)
+        #expect(auditFHIR.status == 0, "\(auditFHIR.stderr)")
+        let x = try Self.table(tmp.appendingPathComponent("a-csv/audit-patients.csv"))
+        let y = try Self.table(tmp.appendingPathComponent("a-fhir/audit-patients.csv"))
+        #expect(!x.isEmpty && x.keys.sorted() == y.keys.sorted())
+        var withPROMs = 0
+        for (id, row) in x {
+            for (column, value) in row { #expect(y[id]?[column] == value, "\(id) \(column)") }
+            if row["prom_change"]?.isEmpty == false { withPROMs += 1 }
+        }
+        #expect(withPROMs > 0, "some patients have a baseline and a final PROM score")
+        let workbook = try XLSXEntries(tmp.appendingPathComponent("a-fhir/audit.xlsx")).text("xl/workbook.xml")
+        #expect(workbook.contains("name=\"PROMs\""), "FHIR PROMs give the workbook its PROMs sheet")
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// `--help` with examples for every command, the exit codes, and shell completion scripts.
 @Suite struct HelpAndCompletionTests {
-    @Test(arguments: ["review", "check", "patient", "generate", "config"])
+    @Test(arguments: ["review", "check", "patient", "generate", "config", "profile"])
     func everyCommandHasHelpWithExamples(command: String) throws {
         let result = try CLIHarness.run([command, "--help"])
         #expect(result.status == 0)
@@ -17,7 +17,7 @@ import Testing
         // Help text is wrapped to the terminal width: compare with runs of whitespace as one space.
         let flat = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for text in ["0 success; 1 input or output failure", "2 usage error", "--generate-completion-script",
-            "review", "check", "patient", "generate", "config"] {
+            "review", "check", "patient", "generate", "config", "profile"] {
             #expect(flat.contains(text), "\(text)")
         }
     }

@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["patient", "P9999", "samples", "--roster", "samples/roster.csv"], 1, "patient 'P9999' is not in the inputs (30 patients read, e.g. P0001,"),
+        (["patient", "P9999", "samples", "--roster", "samples/roster.csv"], 1, "patient 'P9999' is not in the inputs (36 patients read, e.g. F0001,"),
         (["patient"], 2, "Missing expected argument '<id>'"),
         (["patient", "P0001"], 2, "Missing expected argument '<inputs> ...'"),
         (["patient", "P0001", "samples", "--as-of", "2026-02-30"], 2, "--as-of '2026-02-30' is not a date"),

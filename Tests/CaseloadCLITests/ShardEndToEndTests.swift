@@ -1,3 +1,6 @@
+import CaseloadAnalytics
+import CaseloadModel
+import CaseloadShard
 import Foundation
 import Testing
 
@@ -92,7 +95,7 @@ struct ShardEndToEndTests {
         #expect(status.status == 0 && status.stdout.isEmpty)
         let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
         #expect(merge.status == 0, "\(merge.stderr)")
-        #expect(merge.stdout.contains("6051 rows = 5949 used + 5 rejected + 97 duplicate"))
+        #expect(merge.stdout.contains("7956 rows = 7850 used + 8 rejected + 98 duplicate"))
         #expect(!merge.stdout.contains("Sheet cut"), "nothing of the samples reaches Excel's row limit")
         let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single", "--quiet"])
         #expect(single.status == 0, "\(single.stderr)")
@@ -180,9 +183,11 @@ struct ShardEndToEndTests {
         let plan = String(decoding: try Data(contentsOf: URL(fileURLWithPath: work.plan)), as: UTF8.self)
         #expect(plan.contains("key.bin"))
         for index in 0..<3 {
-            let patients = String(decoding: try Data(contentsOf: URL(fileURLWithPath: work.shardFolder(index, of: 3) + "/patients.jsonl")), as: UTF8.self)
-            #expect(!patients.contains("P00"), "shard \(index) holds a raw patient ID")
-            #expect(patients.contains("p-"))
+            for file in ["patients.jsonl", "weekly.bin", "weekly-by-id.bin", "series.jsonl"] {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: work.shardFolder(index, of: 3) + "/" + file))
+                #expect(bytes.range(of: Data("P00".utf8)) == nil, "shard \(index)'s \(file) holds a raw patient ID")
+                #expect(bytes.range(of: Data("p-".utf8)) != nil, "shard \(index)'s \(file)")
+            }
         }
     }
 
@@ -194,11 +199,16 @@ struct ShardEndToEndTests {
         let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
         let single = try work.run(["review", "--plan", "work/plan.json", "--out", "single"])
         #expect(merge.status == 1 && single.status == 1)
-        #expect(merge.stderr.contains("5 rows rejected (--strict)"))
-        #expect(merge.stderr == single.stderr)
+        #expect(merge.stderr.contains("8 rows rejected (--strict)"))
+        // The single run also prints its inputs' warnings (the FHIR sample's); the shards printed
+        // theirs, not the merge.
+        let refusal = single.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("caseload: warning: ") }.joined(separator: "\n")
+        #expect(merge.stderr == refusal)
         #expect(!work.exists("merged") && !work.exists("single"))
         // Without rejected rows a strict plan merges.
         try FileManager.default.removeItem(atPath: work.path("samples/messy-export.csv"))
+        try FileManager.default.removeItem(atPath: work.path("samples/fhir"))  // its messy Observations
         try work.makePlan(shards: 2, extra: ["--strict"])
         try work.runShards(0..<2)
         #expect(try work.run(["merge", "--plan", "work/plan.json", "--out", "merged", "--quiet"]).status == 0)
@@ -288,23 +298,30 @@ struct ShardEndToEndTests {
         let work = try Work()
         try work.makePlan(shards: 2)
         try work.runShards(0..<2)
-        // Hand-made: shard 0's first patient added to shard 1, with its summary and checksums made to agree.
+        // Forged with the shard code itself, so every file, offset, tally and checksum agrees: shard 1
+        // rewritten with shard 0's first patient added.
         let zero = work.shardFolder(0, of: 2)
         let one = work.shardFolder(1, of: 2)
-        let first = try #require(String(decoding: try Data(contentsOf: URL(fileURLWithPath: zero + "/patients.jsonl")), as: UTF8.self)
-            .split(separator: "\n").first)
-        var patients = String(decoding: try Data(contentsOf: URL(fileURLWithPath: one + "/patients.jsonl")), as: UTF8.self)
-        patients += first + "\n"
-        try Data(patients.utf8).write(to: URL(fileURLWithPath: one + "/patients.jsonl"))
-        var summary = String(decoding: try Data(contentsOf: URL(fileURLWithPath: one + "/summary.json")), as: UTF8.self)
-        let count = patients.split(separator: "\n").count
-        summary = summary.replacingOccurrences(
-            of: #""patients" : \d+"#, with: "\"patients\" : \(count)", options: .regularExpression)
-        try Data(summary.utf8).write(to: URL(fileURLWithPath: one + "/summary.json"))
-        try Self.reseal(one)
+        func read(_ folder: String) throws -> (summary: ShardSummary, patients: [PatientSummary]) {
+            let summary = try JSONDecoder().decode(
+                ShardSummary.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
+            let report = try ShardedReport(folders: [folder], summaries: [summary], rejected: [], asOf: CalendarDate(daysSinceEpoch: 0),
+                                           thresholds: Thresholds(), tiers: FollowUpTiers())
+            let cursor = try report.run.patients(weekly: true)
+            var patients: [PatientSummary] = []
+            while let next = try cursor.next() { patients.append(next) }
+            return (summary, patients)
+        }
+        let stray = try #require(try read(zero).patients.first)
+        let (summary, patients) = try read(one)
+        let forged = CaseloadAnalysis(
+            asOf: CalendarDate(daysSinceEpoch: 0), thresholds: Thresholds(), tiers: FollowUpTiers(),
+            patients: (patients + [stray]).sorted(by: PriorityOrder.precedes), rowsAfterAsOf: 0)
+        let output = ShardOutput(summary: summary, analysis: forged, rejected: try ShardFolder.readRejected(one), perWorkbook: 250)
+        try ShardFolder.write(output, to: one, attemptTag: "forged")
         let merge = try work.run(["merge", "--plan", "work/plan.json", "--out", "merged"])
         #expect(merge.status == 1)
-        #expect(merge.stderr.contains("is also in"), "\(merge.stderr)")
+        #expect(merge.stderr.contains("patient \(stray.patientID) is also in"), "\(merge.stderr)")
         #expect(!work.exists("merged"))
     }
 
@@ -339,17 +356,5 @@ struct ShardEndToEndTests {
         let result = try work.run(arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
-    }
-
-    /// Rewrites a shard folder's SHA256SUMS and _SUCCESS after a hand edit (as a forger would).
-    static func reseal(_ folder: String) throws {
-        let files = ["patients.jsonl", "rejected.jsonl", "series.jsonl", "summary.json"]
-        let sums = try CLIHarness.runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum"] + files,
-                                             in: URL(fileURLWithPath: folder))
-        try Data(sums.stdout.utf8).write(to: URL(fileURLWithPath: folder + "/SHA256SUMS"))
-        let marker = try CLIHarness.runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", "SHA256SUMS"],
-                                               in: URL(fileURLWithPath: folder))
-        let digest = String(marker.stdout.prefix(64))
-        try Data((digest + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/_SUCCESS"))
     }
 }

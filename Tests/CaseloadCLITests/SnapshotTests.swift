@@ -11,9 +11,11 @@ import Testing
         let tmp = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let out = tmp.appendingPathComponent("report")
-        // Relative input paths, as in `make report`, so rejected.csv is the same on every checkout.
+        // Relative input paths and the FHIR sample's settings, as in `make report`, so rejected.csv
+        // is the same on every checkout.
         let result = try CLIHarness.run(
-            ["review", "samples", "--roster", "samples/roster.csv", "--out", out.path], in: CLIHarness.packageRoot)
+            ["review", "samples", "--roster", "samples/roster.csv", "--config", "samples/fhir/caseload.toml", "--out", out.path],
+            in: CLIHarness.packageRoot)
         #expect(result.status == 0, "stderr: \(result.stderr)")
 
         for name in ["patients.csv", "followup.csv", "weekly.csv", "rejected.csv"] {

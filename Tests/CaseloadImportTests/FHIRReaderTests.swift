@@ -54,6 +54,7 @@ enum FHIRFixtures {
             """#),  // 12 status
         entry(#"""
             {"resourceType": "CarePlan", "id": "cp1", "status": "active", "intent": "plan",
+             "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}],
              "subject": {"reference": "urn:uuid:p1"}, "period": {"start": "2026-02-23"},
              "author": {"reference": "urn:uuid:dr1"},
              "activity": [{"detail": {"status": "in-progress",
@@ -210,9 +211,9 @@ enum FHIRFixtures {
             #"{"resourceType": "Patient", "id": "p1"}"#,
             #"{"resourceType": "Practitioner", "id": "d1", "name": [{"prefix": ["Dr."], "given": ["Amy"], "family": "Berg"}]}"#,
             #"{"resourceType": "CareTeam", "id": "t1", "participant": [{"member": {"reference": "Patient/p1"}}, {"member": {"reference": "Practitioner/d1"}}]}"#,
-            #"{"resourceType": "CarePlan", "id": "c1", "status": "completed", "subject": {"reference": "Patient/p1"}, "careTeam": [{"reference": "CareTeam/t1"}], "period": {"start": "2026-01-05", "end": "2026-03-01"}}"#,
-            #"{"resourceType": "CarePlan", "id": "c2", "status": "active", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-01"}}"#,
-            #"{"resourceType": "CarePlan", "id": "c3", "status": "draft", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-02"}}"#,
+            #"{"resourceType": "CarePlan", "id": "c1", "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}], "status": "completed", "subject": {"reference": "Patient/p1"}, "careTeam": [{"reference": "CareTeam/t1"}], "period": {"start": "2026-01-05", "end": "2026-03-01"}}"#,
+            #"{"resourceType": "CarePlan", "id": "c2", "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}], "status": "active", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-01"}}"#,
+            #"{"resourceType": "CarePlan", "id": "c3", "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "91251008"}]}], "status": "draft", "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-02-02"}}"#,
             FHIRFixtures.pain("o1", subject: #"{"reference": "Patient/p1"}"#, value: #""valueInteger": 1"#).replacingOccurrences(of: "\n", with: " "),
         ]
         let path = try folder.write("x.ndjson", lines.joined(separator: "\n"))
@@ -393,12 +394,22 @@ enum FHIRFixtures {
         let day = try #require(bradly.days.first { $0.date == CalendarDate(iso: "2011-05-06") })
         #expect(abs((day.pain ?? -1) - 0.059874385741699676) < 1e-12)
         #expect(result.roster["18468941-bdaf-42a0-8648-cba7cafc27ce"]?.displayName?.contains("Douglas") == true)
-        // Clinician: Nina Legros's first CarePlan → its CareTeam (patient, practitioner, organisation) → the Practitioner.
-        #expect(result.roster["6e4c37f3-964b-4e10-ab13-c208efc30e71"]?.clinician == "Dr. Jessenia Aufderhar")
-        let nina = result.inputs.first { $0.path.contains("Nina_Legros") }?.warnings ?? []
-        #expect(nina.contains {
-            $0.hasPrefix("patient 6e4c37f3-964b-4e10-ab13-c208efc30e71: 1 later CarePlan/EpisodeOfCare resources give another")
-        }, "\(nina)")
+        // Nina Legros has two CarePlans: hyperlipidemia (736285004, 2011) and musculoskeletal care
+        // (408869004, 2015). Only the second is the exercise programme's: its start, and its CareTeam
+        // (patient, practitioner, organisation) gives the clinician.
+        let nina = try #require(result.roster["6e4c37f3-964b-4e10-ab13-c208efc30e71"])
+        #expect(nina.programStart == CalendarDate(iso: "2015-07-11"))
+        #expect(nina.clinician == "Dr. Jessenia Aufderhar")
+        let ninaWarnings = result.inputs.first { $0.path.contains("Nina_Legros") }?.warnings ?? []
+        #expect(!ninaWarnings.contains { $0.contains("later CarePlan") }, "\(ninaWarnings)")
+        #expect(ninaWarnings.contains { $0.contains("CarePlan (not the exercise programme) 1") }, "\(ninaWarnings)")
+        // Chad Pfeffer's diabetes plan (698360004) lists "Exercise therapy" among its activities; its
+        // category keeps it out, so no plan gives him a programme start.
+        #expect(result.roster["1c911236-e7da-42a6-a3bd-3a3b4e55d5cd"]?.programStart == nil)
+        // Fannie Pacocha's physical therapy plan (91251008, 2018-04-29 … 2018-05-27, completed) is hers.
+        let fannie = try #require(result.roster["e26c4cc1-8769-4a0a-9dbe-51f428e81da2"])
+        #expect(fannie.programStart == CalendarDate(iso: "2018-04-29"))
+        #expect(fannie.dischargeDate == CalendarDate(iso: "2018-05-27"))
         let ignored = result.inputs.flatMap(\.ignoredResources)
         #expect(ignored.contains { $0.type == "Claim" })
     }

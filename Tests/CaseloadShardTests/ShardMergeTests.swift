@@ -153,27 +153,13 @@ struct ShardMergeTests {
         }
     }
 
-    @Test("a patient in two shards, or in the wrong one, is refused")
-    func disjointness() throws {
-        let ids = (0..<40).map { "P\($0)" }
-        let split = (0..<2).map { s in ids.filter { ShardFunction.shard(of: $0, count: 2) == s } }
-        func summaries(_ lists: [[String]]) -> [ShardSummary] {
-            lists.enumerated().map { var s = Self.summary($0.offset, of: 2, []); s.patients = $0.element.count; return s }
-        }
-        try ShardMerge.checkPatients(split, summaries: summaries(split), folders: ["s0", "s1"])
-        let twice = [split[0], split[1] + [split[0][0]]]
-        #expect(throws: ShardError.self) { try ShardMerge.checkPatients(twice, summaries: summaries(twice), folders: ["s0", "s1"]) }
-        let swapped = [split[1], split[0]]
-        #expect(throws: ShardError.self) { try ShardMerge.checkPatients(swapped, summaries: summaries(swapped), folders: ["s0", "s1"]) }
-    }
-
     @Test("rejected rows go back to the run's order; a row claimed twice or by nobody is refused")
     func rejectedOrder() throws {
         func row(_ n: Int) -> OrderedRejectedRow {
             OrderedRejectedRow(ordinal: n, row: RejectedRow(file: "a", line: n + 2, patientID: nil, column: "c", value: "", reason: "r"))
         }
         let merged = try ShardMerge.mergedRejected([[row(0), row(3)], [row(1), row(2)]], folders: ["s0", "s1"])
-        #expect(merged.map(\.line) == [2, 3, 4, 5])
+        #expect(merged.map(\.row.line) == [2, 3, 4, 5])
         #expect(throws: ShardError.self) { try ShardMerge.mergedRejected([[row(0), row(1)], [row(1)]], folders: ["s0", "s1"]) }
         #expect(throws: ShardError.self) { try ShardMerge.mergedRejected([[row(0)], [row(2)]], folders: ["s0", "s1"]) }
     }
@@ -198,9 +184,13 @@ struct ShardFolderTests {
         #expect(folder.hasSuffix("shard-00001-of-00003"))
         let (summary, _) = try ShardFolder.verify(folder, planSHA256: "p", binarySHA256: "b", index: 1, count: 3)
         #expect(summary.patients == 20 && summary.seriesPatients == output.series.count && output.series.count < 20)
-        let patients = try ShardFolder.readPatients(folder)
-        #expect(patients.map(\.patientID) == output.patients.map(\.patientID))
+        let report = try ShardedReport(
+            folders: [folder], summaries: [summary], rejected: [], asOf: Caseload.asOf, thresholds: Thresholds(),
+            tiers: FollowUpTiers())
+        let patients = try ShardedSources.all(try report.run.patients(weekly: true))
+        #expect(patients.map(\.patientID) == output.caseloads.flatMap(\.patients).sorted(by: PriorityOrder.precedes).map(\.patientID))
         #expect(patients.allSatisfy { $0.days.isEmpty && $0.painSeries.isEmpty })
+        #expect(patients.contains { !$0.weekly.isEmpty })
         let wanted = Set(output.series.prefix(2).map(\.patientID))
         #expect(Set(try ShardFolder.readSeries(folder, wanted: wanted).keys) == wanted)
         let siblings = try FileManager.default.contentsOfDirectory(atPath: (folder as NSString).deletingLastPathComponent)

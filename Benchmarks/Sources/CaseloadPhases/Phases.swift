@@ -51,6 +51,33 @@ public enum Phases {
         return result
     }
 
+    /// The `[fhir]` settings `caseload generate --format fhir-…` writes beside its resources: the
+    /// patient identifier system and the generator's own codes (readiness test, KOOS-PF, AKPS).
+    public static let generatedFHIROptions: FHIROptions = {
+        let local = "https://caseload.example/fhir/CodeSystem/synthetic"
+        return FHIROptions(
+            patientIdentifierSystem: "https://caseload.example/fhir/sid/patient-id",
+            readinessTestCodes: ["\(local)|readiness-test"], koosPFCodes: ["\(local)|koos-pf"], akpsCodes: ["\(local)|akps"])
+    }()
+
+    /// Imports every input of a FHIR folder (a Bulk export or Bundles, as `generate --format fhir-…`
+    /// writes it; no roster: the CarePlans give it); checks the row accounting.
+    public static func ingestFHIR(folder: String) throws -> ImportResult {
+        let importer = CaseloadImporter(options: ImportOptions(fhir: generatedFHIROptions))
+        let result = try importer.run(logs: try discoverInputs([folder]), roster: nil)
+        let t = result.totals
+        guard t.rowsRead == t.rowsAccepted + t.rowsRejected + t.rowsDuplicate, t.rowsAccepted > 0 else {
+            throw PhaseFailure(description: "row accounting does not add up: \(t)")
+        }
+        return result
+    }
+
+    /// Bytes of every file in `folder` (not recursive).
+    public static func folderSize(_ folder: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.reduce(0) { $0 + BenchInput.size(of: folder + "/" + $1) }
+    }
+
     /// The folded patient records of an import (roster patients included).
     public static func records(_ imported: ImportResult) -> [PatientRecord] {
         imported.builder.records(roster: imported.roster)

@@ -3,7 +3,9 @@
 // (which wraps it in /usr/bin/time -v for peak RSS).
 //
 // Phases: ingest-csv, ingest-json, analyse, import-analyse, write-csv, write-xlsx, write-workbooks
-// (every workbook of the report, in parallel, as review writes them), write-report.
+// (every workbook of the report, in parallel, as review writes them), write-report; and, on a FHIR
+// folder written by `caseload generate --format fhir-bulk|fhir-bundles`, ingest-fhir and
+// import-analyse-fhir.
 import CaseloadAnalytics
 import CaseloadPhases
 import Foundation
@@ -52,6 +54,17 @@ do {
         guard let imported else { exit(3) }
         let records = Phases.records(imported)
         let a = try Phases.analyse(imported, records: records)
+        extra["patients"] = Double(a.patients.count)
+    case "ingest-fhir":
+        let r = try Phases.ingestFHIR(folder: input.directory)
+        extra["rows"] = Double(r.totals.rowsRead)
+        extra["bytes"] = Double(Phases.folderSize(input.directory))
+        extra["patients"] = Double(r.builder.patientCount)
+    case "import-analyse-fhir":
+        let r = try Phases.ingestFHIR(folder: input.directory)
+        let a = try Phases.analyse(r, records: Phases.records(r))
+        extra["rows"] = Double(r.totals.rowsRead)
+        extra["bytes"] = Double(Phases.folderSize(input.directory))
         extra["patients"] = Double(a.patients.count)
     case "import-analyse":
         let r = try Phases.ingest(log: input.logsCSV, roster: input.roster)

@@ -17,7 +17,8 @@ struct Audit: ParsableCommand {
             adherence, and whether each patient was discharged, is active or lapsed. Per clinician and for \
             the service: completeness, MCID rate with its Wilson 95 % interval, medians, and a funnel plot \
             whose 99.8 % limits name the clinicians to look at. With --proms, KOOS-PF and AKPS scores \
-            (patient_id, date, instrument, score) are audited against their MIC.
+            (patient_id, date, instrument, score) are audited against their MIC, as are those of FHIR \
+            inputs whose codes or questionnaires [fhir] in caseload.toml names.
 
             Writes audit.xlsx (Summary, Clinicians, Funnel, Patients, PROMs, Data quality, About), \
             audit-patients.csv, audit-clinicians.csv, rejected.csv and manifest.json into \
@@ -103,7 +104,8 @@ struct Audit: ParsableCommand {
             createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: period.to), inputs: imported.inputs,
             rejected: imported.rejected, totals: imported.totals)
         let written = try AuditReport.write(
-            audit, context: context, withPROMs: promFile != nil, pseudonymized: pseudonymizer != nil, to: directory)
+            audit, context: context, withPROMs: promFile != nil || !imported.proms.isEmpty,
+            pseudonymized: pseudonymizer != nil, to: directory)
         Log.logger.info("audit written", metadata: ["folder": .string(written.directory)])
         if json {
             print(try AuditSummary.json(audit, imported: imported, directory: directory))

@@ -19,6 +19,7 @@ struct Check: ParsableCommand {
               caseload check export.csv --date-format DD/MM/YYYY --max-rejected 50
               caseload check exports/ --strict && caseload review exports/ --quiet
               caseload check exports/ --format exports/ehr/obs.ndjson=fhir-ndjson
+              caseload check workouts/ --profile strong --profile hevy
 
             The format of each file is found by content (.json and .ndjson: FHIR R4 or caseload), \
             else by extension; --format FILE=FORMAT (or FORMAT for every input) names it instead.
@@ -26,6 +27,8 @@ struct Check: ParsableCommand {
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var profiles: ProfileOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -41,7 +44,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try RunConfiguration.make(input: input, global: global)
+        let configuration = try RunConfiguration.make(input: input, global: global, profiles: profiles)
         let imported = try ReviewRun.importInputs(configuration)
         print(CheckReport.text(imported, maxRejected: maxRejected, asOf: configuration.asOf))
         if strict, imported.totals.rowsRejected > 0 {

@@ -85,7 +85,9 @@ struct ConfigCommand: ParsableCommand {
         return ([source] + TextTable.render(header: header, rows: rows)
             + ["", "Follow-up tiers in force:"] + TextTable.render(header: ["reason", "tier", "source"], rows: tierRows)
             + ["", "Audit thresholds in force ([audit], caseload audit):"] + TextTable.render(header: header, rows: auditRows)
-            + ["", report])
+            + ["", report]
+            + (file.profilePaths.isEmpty
+                ? [] : ["Mapping profiles: \(file.profilePaths.joined(separator: ", ")) ([profile] paths; --profile replaces them)"]))
             .joined(separator: "\n")
     }
 

@@ -42,9 +42,14 @@ struct RunConfiguration {
 
     /// Validates the options into a configuration and sets up logging.
     /// - Parameters:
+    ///   - profiles: `--profile` and `--patient` (review, check and patient take them); the
+    ///     configuration's `[profile] paths` apply without `--profile`.
     ///   - quiet: true when only errors may be printed (no progress, errors-only logging).
-    /// - Throws: `ValidationError` for bad dates or date formats, ``ConfigError`` for a bad configuration file.
-    static func make(input: InputOptions, global: GlobalOptions, quiet: Bool = false) throws -> RunConfiguration {
+    /// - Throws: `ValidationError` for bad dates or date formats, ``ConfigError`` for a bad configuration
+    ///   file, ``CaseloadImport/ImportError`` for a mapping profile that cannot be read.
+    static func make(
+        input: InputOptions, global: GlobalOptions, profiles: ProfileOptions? = nil, quiet: Bool = false
+    ) throws -> RunConfiguration {
         Log.setUp(level: Log.level(verbose: global.verbose, quiet: quiet))
         let config = try ConfigFile.resolve(
             explicit: global.config, directory: FileManager.default.currentDirectoryPath)
@@ -63,6 +68,12 @@ struct RunConfiguration {
         }
         var importOptions = try input.importOptions()
         importOptions.fhir = config.fhir
+        importOptions.profiles = try RunConfiguration.profiles(given: profiles?.profiles ?? [], config: config)
+        importOptions.patient = profiles?.patient
+        if !importOptions.profiles.isEmpty {
+            Log.logger.info(
+                "mapping profiles", metadata: ["profiles": .string(importOptions.profiles.map(\.label).joined(separator: ", "))])
+        }
         return RunConfiguration(
             inputs: input.inputs, roster: roster, impliedPROMs: impliedFile("proms.csv", in: input.inputs),
             asOf: try input.asOfDate(), importOptions: importOptions, config: config,

@@ -45,6 +45,14 @@ struct InputOptions: ParsableArguments {
 
     /// Import options from the flags, validated.
     func importOptions() throws -> ImportOptions {
+        var options = try Self.importOptions(dateFormat: dateFormat)
+        options.formats = try InputOptions.formatChoices(formats)
+        return options
+    }
+
+    /// Import options for a `--date-format` value (`nil`: the default order), validated; shared with
+    /// `profile check`.
+    static func importOptions(dateFormat: String?) throws -> ImportOptions {
         var options = ImportOptions()
         if let dateFormat {
             do {
@@ -53,7 +61,6 @@ struct InputOptions: ParsableArguments {
                 throw ValidationError("--date-format '\(dateFormat)' is not one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY")
             }
         }
-        options.formats = try InputOptions.formatChoices(formats)
         return options
     }
 

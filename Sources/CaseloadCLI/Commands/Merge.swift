@@ -76,49 +76,28 @@ struct Merge: ParsableCommand {
         let summaries = verified.map(\.summary)
         let inputs = try ShardMerge.mergedInputs(
             plan: loaded.plan, planPath: loaded.planPath, summaries: summaries, folders: folders)
-        var lists: [[PatientSummary]] = []
-        for folder in folders { lists.append(try ShardFolder.readPatients(folder)) }
-        try ShardMerge.checkPatients(lists.map { $0.map(\.patientID) }, summaries: summaries, folders: folders)
         let rejected = try ShardMerge.mergedRejected(try folders.map(ShardFolder.readRejected), folders: folders)
 
         try loaded.enterWorkingDirectory()
         let configuration = try loaded.configuration(quiet: quiet)
         guard let asOf = configuration.asOf else { throw ShardError(path: loaded.planPath, reason: "the plan has no as-of date") }
-        var imported = ImportResult(inputs: inputs, rejected: rejected, totals: inputs.reduce(RowCounts()) { $0 + $1.counts })
+        let rows = rejected.map(\.row)
+        var imported = ImportResult(inputs: inputs, rejected: rows, totals: inputs.reduce(RowCounts()) { $0 + $1.counts })
         imported.recordsSeen = summaries[0].inputs.map(\.recordsSeen)
         if loaded.plan.review.strict { try ReviewRun.refuseRejected(imported) }
 
-        let merged = PriorityOrder.merge(lists)
-        lists = []
-        var analysis = ranked(merged, asOf: asOf, thresholds: configuration.thresholds, tiers: configuration.tiers)
+        // The patients stay in the shards: checked here (IDs only), then read as the report is written.
+        let source = try ShardedReport(
+            folders: folders, summaries: summaries, rejected: rejected, asOf: asOf, thresholds: configuration.thresholds,
+            tiers: configuration.tiers)
+        try source.checkPatients()
         var context = ReportContext(
             toolVersion: CaseloadCommand.version, commandLine: loaded.plan.commandLine, caseloadName: "All patients",
-            createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: asOf), inputs: inputs, rejected: rejected,
+            createdEpochSeconds: ReviewRun.createdEpochSeconds(asOf: asOf), inputs: inputs, rejected: rows,
             totals: imported.totals, patientSheets: try loaded.patientSheets(configuration))
         context.execution = ExecutionRecord(
             mode: "sharded", shards: count, planSHA256: loaded.planSHA256, shardSummarySHA256: verified.map(\.sha256))
-        try Merge.loadSeries(into: &analysis, context: context, folders: folders, count: count)
         try ReviewOutput(quiet: quiet, json: json, top: top)
-            .finish(ReviewRun(imported: imported, analysis: analysis), context: context, directory: directory)
-    }
-
-    /// Reads the daily series of the patients who get a sheet, from their shards only.
-    static func loadSeries(into analysis: inout CaseloadAnalysis, context: ReportContext, folders: [String], count: Int) throws {
-        let wanted = ReportWriter.patientsWithSheets(analysis: analysis, context: context)
-        var byShard = [Set<String>](repeating: [], count: count)
-        for id in wanted { byShard[ShardFunction.shard(of: id, count: count)].insert(id) }
-        var series: [String: PatientSeries] = [:]
-        for (index, ids) in byShard.enumerated() where !ids.isEmpty {
-            let found = try ShardFolder.readSeries(folders[index], wanted: ids)
-            if let lost = ids.subtracting(found.keys).sorted().first {
-                throw ShardError(path: folders[index], reason: "has no daily series for patient \(lost), who gets a patient sheet")
-            }
-            series.merge(found) { first, _ in first }
-        }
-        for index in analysis.patients.indices {
-            guard let one = series[analysis.patients[index].patientID] else { continue }
-            analysis.patients[index].days = one.days
-            analysis.patients[index].painSeries = one.painSeries
-        }
+            .finish(imported: imported, source: source, context: context, directory: directory)
     }
 }

@@ -18,6 +18,7 @@ struct Patient: ParsableCommand {
             Examples:
               caseload patient P007 samples --roster samples/roster.csv
               caseload patient P007 exports/ --roster roster.csv --as-of 2026-11-15
+              caseload patient PFP-014 PFP-014.csv --profile strong
             """
     )
 
@@ -26,6 +27,8 @@ struct Patient: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var profiles: ProfileOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -33,7 +36,7 @@ struct Patient: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try RunConfiguration.make(input: input, global: global)
+        let configuration = try RunConfiguration.make(input: input, global: global, profiles: profiles)
         let run = try ReviewRun.load(configuration)
         guard let patient = run.analysis.patients.first(where: { $0.patientID == id }) else {
             let known = run.analysis.patients.map(\.patientID).sorted()

@@ -67,7 +67,7 @@ struct Plan: ParsableCommand {
         }
         let configuration = try RunConfiguration.make(input: input, global: global, quiet: true)
         if let keyFile { _ = try Pseudonymizer(keyFile: keyFile) }  // a bad key fails now, not in N shards
-        let (inputs, config) = try PlannedRun.inputs(of: configuration, hashing: hash)
+        let (inputs, config, profiles) = try PlannedRun.inputs(of: configuration, hashing: hash)
         let review = RunPlan.ReviewOptions(
             inputs: input.inputs, roster: input.roster, dateFormat: input.dateFormat,
             formats: input.formats.isEmpty ? nil : input.formats, config: global.config,
@@ -77,7 +77,7 @@ struct Plan: ParsableCommand {
         let plan = RunPlan(
             version: CaseloadCommand.version, binarySHA256: binary, created: Plan.now(),
             workingDirectory: FileManager.default.currentDirectoryPath, shards: shards, asOf: asOf, review: review,
-            commandLine: ReviewRun.commandLine(review.reviewArguments(asOf: asOf)), inputs: inputs, config: config)
+            commandLine: ReviewRun.commandLine(review.reviewArguments(asOf: asOf)), inputs: inputs, config: config, profiles: profiles)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let staging = path + ".tmp-\(getpid())"

@@ -64,6 +64,7 @@ struct PlannedRun {
         }
         let config = try ConfigFile.resolve(explicit: review.config, directory: FileManager.default.currentDirectoryPath)
         options.fhir = config.fhir  // as RunConfiguration.make does for an unplanned run
+        options.profiles = try RunConfiguration.profiles(given: [], config: config)  // [profile] paths
         return RunConfiguration(
             inputs: review.inputs, roster: review.roster ?? RunConfiguration.impliedRoster(in: review.inputs),
             impliedPROMs: RunConfiguration.impliedFile("proms.csv", in: review.inputs), asOf: asOf,
@@ -88,7 +89,7 @@ struct PlannedRun {
     /// The files a review of `configuration` reads, as the plan records them: the roster first,
     /// then the logs found, each with its size (and SHA-256 when `hashing`); and the configuration file.
     static func inputs(of configuration: RunConfiguration, hashing: Bool) throws
-        -> (inputs: [RunPlan.PlanInput], config: RunPlan.PlanInput?)
+        -> (inputs: [RunPlan.PlanInput], config: RunPlan.PlanInput?, profiles: [RunPlan.PlanInput])
     {
         // The same files a review reads: never the roster or a PROM file as a log.
         let excluded = Set([configuration.roster, configuration.impliedPROMs].compactMap { $0 })
@@ -108,13 +109,18 @@ struct PlannedRun {
             return RunPlan.PlanInput(path: path, role: role, bytes: size, sha256: nil)
         }
         let inputs = try files.map { try entry($0.0, $0.1, hash: hashing) }
-        return (inputs, try configuration.config.path.map { try entry($0, "config", hash: true) })
+        // Profile files (not the built-in ones, which are part of the pinned binary), always hashed:
+        // a profile changed between the plan and a shard would read the same bytes differently.
+        let profiles = try configuration.importOptions.profiles
+            .filter { !$0.isBuiltIn }
+            .map { try entry($0.source, "profile", hash: true) }
+        return (inputs, try configuration.config.path.map { try entry($0, "config", hash: true) }, profiles)
     }
 
     /// Refuses to read inputs other than the plan's: the files found, their roles and sizes must be
     /// the plan's, and the configuration file's SHA-256 too.
     func checkInputsBeforeReading(_ configuration: RunConfiguration) throws {
-        let (found, config) = try PlannedRun.inputs(of: configuration, hashing: false)
+        let (found, config, profiles) = try PlannedRun.inputs(of: configuration, hashing: false)
         let planned = plan.inputs.map { ($0.path, $0.role) }
         guard found.map({ ($0.path, $0.role) }).elementsEqual(planned, by: ==) else {
             throw ShardError(
@@ -130,6 +136,13 @@ struct PlannedRun {
             throw ShardError(
                 path: config?.path ?? plan.config?.path ?? "caseload.toml",
                 reason: "the configuration file is not the one the plan recorded (changed, added or removed)")
+        }
+        let plannedProfiles = plan.profiles ?? []
+        if profiles.map(\.path) != plannedProfiles.map(\.path) || profiles.map(\.sha256) != plannedProfiles.map(\.sha256) {
+            let changed = zip(profiles, plannedProfiles).first { $0.path != $1.path || $0.sha256 != $1.sha256 }
+            throw ShardError(
+                path: changed?.0.path ?? profiles.first?.path ?? plannedProfiles.first?.path ?? "[profile] paths",
+                reason: "the mapping profiles are not the ones the plan recorded (changed, added or removed)")
         }
     }
 

@@ -24,6 +24,8 @@ struct Review: ParsableCommand {
               caseload review exports/ --roster roster.csv --json > summary.json
               caseload review exports/ --roster roster.csv --config clinic.toml --quiet
               caseload review exports/ --format exports/ehr/obs.ndjson=fhir-ndjson
+              caseload review exports/ --profile clinic-app.toml --profile strong
+              caseload review PFP-014-strong.csv --profile strong --patient PFP-014
               caseload review --plan work/plan.json --out reports/single
 
             With --plan, the inputs and every option that affects the report come from a plan \
@@ -36,6 +38,8 @@ struct Review: ParsableCommand {
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var profiles: ProfileOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -77,6 +81,7 @@ struct Review: ParsableCommand {
             let given = !input.inputs.isEmpty || input.roster != nil || input.asOf != nil || input.dateFormat != nil
                 || !input.formats.isEmpty
                 || global.config != nil || patientSheets != nil || pseudonymize || keyFile != nil || strict
+                || profiles.isGiven
             if given { throw ValidationError("--plan takes the inputs and the review's options from the plan; give only --out and output options") }
         } else {
             try input.requireInputs()
@@ -92,7 +97,7 @@ struct Review: ParsableCommand {
             try runPlan(plan)
             return
         }
-        let configuration = try RunConfiguration.make(input: input, global: global, quiet: quiet)
+        let configuration = try RunConfiguration.make(input: input, global: global, profiles: profiles, quiet: quiet)
         if let out { try OutputFolder.validate(out) }
         let pseudonymizer = try keyFile.map { try Pseudonymizer(keyFile: $0) }
         let run = try ReviewRun.load(configuration, pseudonymizer: pseudonymizer)
@@ -130,13 +135,25 @@ struct ReviewOutput {
 
     /// Writes the report and prints the summary the flags ask for.
     func finish(_ run: ReviewRun, context: ReportContext, directory: String) throws {
-        let report = try ReportWriter.write(analysis: run.analysis, context: context, to: directory)
+        try finish(
+            imported: run.imported, source: AnalysisReport(run.analysis, rejected: context.rejected), context: context,
+            directory: directory)
+    }
+
+    /// Writes the report of `source` (a review's analysis, or a merge's shards) and prints the
+    /// summary the flags ask for.
+    func finish(imported: ImportResult, source: any ReportSource, context: ReportContext, directory: String) throws {
+        let report = try ReportWriter.write(source: source, context: context, to: directory)
         Log.logger.info("report written", metadata: ["folder": .string(report.directory)])
         if json {
-            print(try ReviewSummary.json(run: run, report: report, directory: directory))
+            try ReviewSummary.json(imported: imported, source: source, report: report, directory: directory) {
+                print($0, terminator: "")
+            }
+            print()
         } else if !quiet {
             let style = TextStyle(isEnabled: Terminal.wantsColour())
-            print(ReviewSummary.text(run: run, report: report, directory: directory, top: top, style: style))
+            print(try ReviewSummary.text(
+                imported: imported, source: source, report: report, directory: directory, top: top, style: style))
         }
     }
 }

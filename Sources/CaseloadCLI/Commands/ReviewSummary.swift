@@ -6,41 +6,43 @@ import Foundation
 
 /// The short text a clinician reads after a review: what was read, what was written, who to call.
 enum ReviewSummary {
-    /// The summary as text; `style` colours it (plain when disabled).
-    /// - Parameter top: rows of the follow-up table to show, 0 for all.
+    /// The summary of the report of `source` as text (`style` colours it; plain when disabled):
+    /// counts from the run's tally, the follow-up table from the first `top` patients of its
+    /// follow-up list (all with 0).
     static func text(
-        run: ReviewRun, report: WrittenReport, directory: String, top: Int = 0, style: TextStyle = .plain
-    ) -> String {
-        let t = run.imported.totals
-        let patients = run.analysis.patients
-        let followUp = patients.filter(\.needsFollowUp)
-        let newCount = followUp.filter(\.hasNewFollowUp).count
+        imported: ImportResult, source: any ReportSource, report: WrittenReport, directory: String, top: Int = 0,
+        style: TextStyle = .plain
+    ) throws -> String {
+        let t = imported.totals
+        let tally = source.run.tally
         var lines: [String] = []
-        lines.append(style.bold("caseload \(CaseloadCommand.version): review as of \(run.analysis.asOf)"))
+        lines.append(style.bold("caseload \(CaseloadCommand.version): review as of \(source.asOf)"))
         lines.append(
-            "Read \(run.imported.inputs.count) input files: \(t.rowsRead) rows = \(t.rowsAccepted) used"
+            "Read \(imported.inputs.count) input files: \(t.rowsRead) rows = \(t.rowsAccepted) used"
                 + " + \(t.rowsRejected) rejected + \(t.rowsDuplicate) duplicate")
-        if run.analysis.rowsAfterAsOf > 0 {
-            lines.append("\(run.analysis.rowsAfterAsOf) rows dated after \(run.analysis.asOf) were left out of the figures")
+        if tally.rowsAfterAsOf > 0 {
+            lines.append("\(tally.rowsAfterAsOf) rows dated after \(source.asOf) were left out of the figures")
         }
-        let counts = groupCounts(patients, name: "")
+        let counts = tally.counts(name: "")
         let tiers = FollowUpTier.allCases.map { "\(counts.byTier[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         lines.append(
-            "\(patients.count) patients in \(report.caseloads.count) caseloads; "
-                + "\(followUp.count) need follow-up (\(tiers); \(newCount) new this week)")
+            "\(tally.patients) patients in \(report.caseloads.count) caseloads; "
+                + "\(tally.needingFollowUp) need follow-up (\(tiers); \(tally.newFollowUps) new this week)")
         lines.append("Report: \(directory)/caseload.xlsx, \(report.caseloads.count) caseload folders, manifest.json")
         for cut in report.cutSheets { lines.append(style.yellow("Sheet cut at the row limit: " + cut.summary)) }
         if t.rowsRejected > 0 {
             lines.append(style.yellow("Rejected rows with reasons: \(directory)/rejected.csv"))
         }
-        if !followUp.isEmpty {
+        if tally.needingFollowUp > 0 {
             lines.append("")
             lines.append(style.bold("Follow-up this week:"))
-            let shown = top > 0 ? Array(followUp.prefix(top)) : followUp
+            var shown: [PatientSummary] = []
+            let cursor = try source.run.patientsNeedingFollowUp()
+            while top == 0 || shown.count < top, let patient = try cursor.next() { shown.append(patient) }
             lines += followUpTable(shown, style: style)
-            if shown.count < followUp.count {
+            if shown.count < tally.needingFollowUp {
                 lines.append(
-                    "… and \(followUp.count - shown.count) more on the Follow-up sheet of caseload.xlsx (--top 0 lists all)")
+                    "… and \(tally.needingFollowUp - shown.count) more on the Follow-up sheet of caseload.xlsx (--top 0 lists all)")
             }
         }
         return lines.joined(separator: "\n")
@@ -77,14 +79,42 @@ enum ReviewSummary {
         }
     }
 
-    /// The summary as one JSON document (keys sorted, two-space indent) for scripts.
-    static func json(run: ReviewRun, report: WrittenReport, directory: String) throws -> String {
-        let document = JSONSummary(run: run, report: report, directory: directory)
+    /// The JSON encoder of the summary: keys sorted and in snake case, two-space indent.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(document)
-        return String(decoding: data, as: UTF8.self)
+        return encoder
+    }
+
+    /// The summary of the report of `source` as one JSON document, handed to `write` in pieces: the
+    /// `follow_up` list is encoded one patient at a time as the run's follow-up cursor gives them, so a
+    /// merge never holds the whole list. The bytes are those of encoding the whole document at once
+    /// (``JSONSummary``, ``encoder``), a test checks it.
+    static func json(
+        imported: ImportResult, source: any ReportSource, report: WrittenReport, directory: String,
+        write: (String) throws -> Void
+    ) throws {
+        let encoder = Self.encoder
+        let document = JSONSummary(imported: imported, source: source, report: report, directory: directory)
+        let text = String(decoding: try encoder.encode(document), as: UTF8.self)
+        // The document holds an empty follow-up list; its patients are written in its place.
+        let empty = "\"follow_up\" : [\n\n  ]"
+        guard let slot = text.range(of: empty) else {
+            preconditionFailure("the summary's JSON has no empty follow_up list: \(text.prefix(200))")
+        }
+        try write(String(text[..<slot.lowerBound]))
+        let cursor = try source.run.patientsNeedingFollowUp()
+        var count = 0
+        while let patient = try cursor.next() {
+            let element = String(decoding: try encoder.encode(JSONSummary.Patient(patient)), as: UTF8.self)
+            // One level deeper than its own document: every line of the element moves 4 spaces right.
+            let indented = element.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            try write((count == 0 ? "\"follow_up\" : [\n" : ",\n") + indented.joined(separator: "\n"))
+            count += 1
+        }
+        try write(count == 0 ? empty : "\n  ]")
+        try write(String(text[slot.upperBound...]))
     }
 }
 
@@ -123,6 +153,19 @@ struct JSONSummary: Encodable {
         var clinician: String
         var isNew: Bool
         var reasons: [Reason]
+
+        init(_ p: PatientSummary) {
+            priority = p.priority ?? 0
+            tier = p.tier?.rawValue ?? ""
+            patientId = p.patientID
+            clinician = Caseloads.clinicianName(p.clinician)
+            isNew = p.hasNewFollowUp
+            reasons = p.followUp.map {
+                Reason(
+                    reason: $0.reason.rawValue, label: $0.reason.label, explanation: $0.explanation,
+                    tier: $0.tier.rawValue, isNew: $0.isNew)
+            }
+        }
     }
 
     var tool = "caseload"
@@ -141,39 +184,32 @@ struct JSONSummary: Encodable {
     var followUp: [Patient]
     var sheetsCut: [Cut]
 
-    init(run: ReviewRun, report: WrittenReport, directory: String) {
-        let followUpPatients = run.analysis.patients.filter(\.needsFollowUp)
-        asOf = run.analysis.asOf.isoString
+    /// The document with `followUp` empty: ``ReviewSummary/json(imported:source:report:directory:write:)``
+    /// writes the patients in its place.
+    init(imported: ImportResult, source: any ReportSource, report: WrittenReport, directory: String) {
+        let tally = source.run.tally
+        asOf = source.asOf.isoString
         reportFolder = directory
         workbook = directory + "/caseload.xlsx"
         manifest = directory + "/manifest.json"
-        inputs = run.imported.inputs.map {
+        inputs = imported.inputs.map {
             Input(path: $0.path, role: $0.role.rawValue, format: $0.format.rawValue, dialect: $0.dialect, counts: Totals($0.counts))
         }
-        totals = Totals(run.imported.totals)
-        rowsAfterAsOf = run.analysis.rowsAfterAsOf
-        patients = run.analysis.patients.count
-        followUpCount = followUpPatients.count
-        newFollowUpCount = followUpPatients.filter(\.hasNewFollowUp).count
+        totals = Totals(imported.totals)
+        rowsAfterAsOf = tally.rowsAfterAsOf
+        patients = tally.patients
+        followUpCount = tally.needingFollowUp
+        newFollowUpCount = tally.newFollowUps
         caseloads = report.caseloads.map {
             Caseload(
-                name: $0.name, slug: $0.slug, folder: directory + "/caseloads/" + $0.slug, patients: $0.patients.count,
-                followUp: $0.patients.filter(\.needsFollowUp).count)
+                name: $0.name, slug: $0.slug, folder: directory + "/caseloads/" + $0.slug, patients: $0.patients,
+                followUp: $0.patientsNeedingFollowUp)
         }
         sheetsCut = report.cutSheets.map {
             Cut(workbook: $0.workbook, sheet: $0.sheet, what: $0.what, rows: $0.rows, shown: $0.shown, leftOut: $0.leftOut,
                 limit: $0.limit)
         }
-        followUp = followUpPatients.map { p in
-            Patient(
-                priority: p.priority ?? 0, tier: p.tier?.rawValue ?? "", patientId: p.patientID,
-                clinician: Caseloads.clinicianName(p.clinician), isNew: p.hasNewFollowUp,
-                reasons: p.followUp.map {
-                    Reason(
-                        reason: $0.reason.rawValue, label: $0.reason.label, explanation: $0.explanation,
-                        tier: $0.tier.rawValue, isNew: $0.isNew)
-                })
-        }
+        followUp = []
     }
 }
 

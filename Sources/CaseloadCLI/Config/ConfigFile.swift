@@ -29,23 +29,31 @@ enum ConfigValue: Equatable {
     case bool(Bool)
 }
 
-/// `caseload.toml`: threshold overrides (`[thresholds]`), follow-up tier overrides (`[tiers]`) and
-/// report settings (`[report]`) read from a small, strict subset of TOML.
+/// `caseload.toml`: threshold overrides (`[thresholds]`), follow-up tier overrides (`[tiers]`),
+/// report settings (`[report]`), FHIR settings (`[fhir]`) and mapping profiles (`[profile]`) read
+/// from a small, strict subset of TOML.
 ///
 /// The subset: `[table]` headers, `key = value` lines where the value is a number, a
-/// double-quoted string or `true`/`false`, `#` comments and blank lines. Anything else
-/// (arrays, inline tables, dates, dotted or quoted keys, multi-line strings) is an error
-/// naming the line, as are unknown tables and keys, duplicate keys, values of the wrong
-/// kind and values outside a threshold's valid range.
+/// double-quoted string or `true`/`false` (and, for `[profile] paths` only, a one-line array of
+/// double-quoted strings), `#` comments and blank lines. Anything else (other arrays, inline
+/// tables, dates, dotted or quoted keys, multi-line strings) is an error naming the line, as are
+/// unknown tables and keys, duplicate keys, values of the wrong kind and values outside a
+/// threshold's valid range.
 struct ConfigFile: Equatable {
     /// The file name looked for in the working folder when `--config` is not given.
     static let defaultName = "caseload.toml"
     /// The tables a configuration may hold.
-    static let tables = ["thresholds", "tiers", "audit", "report", "fhir"]
+    static let tables = ["thresholds", "tiers", "audit", "report", "fhir", "profile"]
     /// The keys of the `[report]` table.
     static let reportKeys = ["patient_sheets"]
     /// The keys of the `[fhir]` table.
-    static let fhirKeys = ["patient_identifier_system", "exercise_procedure_codes"]
+    static let fhirKeys = [
+        "patient_identifier_system", "exercise_procedure_codes", "care_plan_categories", "night_pain_codes",
+        "swelling_codes", "readiness_test_codes", "koos_pf_codes", "akps_codes", "koos_pf_questionnaires",
+        "akps_questionnaires", "prom_score_link_ids",
+    ]
+    /// The keys of the `[profile]` table.
+    static let profileKeys = ["paths"]
 
     /// Where the configuration came from; `nil` for the built-in defaults.
     var path: String?
@@ -70,6 +78,9 @@ struct ConfigFile: Equatable {
     var fhir = FHIROptions()
     /// The `[fhir]` keys the file set, in file order.
     var fhirKeysSet: [String] = []
+    /// `[profile] paths`: mapping profiles for other apps' CSV exports, as written (profile files,
+    /// relative to the configuration file's folder, or built-in names); `--profile` replaces them.
+    var profilePaths: [String] = []
 
     /// The built-in defaults, no file.
     static let defaults = ConfigFile(path: nil, thresholds: Thresholds(), overriddenKeys: [])
@@ -78,7 +89,7 @@ struct ConfigFile: Equatable {
         lhs.path == rhs.path && lhs.overriddenKeys == rhs.overriddenKeys && lhs.patientSheets == rhs.patientSheets
             && lhs.reportKeysSet == rhs.reportKeysSet && lhs.tiers == rhs.tiers && lhs.tierKeysSet == rhs.tierKeysSet
             && lhs.audit == rhs.audit && lhs.auditKeysSet == rhs.auditKeysSet
-            && lhs.fhir == rhs.fhir && lhs.fhirKeysSet == rhs.fhirKeysSet
+            && lhs.fhir == rhs.fhir && lhs.fhirKeysSet == rhs.fhirKeysSet && lhs.profilePaths == rhs.profilePaths
             && Thresholds.settings.allSatisfy { $0.value(in: lhs.thresholds) == $0.value(in: rhs.thresholds) }
     }
 
@@ -134,6 +145,7 @@ struct ConfigFile: Equatable {
         var auditKeysSet: [String] = []
         var fhir = FHIROptions()
         var fhirKeysSet: [String] = []
+        var profilePaths: [String] = []
         var lineOfKey: [String: Int] = [:]
         // "\r\n" is one Character in Swift: normalise line ends before splitting.
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
@@ -153,7 +165,7 @@ struct ConfigFile: Equatable {
                 }
                 let name = content.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard tables.contains(name) else {
-                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]")
+                    throw fail("unknown table [\(name)]; caseload.toml has only [thresholds], [tiers], [audit], [report], [fhir] and [profile]")
                 }
                 guard seenTables.insert(name).inserted else { throw fail("table [\(name)] appears twice") }
                 table = name
@@ -196,20 +208,51 @@ struct ConfigFile: Equatable {
                     throw fail("takes a string in double quotes, not \(rawValue)", key: key)
                 }
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
-                if key == "patient_identifier_system" {
-                    guard !trimmed.isEmpty else { throw fail("is empty; delete the line to take the first identifier", key: key) }
-                    fhir.patientIdentifierSystem = trimmed
-                } else {
-                    let codes = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard !codes.isEmpty, codes.allSatisfy({ code in
+                // Comma-separated lists; only exercise_procedure_codes may not be empty.
+                let items = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                func codes() throws -> Set<String> {
+                    guard items.allSatisfy({ code in
                         let parts = code.split(separator: "|", omittingEmptySubsequences: false)
                         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
                     }) else {
                         throw fail("takes codes written system|code, separated by commas, e.g. \"http://snomed.info/sct|229065009\"", key: key)
                     }
-                    fhir.exerciseProcedureCodes = Set(codes)
+                    return Set(items)
+                }
+                switch key {
+                case "patient_identifier_system":
+                    guard !trimmed.isEmpty else { throw fail("is empty; delete the line to take the first identifier", key: key) }
+                    fhir.patientIdentifierSystem = trimmed
+                case "exercise_procedure_codes":
+                    guard !items.isEmpty else {
+                        throw fail("takes codes written system|code, separated by commas, e.g. \"http://snomed.info/sct|229065009\"", key: key)
+                    }
+                    fhir.exerciseProcedureCodes = try codes()
+                case "care_plan_categories": fhir.carePlanCategories = try codes()
+                case "night_pain_codes": fhir.nightPainCodes = try codes()
+                case "swelling_codes": fhir.swellingCodes = try codes()
+                case "readiness_test_codes": fhir.readinessTestCodes = try codes()
+                case "koos_pf_codes": fhir.koosPFCodes = try codes()
+                case "akps_codes": fhir.akpsCodes = try codes()
+                case "koos_pf_questionnaires", "akps_questionnaires":
+                    guard items.allSatisfy({ !$0.contains(" ") && $0.contains(":") }) else {
+                        throw fail("takes questionnaire URLs separated by commas, e.g. \"https://clinic.example/Questionnaire/koos-pf\"", key: key)
+                    }
+                    if key == "koos_pf_questionnaires" { fhir.koosPFQuestionnaires = Set(items) } else { fhir.akpsQuestionnaires = Set(items) }
+                default:
+                    fhir.promScoreLinkIDs = items
                 }
                 fhirKeysSet.append(key)
+                lineOfKey["fhir." + key] = lineNumber
+                continue
+            }
+            if table == "profile" {
+                guard profileKeys.contains(key) else {
+                    let hint = closestKey(to: key, in: profileKeys).map { "; did you mean \($0)?" } ?? ""
+                    throw fail("unknown profile setting\(hint) ([profile] holds \(profileKeys.joined(separator: ", ")))", key: key)
+                }
+                profilePaths = try parseStringList(rawValue) { fail($0, key: key) }
                 continue
             }
             if table == "tiers" {
@@ -233,7 +276,7 @@ struct ConfigFile: Equatable {
                 lineOfKey[key] = lineNumber
                 continue
             }
-            precondition(table == "thresholds", "only [thresholds], [tiers], [audit], [report] and [fhir] are accepted above")
+            precondition(table == "thresholds", "only [thresholds], [tiers], [audit], [report], [fhir] and [profile] are accepted above")
             if FollowUpReason(rawValue: key) != nil, settings[key] == nil, rawValue.hasPrefix("\"") {
                 throw fail("is a follow-up reason; put its tier under [tiers]", key: key)
             }
@@ -249,6 +292,7 @@ struct ConfigFile: Equatable {
             lineOfKey[key] = lineNumber
         }
         try checkConsistency(thresholds, path: path, lineOfKey: lineOfKey)
+        try checkFHIRCodes(fhir, path: path, lineOfKey: lineOfKey)
         if audit.funnelInnerZ > audit.funnelOuterZ {
             let key = (lineOfKey["funnel_inner_z"] ?? 0) > (lineOfKey["funnel_outer_z"] ?? 0) ? "funnel_inner_z" : "funnel_outer_z"
             throw ConfigError(
@@ -258,7 +302,46 @@ struct ConfigFile: Equatable {
         return ConfigFile(
             path: path, thresholds: thresholds, overriddenKeys: overridden, patientSheets: patientSheets,
             reportKeysSet: reportKeysSet, tiers: FollowUpTiers(overrides: tierOverrides), tierKeysSet: tierKeysSet,
-            audit: audit, auditKeysSet: auditKeysSet, fhir: fhir, fhirKeysSet: fhirKeysSet)
+            audit: audit, auditKeysSet: auditKeysSet, fhir: fhir, fhirKeysSet: fhirKeysSet, profilePaths: profilePaths)
+    }
+
+    /// Parses `[profile] paths`: one double-quoted string, or a one-line array of them
+    /// (`["clinic.toml", "strong"]`); every entry non-empty.
+    /// - Throws: the error `fail` makes for anything else.
+    static func parseStringList(_ raw: String, fail: (String) -> ConfigError) throws -> [String] {
+        let usage = "takes a profile or a list of profiles in double quotes, e.g. [\"clinic.toml\", \"strong\"]"
+        var items: [String] = []
+        if raw.hasPrefix("\"") {
+            guard case .string(let text) = try parseValue(raw, fail: fail) else { throw fail(usage) }
+            items = [text]
+        } else {
+            guard raw.hasPrefix("["), raw.hasSuffix("]") else { throw fail(usage) }
+            var rest = Substring(raw.dropFirst().dropLast())
+            while true {
+                rest = rest.drop { $0 == " " || $0 == "\t" }
+                if rest.isEmpty { break }
+                guard rest.first == "\"" else { throw fail(usage) }
+                // The string's end: the next quote not escaped by a backslash.
+                var index = rest.index(after: rest.startIndex)
+                var escaped = false
+                while index < rest.endIndex, escaped || rest[index] != "\"" {
+                    escaped = !escaped && rest[index] == "\\"
+                    index = rest.index(after: index)
+                }
+                guard index < rest.endIndex else { throw fail("a string is written in double quotes on one line") }
+                let end = rest.index(after: index)
+                guard case .string(let text) = try parseValue(String(rest[..<end]), fail: fail) else { throw fail(usage) }
+                items.append(text)
+                rest = rest[end...].drop { $0 == " " || $0 == "\t" }
+                if rest.isEmpty { break }
+                guard rest.first == "," else { throw fail(usage) }
+                rest = rest.dropFirst()
+            }
+        }
+        for item in items where item.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("an empty profile path")
+        }
+        return items.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// Parses `raw` as a number for `setting` and sets it in `values`.
@@ -448,6 +531,33 @@ struct ConfigFile: Equatable {
         }
     }
 
+    /// Refuses an Observation code given two meanings: in two `[fhir]` lists, or in one and among
+    /// the pain and Physical Activity IG codes the reader reads itself; and a questionnaire listed
+    /// for both PROMs.
+    static func checkFHIRCodes(_ fhir: FHIROptions, path: String, lineOfKey: [String: Int]) throws {
+        let lists = fhir.observationCodeLists
+        for (i, list) in lists.enumerated() {
+            func fail(_ reason: String) -> ConfigError {
+                ConfigError(file: path, line: lineOfKey["fhir." + list.key], key: list.key, reason: reason)
+            }
+            if let fixed = list.codes.sorted().first(where: { FHIROptions.fixedObservationCodes.contains($0) }) {
+                throw fail("\(fixed) is read as pain or as an exercise session already; it cannot also be in \(list.key)")
+            }
+            for other in lists[(i + 1)...] {
+                if let shared = list.codes.intersection(other.codes).sorted().first {
+                    throw ConfigError(
+                        file: path, line: lineOfKey["fhir." + other.key] ?? lineOfKey["fhir." + list.key], key: other.key,
+                        reason: "\(shared) is in both \(list.key) and \(other.key); a code has one meaning")
+                }
+            }
+        }
+        if let shared = fhir.koosPFQuestionnaires.intersection(fhir.akpsQuestionnaires).sorted().first {
+            throw ConfigError(
+                file: path, line: lineOfKey["fhir.akps_questionnaires"], key: "akps_questionnaires",
+                reason: "\(shared) is in both koos_pf_questionnaires and akps_questionnaires")
+        }
+    }
+
     /// The commented `caseload.toml` that `caseload config --init` writes: every threshold
     /// with its meaning, unit, valid range and default value, then the `[report]` settings.
     static func template() -> String {
@@ -496,6 +606,30 @@ struct ConfigFile: Equatable {
             "# Procedure codes (system|code, comma-separated) read as exercise sessions; default SNOMED CT",
             "# 229065009 \"Exercise therapy\".",
             "# exercise_procedure_codes = \"http://snomed.info/sct|229065009\"",
+            "# CarePlan categories of the exercise programme: other plans give no roster facts (a plan with",
+            "# no category at all counts when an activity is coded as above). Default SNOMED CT 91251008",
+            "# \"Physical therapy procedure\" and 408869004 \"Musculoskeletal care\".",
+            "# care_plan_categories = \"http://snomed.info/sct|91251008, http://snomed.info/sct|408869004\"",
+            "# Observation codes of the symptoms (yes/no; the readiness test pass/fail). Defaults: night pain",
+            "# SNOMED CT 36163009, swelling SNOMED CT 299322007; the readiness test has no standard code.",
+            "# night_pain_codes = \"http://snomed.info/sct|36163009\"",
+            "# swelling_codes = \"http://snomed.info/sct|299322007\"",
+            "# readiness_test_codes = \"https://clinic.example/codes|readiness-test\"",
+            "# PROMs (caseload audit): KOOS-PF and AKPS have no LOINC code; list your Observation codes or",
+            "# Questionnaire URLs, and the linkId of the item holding the total score (default: the one",
+            "# item with a numeric answer).",
+            "# koos_pf_codes = \"https://clinic.example/codes|koos-pf\"",
+            "# akps_codes = \"https://clinic.example/codes|akps\"",
+            "# koos_pf_questionnaires = \"https://clinic.example/Questionnaire/koos-pf\"",
+            "# akps_questionnaires = \"https://clinic.example/Questionnaire/akps\"",
+            "# prom_score_link_ids = \"total\"",
+            "",
+            "[profile]",
+            "",
+            "# Mapping profiles for other apps' CSV exports (docs/FORMATS.md, \"Mapping profiles\"): profile",
+            "# files (relative to this file's folder) or the built-in strong, hevy and fitnotes. A CSV log",
+            "# not in caseload's own columns is read through the one that fits it. --profile replaces these.",
+            "# paths = [\"clinic-app.toml\", \"strong\"]",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

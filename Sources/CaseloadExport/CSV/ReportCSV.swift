@@ -84,22 +84,31 @@ public enum ReportCSV {
     public static func write(
         patients: [PatientSummary], rejected: [RejectedRow], to directory: String
     ) throws -> [String] {
-        var paths: [String] = []
-        func table(_ name: String, _ header: [String], rows: (CSVWriter) -> Void) throws {
-            paths.append(try CSVWriter.writeTable(path: directory + "/" + name, header: header, rows: rows))
+        try write(group: PatientList(name: "", patients: patients, thresholds: Thresholds()), rejected: rejected, to: directory)
+    }
+
+    /// Writes the four CSV files of `group` into `directory` in one pass over its patients (the
+    /// three patient files open together), and returns their paths in a fixed order.
+    /// - Throws: ``ExportError`` when a file cannot be written; what the group's cursor throws.
+    static func write(group: any PatientGroup, rejected: [RejectedRow], to directory: String) throws -> [String] {
+        let names = ["patients.csv", "followup.csv", "weekly.csv", "rejected.csv"]
+        let paths = names.map { directory + "/" + $0 }
+        let patientsCSV = try CSVWriter(path: paths[0])
+        let followUpCSV = try CSVWriter(path: paths[1])
+        let weeklyCSV = try CSVWriter(path: paths[2])
+        patientsCSV.writeFields(patientColumns)
+        followUpCSV.writeFields(followUpColumns)
+        weeklyCSV.writeFields(weeklyColumns)
+        let cursor = try group.patients(weekly: true)
+        while let p = try cursor.next() {
+            patientsCSV.writeRow(patientRow(p))
+            if p.needsFollowUp { followUpCSV.writeRow(followUpRow(p)) }
+            for week in p.weekly { weeklyCSV.writeRow(weeklyRow(p.patientID, week)) }
         }
-        try table("patients.csv", patientColumns) { w in
-            for p in patients { w.writeRow(patientRow(p)) }
-        }
-        try table("followup.csv", followUpColumns) { w in
-            for p in patients where p.needsFollowUp { w.writeRow(followUpRow(p)) }
-        }
-        try table("weekly.csv", weeklyColumns) { w in
-            for p in patients {
-                for week in p.weekly { w.writeRow(weeklyRow(p.patientID, week)) }
-            }
-        }
-        try table("rejected.csv", rejectedColumns) { w in
+        try patientsCSV.close()
+        try followUpCSV.close()
+        try weeklyCSV.close()
+        try CSVWriter.writeTable(path: paths[3], header: rejectedColumns) { w in
             for r in rejected { w.writeRow(rejectedRow(r)) }
         }
         return paths

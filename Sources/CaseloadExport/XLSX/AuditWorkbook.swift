@@ -19,7 +19,7 @@ public enum AuditWorkbook {
 
     /// Writes the workbook.
     /// - Parameters:
-    ///   - withPROMs: whether a PROM file was given (the PROMs sheet is written only then).
+    ///   - withPROMs: whether PROM scores were given, by a PROM file or FHIR inputs (the PROMs sheet is written only then).
     ///   - context: inputs, rejected rows, tool version, command line and the fixed creation time.
     /// - Throws: ``XLSXError`` naming the sheet and cell, or the path when the file cannot be written.
     public static func write(_ audit: AuditAnalysis, context: ReportContext, withPROMs: Bool, to path: String) throws {

@@ -97,11 +97,26 @@ public enum CaseloadWorkbook {
         analysis: CaseloadAnalysis, context: ReportContext, options: WorkbookOptions = WorkbookOptions(),
         to path: String
     ) throws -> [SheetCut] {
+        let group = PatientList(
+            name: "", patients: analysis.patients, thresholds: analysis.thresholds, rowsAfterAsOf: analysis.rowsAfterAsOf)
+        return try write(
+            group: group, settings: ReportSettings(analysis), clinicians: options.multiCaseload ? countsByClinician(analysis.patients) : [],
+            context: context, options: options, to: path)
+    }
+
+    /// Writes the workbook of one group of patients (a whole run, or one caseload), reading its rows
+    /// from the group's cursors as each sheet is written (``write(analysis:context:options:to:)``).
+    /// - Parameter clinicians: the Overview's per-clinician table when `options.multiCaseload`.
+    static func write(
+        group: any PatientGroup, settings: ReportSettings, clinicians: [GroupCounts], context: ReportContext,
+        options: WorkbookOptions, to path: String
+    ) throws -> [SheetCut] {
         let workbook = try Workbook(
             path: path, constantMemory: true, temporaryDirectory: options.temporaryDirectory,
-            properties: properties(analysis: analysis, context: context), maxRows: options.rowLimit)
+            properties: properties(asOf: settings.asOf, context: context), maxRows: options.rowLimit)
         do {
-            var layout = Layout(workbook: workbook, analysis: analysis, context: context, options: options)
+            var layout = Layout(
+                workbook: workbook, group: group, settings: settings, clinicians: clinicians, context: context, options: options)
             try layout.writeAll()
         } catch {
             workbook.discard()  // frees without writing; the layout error is the one worth reporting
@@ -117,10 +132,28 @@ public enum CaseloadWorkbook {
         Array(patientsDueSheets(analysis: analysis, options: options).prefix(max(0, options.maxPatientSheets)))
     }
 
+    /// The patients of `group` who get a sheet of their own, with their daily series: the first
+    /// ``WorkbookOptions/maxPatientSheets`` (most urgent first) of those the policy gives one.
+    static func patientsWithSheets(group: any PatientGroup, options: WorkbookOptions) throws -> [PatientSummary] {
+        let due = sheetsDue(tally: group.tally, options: options)
+        let wanted = min(due.count, max(0, options.maxPatientSheets))
+        guard wanted > 0 else { return [] }
+        var chosen: [PatientSummary] = []
+        chosen.reserveCapacity(wanted)
+        let cursor = due.followUpOnly ? try group.patientsNeedingFollowUp() : try group.patients(weekly: false)
+        while chosen.count < wanted, let patient = try cursor.next() { chosen.append(patient) }
+        return try group.withDailySeries(chosen)
+    }
+
     /// Open files the workbook needs while it is written: one temporary file per sheet (six
     /// fixed sheets and the patient sheets), plus the output file.
     public static func openFilesNeeded(analysis: CaseloadAnalysis, options: WorkbookOptions) -> Int {
         patientsWithSheets(analysis: analysis, options: options).count + 6 + 1
+    }
+
+    /// ``openFilesNeeded(analysis:options:)`` for a group of patients with this tally.
+    static func openFilesNeeded(tally: CaseloadTally, options: WorkbookOptions) -> Int {
+        min(sheetsDue(tally: tally, options: options).count, max(0, options.maxPatientSheets)) + 6 + 1
     }
 
     /// Makes `files` open files available when the hard limit allows (raising the soft limit)
@@ -133,17 +166,35 @@ public enum CaseloadWorkbook {
     /// The patients the policy gives a sheet, before the ``WorkbookOptions/maxPatientSheets`` cap.
     static func patientsDueSheets(analysis: CaseloadAnalysis, options: WorkbookOptions) -> [PatientSummary] {
         let patients = analysis.patients
-        if options.multiCaseload && patients.count > WorkbookOptions.multiCaseloadPatientSheetLimit { return [] }
-        switch options.patientSheets {
-        case .all: return patients
-        case .followUpOnly: return patients.filter(\.needsFollowUp)
-        case let .auto(limit): return patients.count <= limit ? patients : patients.filter(\.needsFollowUp)
-        }
+        let due = sheetsDue(patients: patients.count, needingFollowUp: patients.count(where: \.needsFollowUp), options: options)
+        guard due.count > 0 else { return [] }
+        return due.followUpOnly ? patients.filter(\.needsFollowUp) : patients
     }
 
-    static func properties(analysis: CaseloadAnalysis, context: ReportContext) -> DocumentProperties {
+    /// How many patients the policy gives a sheet (before the ``WorkbookOptions/maxPatientSheets``
+    /// cap), and whether they are those needing follow-up (else every patient): none in a
+    /// multi-caseload run's workbook of more than ``WorkbookOptions/multiCaseloadPatientSheetLimit``
+    /// patients; everyone (`all`, or `auto` up to its limit); else those needing follow-up.
+    static func sheetsDue(tally: CaseloadTally, options: WorkbookOptions) -> (count: Int, followUpOnly: Bool) {
+        sheetsDue(patients: tally.patients, needingFollowUp: tally.needingFollowUp, options: options)
+    }
+
+    private static func sheetsDue(patients: Int, needingFollowUp: Int, options: WorkbookOptions)
+        -> (count: Int, followUpOnly: Bool)
+    {
+        let followUpOnly: Bool
+        switch options.patientSheets {
+        case .all: followUpOnly = false
+        case .followUpOnly: followUpOnly = true
+        case let .auto(limit): followUpOnly = patients > limit
+        }
+        if options.multiCaseload && patients > WorkbookOptions.multiCaseloadPatientSheetLimit { return (0, followUpOnly) }
+        return (followUpOnly ? needingFollowUp : patients, followUpOnly)
+    }
+
+    static func properties(asOf: CalendarDate, context: ReportContext) -> DocumentProperties {
         DocumentProperties(
-            title: "Caseload review: \(context.caseloadName), as of \(analysis.asOf.isoString)",
+            title: "Caseload review: \(context.caseloadName), as of \(asOf.isoString)",
             subject: "Weekly review of home-exercise logs for patellofemoral pain",
             author: "caseload \(context.toolVersion)",
             keywords: "caseload, adherence, pain, follow-up, patellofemoral pain",

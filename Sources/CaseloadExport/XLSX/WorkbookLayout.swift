@@ -1,24 +1,38 @@
 import CaseloadAnalytics
 import CaseloadModel
 
-/// Lays the analysis out over the sheets of one workbook (see ``CaseloadWorkbook``).
+/// Lays one group of patients out over the sheets of one workbook (see ``CaseloadWorkbook``).
+///
+/// What must be known before the first row (counts, bands, weeks, totals) comes from the group's
+/// ``CaseloadTally``; the rows come from the group's cursors, one patient at a time, each sheet
+/// written top to bottom as constant-memory mode requires. A group held in memory and one read
+/// from shard files therefore give the same workbook.
 struct Layout {
     let workbook: Workbook
-    let analysis: CaseloadAnalysis
+    let group: any PatientGroup
+    let settings: ReportSettings
+    /// The per-clinician table of a multi-caseload run's Overview (``WorkbookOptions/multiCaseload``).
+    let clinicians: [GroupCounts]
     let context: ReportContext
     let options: WorkbookOptions
 
     /// Sheet names of the patients who have one, by patient ID.
     private(set) var patientSheetNames: [String: String] = [:]
 
-    init(workbook: Workbook, analysis: CaseloadAnalysis, context: ReportContext, options: WorkbookOptions) {
+    init(
+        workbook: Workbook, group: any PatientGroup, settings: ReportSettings, clinicians: [GroupCounts],
+        context: ReportContext, options: WorkbookOptions
+    ) {
         self.workbook = workbook
-        self.analysis = analysis
+        self.group = group
+        self.settings = settings
+        self.clinicians = clinicians
         self.context = context
         self.options = options
     }
 
-    var asOf: CalendarDate { analysis.asOf }
+    var asOf: CalendarDate { settings.asOf }
+    var tally: CaseloadTally { group.tally }
 
     /// `internal:'Sheet name'!A1` (apostrophes in the name doubled).
     static func internalLink(to sheet: String, cell: String = "A1") -> String {
@@ -37,7 +51,7 @@ struct Layout {
         let patients = try workbook.addWorksheet(exactName: CaseloadWorkbook.patientsSheet)
         let weekly = try workbook.addWorksheet(exactName: CaseloadWorkbook.weeklySheet)
         var patientSheets: [(PatientSummary, Worksheet)] = []
-        for patient in CaseloadWorkbook.patientsWithSheets(analysis: analysis, options: options) {
+        for patient in try CaseloadWorkbook.patientsWithSheets(group: group, options: options) {
             let sheet = try workbook.addWorksheet(patient.patientID)
             patientSheetNames[patient.patientID] = sheet.name
             patientSheets.append((patient, sheet))
@@ -63,17 +77,16 @@ struct Layout {
         try sheet.setColumns(0, 0, width: 30)
         try sheet.setColumns(1, 1, width: 14)
         try sheet.setColumns(2, 6, width: 14)
-        let all = analysis.patients
         try sheet.write("Caseload review: \(context.caseloadName)", row: 0, col: 0, style: .title)
         try sheet.write(
-            "As of \(asOf.isoString) · \(all.count) patients · made by caseload \(context.toolVersion)",
+            "As of \(asOf.isoString) · \(tally.patients) patients · made by caseload \(context.toolVersion)",
             row: 1, col: 0, style: .subtitle)
 
         var row = 3
         try sheet.write("Summary", row: row, col: 0, style: .section)
         try sheet.writeBlank(row: row, col: 1, style: .section)
         row += 1
-        let counts = groupCounts(all, name: context.caseloadName)
+        let counts = tally.counts(name: context.caseloadName)
         var summary: [(String, CellValue)] = [
             ("Caseload", .text(context.caseloadName)),
             ("As of", .date(asOf.excelSerial)),
@@ -107,7 +120,7 @@ struct Layout {
         row += 1
         try sheet.writeHeader(row: row, ["Band", "Patients"])
         row += 1
-        for band in adherenceBands(all, thresholds: analysis.thresholds) {
+        for band in tally.adherenceBands(thresholds: settings.thresholds) {
             try sheet.write(row: row, [.text(band.label), .int(band.patients)])
             row += 1
         }
@@ -119,7 +132,7 @@ struct Layout {
         try sheet.writeHeader(row: row, ["Reason", "Patients"])
         row += 1
         let reasonFirst = row
-        for (reason, count) in followUpCountsByReason(all) {
+        for (reason, count) in tally.followUpsByReason {
             try sheet.write(row: row, [.text(reason.label), .int(count)])
             row += 1
         }
@@ -146,7 +159,7 @@ struct Layout {
                 ["Clinician", "Patients", "Active this week", "Needing follow-up", "New follow-ups",
                  "Median pain change"], tall: true)
             row += 1
-            for group in countsByClinician(all) {
+            for group in clinicians {
                 try sheet.write(row: row, [
                     .text(group.name), .int(group.patients), .int(group.activeThisWeek), .int(group.needingFollowUp),
                     .int(group.newFollowUps), .signed(group.medianPainChange, .painChange),
@@ -167,19 +180,17 @@ struct Layout {
         try sheet.setColumns(4, 4, width: 7)
         try sheet.setColumns(5, 5, width: 30)
         try sheet.setColumns(6, 6, width: 90)
-        // The patients to call as indices into `all`, most urgent first (no summary copied).
-        let all = analysis.patients
-        let list = all.indices.filter { all[$0].needsFollowUp }.sorted {
-            (all[$0].priority ?? Int.max, all[$0].patientID) < (all[$1].priority ?? Int.max, all[$1].patientID)
-        }
+        // The patients to call, most urgent first, pulled one at a time.
+        let count = tally.needingFollowUp
+        let list = try group.patientsNeedingFollowUp()
         try sheet.write("Follow-up: \(context.caseloadName), as of \(asOf.isoString)", row: 0, col: 0, style: .title)
         try sheet.write(
-            "\(list.count) patients to call, most urgent first. Tier: "
+            "\(count) patients to call, most urgent first. Tier: "
                 + FollowUpTier.allCases.map { "\($0.rawValue), \($0.meaning)" }.joined(separator: "; ")
                 + ". NEW: a reason that did not hold a week ago. "
                 + "Click a patient to open their sheet.",
             row: 1, col: 0, style: .subtitle)
-        let due = CaseloadWorkbook.patientsDueSheets(analysis: analysis, options: options).count
+        let due = CaseloadWorkbook.sheetsDue(tally: tally, options: options).count
         if due > patientSheetNames.count {
             try sheet.write(
                 "\(due - patientSheetNames.count) of the \(due) patients due a sheet of their own have none: "
@@ -190,12 +201,12 @@ struct Layout {
         let headerRow = 3
         try sheet.writeHeader(row: headerRow, ["Priority", "Tier", "Patient", "Clinician", "New", "Reasons", "Details"])
         try sheet.freezePanes(row: headerRow + 1, col: 0)
-        guard !list.isEmpty else {
+        guard count > 0 else {
             try sheet.write("No patient needs follow-up this week.", row: headerRow + 1, col: 0, style: .note)
             return
         }
-        let end = try sheet.writeRows(from: headerRow + 1, count: list.count, what: "patients") { index, row in
-            let patient = all[list[index]]
+        let end = try sheet.writeRows(from: headerRow + 1, count: count, what: "patients") { index, row in
+            let patient = try Layout.pull(list, sheet: sheet)
             let reasons = patient.followUp.map { $0.reason.label + ($0.isNew ? " (new)" : "") }
             let details = patient.followUp.map { $0.reason.label + ": " + $0.explanation }
             var cells: [CellValue] = [.int(patient.priority, .topCentered)]
@@ -223,8 +234,8 @@ struct Layout {
     /// The adherence colour scale: red at `low_adherence_pct` and below, green from
     /// `good_adherence_pct`, yellow half-way (cells hold fractions).
     var adherenceScale: ConditionalRule {
-        let low = analysis.thresholds.lowAdherencePct / 100
-        let good = goodAdherenceBound(analysis.thresholds) / 100
+        let low = settings.thresholds.lowAdherencePct / 100
+        let good = goodAdherenceBound(settings.thresholds) / 100
         return .colorScale(
             minValue: low, minColor: Palette.scaleRed, midValue: (low + good) / 2, midColor: Palette.scaleYellow,
             maxValue: good, maxColor: Palette.scaleGreen)
@@ -260,10 +271,10 @@ struct Layout {
         let headerRow = 2
         try sheet.writeHeader(row: headerRow, columns.map(\.header), tall: true)
         try sheet.freezePanes(row: headerRow + 1, col: 1)
-        let list = analysis.patients
+        let list = try group.patients(weekly: false)
         let first = headerRow + 1
-        let end = try sheet.writeRows(from: first, count: list.count, what: "patients") { index, row in
-            let p = list[index]
+        let end = try sheet.writeRows(from: first, count: tally.patients, what: "patients") { _, row in
+            let p = try Layout.pull(list, sheet: sheet)
             try sheet.write(row: row, [
                 .text(p.patientID), .text(p.clinician), .date(p.programStart?.excelSerial),
                 .date(p.firstDate?.excelSerial), .date(p.lastDate?.excelSerial), .int(p.daysInProgram),
@@ -309,12 +320,8 @@ struct Layout {
     static let heatMapMaxWeeks = 104
 
     private func writeWeekly(_ sheet: Worksheet) throws {
-        // Patients in ID order, as indices: no copy of any summary.
-        let patients = analysis.patients
-        let list = patients.indices.sorted { patients[$0].patientID < patients[$1].patientID }
-        var weekSet = Set<ISOWeek>()
-        for patient in patients { for week in patient.weekly { weekSet.insert(week.week) } }
-        let allWeeks = weekSet.sorted()
+        // Patients by ID, read twice: the first rows for the heat map, then all for the table.
+        let allWeeks = tally.weeks
         let weeks = Array(allWeeks.suffix(Layout.heatMapMaxWeeks))
         try sheet.setColumns(0, 0, width: 14)
         try sheet.setColumns(1, max(1, max(weeks.count, 10)), width: 10)
@@ -322,8 +329,8 @@ struct Layout {
                         row: 0, col: 0, style: .title)
         try sheet.write(
             "Heat map: session days over prescribed sessions per ISO week (red below "
-                + "\(percentBoundText(analysis.thresholds.lowAdherencePct)) %, green from "
-                + "\(percentBoundText(goodAdherenceBound(analysis.thresholds))) %). "
+                + "\(percentBoundText(settings.thresholds.lowAdherencePct)) %, green from "
+                + "\(percentBoundText(goodAdherenceBound(settings.thresholds))) %). "
                 + "Empty: no programme days that week. The full table follows below.",
             row: 1, col: 0, style: .subtitle)
         try sheet.freezePanes(row: 0, col: 1)
@@ -336,25 +343,30 @@ struct Layout {
         }
         try sheet.writeHeader(row: row, ["Patient"] + weeks.map(\.description))
         row += 1
+        let patients = tally.patients
         let heatCap = min(10_000, max(1, (sheet.maxRows - 8) / 2))
-        let heatRows = min(list.count, heatCap)
+        let heatRows = min(patients, heatCap)
         let heatFirst = row
         let columnOf = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0 + 1) })
-        for index in 0..<heatRows {
-            try sheet.write(patients[list[index]].patientID, row: row, col: 0)
-            for summary in patients[list[index]].weekly {
-                guard let col = columnOf[summary.week], let pct = summary.adherencePct else { continue }
-                try sheet.write(number: pct / 100, row: row, col: col, style: .percent)
+        if heatRows > 0 {
+            let heat = try group.weeklyByPatientID()
+            for _ in 0..<heatRows {
+                let (id, weekly) = try Layout.pull(heat, sheet: sheet)
+                try sheet.write(id, row: row, col: 0)
+                for summary in weekly {
+                    guard let col = columnOf[summary.week], let pct = summary.adherencePct else { continue }
+                    try sheet.write(number: pct / 100, row: row, col: col, style: .percent)
+                }
+                row += 1
             }
-            row += 1
         }
         if heatRows > 0 && !weeks.isEmpty {
             try sheet.conditionalFormat(
                 adherenceScale,
                 firstRow: heatFirst, firstCol: 1, lastRow: row - 1, lastCol: weeks.count)
         }
-        if heatRows < list.count {
-            try sheet.write("\(grouped(list.count - heatRows)) more patients are not in the heat map; "
+        if heatRows < patients {
+            try sheet.write("\(grouped(patients - heatRows)) more patients are not in the heat map; "
                             + "the table below has them all.", row: row, col: 0, style: .warning)
             row += 1
         }
@@ -366,15 +378,21 @@ struct Layout {
         try sheet.writeHeader(row: row, headers, tall: true)
         let tableHeader = row
         row += 1
-        // (patient, week) index pairs in table order; each distinct ISO week is formatted once.
-        var rows: [(patient: Int, week: Int)] = []
-        for p in list { for w in patients[p].weekly.indices { rows.append((p, w)) } }
+        // Each distinct ISO week is formatted once.
         var weekNames: [ISOWeek: String] = [:]
         for week in allWeeks { weekNames[week] = week.description }
-        let end = try sheet.writeRows(from: row, count: rows.count, what: "weekly rows") { index, r in
-            let w = patients[rows[index].patient].weekly[rows[index].week]
+        let table = try group.weeklyByPatientID()
+        var current: (patientID: String, weekly: [WeeklySummary]) = ("", [])
+        var next = 0
+        let end = try sheet.writeRows(from: row, count: tally.weeklyRows, what: "weekly rows") { _, r in
+            while next == current.weekly.count {
+                current = try Layout.pull(table, sheet: sheet)
+                next = 0
+            }
+            let w = current.weekly[next]
+            next += 1
             try sheet.write(row: r, [
-                .text(patients[rows[index].patient].patientID), .text(weekNames[w.week] ?? w.week.description),
+                .text(current.patientID), .text(weekNames[w.week] ?? w.week.description),
                 .int(w.sessionDays),
                 .number(w.sessionsPrescribed, .sessions),
                 .number(w.adherencePct.map { $0 / 100 }, .percent), .number(w.minutes, .minutes),
@@ -384,6 +402,24 @@ struct Layout {
         }
         try sheet.autofilter(firstRow: tableHeader, firstCol: 0, lastRow: max(tableHeader, end - 1),
                              lastCol: headers.count - 1)
+    }
+
+    /// The cursor's next patient; a cursor that ends before the tally's count is an error.
+    static func pull(_ cursor: any PatientCursor, sheet: Worksheet) throws -> PatientSummary {
+        guard let next = try cursor.next() else { throw Layout.endedEarly(sheet) }
+        return next
+    }
+
+    /// The cursor's next patient's weekly rows; a cursor that ends before the tally's count is an error.
+    static func pull(_ cursor: any WeeklyCursor, sheet: Worksheet) throws -> (patientID: String, weekly: [WeeklySummary]) {
+        guard let next = try cursor.next() else { throw Layout.endedEarly(sheet) }
+        return next
+    }
+
+    private static func endedEarly(_ sheet: Worksheet) -> XLSXError {
+        XLSXError(
+            operation: "write rows", reason: "the patients ran out before the group's tally said they would",
+            sheet: sheet.name, path: sheet.path)
     }
 
     // MARK: - One patient
@@ -487,7 +523,7 @@ struct Layout {
     private func writeDataQuality(_ sheet: Worksheet) throws {
         try sheet.writeDataQuality(
             inputs: context.inputs, totals: context.totals, rejected: context.rejected,
-            note: "\(grouped(analysis.rowsAfterAsOf)) accepted rows dated after the as-of date were left out of the analysis.")
+            note: "\(grouped(tally.rowsAfterAsOf)) accepted rows dated after the as-of date were left out of the analysis.")
     }
 
     // MARK: - About
@@ -519,15 +555,15 @@ struct Layout {
             row += 1
         }
         row += 1
-        row = try sheet.writeSettings("Thresholds in force", WorkbookText.thresholdRows(analysis.thresholds), row: row)
+        row = try sheet.writeSettings("Thresholds in force", WorkbookText.thresholdRows(settings.thresholds), row: row)
         row += 1
         try sheet.writeSection("Follow-up tiers in force", row: row, width: 4)
         row += 1
         try sheet.writeHeader(row: row, ["Reason", "Identifier", "Tier", "Source"])
         row += 1
         for reason in FollowUpReason.allCases {
-            let tier = analysis.tiers.tier(of: reason)
-            let source = analysis.tiers.isOverridden(reason)
+            let tier = settings.tiers.tier(of: reason)
+            let source = settings.tiers.isOverridden(reason)
                 ? "[tiers] in caseload.toml (default \(reason.defaultTier.rawValue))" : "default"
             try sheet.write(row: row, [
                 .text(reason.label), .text(reason.rawValue), .text(tier.rawValue, .tier(tier)),

@@ -91,7 +91,7 @@ import Testing
         ("[thresholds]\nflare_margin = \"a\\qb\"\n", 2, "flare_margin", "unsupported escape"),
         ("[thresholds]\nthresholds.flare_margin = 2\n", 2, nil, "not a bare key"),
         ("[thresholds]\nflare_margin 2\n", 2, nil, "expected `key = value`"),
-        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit], [report] and [fhir]"),
+        ("[reports]\n", 1, nil, "unknown table [reports]; caseload.toml has only [thresholds], [tiers], [audit], [report], [fhir] and [profile]"),
         ("[audit]\nmcid_point = 1.2\n", 2, "mcid_point", "unknown audit threshold; did you mean mcid_points?"),
         ("[audit]\nmcid_points = 20\n", 2, "mcid_points", "outside the valid range 0.5–10 points"),
         ("[audit]\nfinal_days = 3.5\n", 2, "final_days", "whole number"),
@@ -131,6 +131,21 @@ import Testing
         ("[fhir]\npatient_identifier_system = 3\n", 2, "patient_identifier_system", "takes a string in double quotes"),
         ("[fhir]\npatient_identifier_system = \"\"\n", 2, "patient_identifier_system", "is empty"),
         ("[fhir]\nexercise_procedure_codes = \"229065009\"\n", 2, "exercise_procedure_codes", "system|code"),
+        ("[fhir]\nexercise_procedure_codes = \"\"\n", 2, "exercise_procedure_codes", "system|code"),
+        ("[fhir]\nnight_pain_codes = \"36163009\"\n", 2, "night_pain_codes", "system|code"),
+        (
+            "[fhir]\nswelling_codes = \"urn:c|s\"\nreadiness_test_codes = \"urn:c|r, urn:c|s\"\n", 3, "readiness_test_codes",
+            "urn:c|s is in both swelling_codes and readiness_test_codes; a code has one meaning"
+        ),
+        (
+            "[fhir]\nakps_codes = \"http://loinc.org|72514-3\"\n", 2, "akps_codes",
+            "http://loinc.org|72514-3 is read as pain or as an exercise session already"
+        ),
+        ("[fhir]\nkoos_pf_questionnaires = \"koos pf\"\n", 2, "koos_pf_questionnaires", "questionnaire URLs"),
+        (
+            "[fhir]\nkoos_pf_questionnaires = \"urn:q\"\nakps_questionnaires = \"urn:q\"\n", 3, "akps_questionnaires",
+            "urn:q is in both koos_pf_questionnaires and akps_questionnaires"
+        ),
     ] as [(String, Int, String?, String)])
     func errorsNameTheLineAndKey(text: String, line: Int, key: String?, reason: String) throws {
         let error = try #require(Self.error(text), "expected an error for \(text.debugDescription)")
@@ -152,6 +167,34 @@ import Testing
         #expect(config.fhir.exerciseProcedureCodes == ["http://snomed.info/sct|229065009", "http://snomed.info/sct|229070002"])
         #expect(config.fhirKeysSet == ["patient_identifier_system", "exercise_procedure_codes"])
         #expect(ConfigFile.defaults.fhir == FHIROptions())
+    }
+
+    /// The symptom and PROM lists (issue 15): set, emptied (`""` turns a default off), and in the
+    /// template as comments, so `config --init` changes nothing.
+    @Test func fhirTableSetsSymptomAndPROMCodes() throws {
+        let config = try ConfigFile.parse(
+            """
+            [fhir]
+            night_pain_codes = ""
+            swelling_codes = "http://snomed.info/sct|299322007, urn:c|swollen"
+            readiness_test_codes = "urn:c|readiness"
+            koos_pf_codes = "urn:c|koos-pf"
+            akps_questionnaires = "https://clinic.example/Questionnaire/akps"
+            prom_score_link_ids = "total, score"
+            care_plan_categories = "urn:c|physio"
+
+            """, path: "test.toml")
+        #expect(config.fhir.nightPainCodes.isEmpty)
+        #expect(config.fhir.swellingCodes == ["http://snomed.info/sct|299322007", "urn:c|swollen"])
+        #expect(config.fhir.readinessTestCodes == ["urn:c|readiness"])
+        #expect(config.fhir.koosPFCodes == ["urn:c|koos-pf"] && config.fhir.akpsCodes.isEmpty)
+        #expect(config.fhir.akpsQuestionnaires == ["https://clinic.example/Questionnaire/akps"])
+        #expect(config.fhir.promScoreLinkIDs == ["total", "score"])
+        #expect(config.fhir.carePlanCategories == ["urn:c|physio"])
+        #expect(config.fhirKeysSet.count == 7)
+        let template = try ConfigFile.parse(ConfigFile.template(), path: "t.toml")
+        #expect(template.fhir == FHIROptions() && template.fhirKeysSet.isEmpty)
+        for key in ConfigFile.fhirKeys { #expect(ConfigFile.template().contains("# \(key) = "), "\(key) not in the template") }
     }
 
     /// `[audit]` sets the audit definition (issue 16): the Piva 2009 figure for patellofemoral pain.
