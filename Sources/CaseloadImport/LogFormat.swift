@@ -4,7 +4,7 @@ import Foundation
 /// The log formats `caseload` reads, named in one place: the format registry.
 ///
 /// Each format has the name `--format` takes, the file extensions its files carry, and a reader
-/// (``reader(directory:)``, a ``LogReader``). A file's format is chosen by
+/// (``reader(directory:profile:)``, a ``LogReader``). A file's format is chosen by
 /// ``FormatRegistry/classify(_:choices:)``: a `--format` choice first, else by content where one
 /// extension holds several formats (a `.json` file may be a caseload JSON log, a FHIR Bundle or a
 /// single FHIR resource; an `.ndjson` file caseload NDJSON or FHIR resources), else by extension.
@@ -27,13 +27,13 @@ public enum LogFormat: String, CaseIterable, Sendable, Hashable {
     /// The name `--format` takes.
     public var name: String { rawValue }
 
-    /// What the format is, in words (for `--help` and docs/FORMATS.md).
+    /// What the format is, in words: docs/FORMATS.md's format table says it (a test holds them equal).
     public var summary: String {
         switch self {
-        case .csv: "training log, CSV (delimiter sniffed: , ; or tab)"
+        case .csv: "training log, CSV with a sniffed delimiter (`,` `;` or tab)"
         case .tsv: "training log, tab-separated"
-        case .caseloadJSON: "training log, caseload JSON (a patient object or an array of them)"
-        case .caseloadNDJSON: "training log, caseload NDJSON (a patient object a line)"
+        case .caseloadJSON: "training log, caseload JSON: one patient object or an array of them"
+        case .caseloadNDJSON: "training log, caseload NDJSON: one patient object a line"
         case .fhirJSON: "FHIR R4 Bundle or single resource"
         case .fhirNDJSON: "FHIR R4 resources, one a line (Bulk Data NDJSON)"
         }
@@ -153,14 +153,26 @@ enum FormatRegistry {
     /// extension (``LogFormat/init(byExtensionOf:)``).
     /// - Throws: ``ImportError`` for a choice naming a path that is not among the inputs, or a file
     ///   forced to a caseload JSON format whose content is FHIR.
+    ///
+    /// A file that holds no rows (a Bulk Data manifest or export log, a caseload report's own
+    /// manifest) is skipped even under a choice for its folder or for every input: only a choice
+    /// naming the file itself reads it as a log.
     static func classify(_ paths: [String], choices: [FormatChoice]) throws -> [String: InputKind] {
-        let forced = try forcedFormats(paths, choices: choices)
-        let detected = FHIRDirectory.classify(paths.filter { forced[$0] == nil })
+        let forced = try forcedChoices(paths, choices: choices)
+        let detected = FHIRDirectory.classify(paths.filter { forced[$0]?.namesTheFile != true })
         var kinds: [String: InputKind] = [:]
         for path in paths {
-            if let format = forced[path] {
-                try refuseFHIR(path, forcedTo: format)
-                kinds[path] = .log(format)
+            if let choice = forced[path] {
+                switch detected[path] {
+                case .bulkManifest?, .bulkLog?, .reportManifest?:
+                    if !choice.namesTheFile, let other = detected[path] {
+                        kinds[path] = .skipped(other)
+                        continue
+                    }
+                default: break
+                }
+                try refuseFHIR(path, forcedTo: choice.format)
+                kinds[path] = .log(choice.format)
                 continue
             }
             switch detected[path] {
@@ -175,6 +187,14 @@ enum FormatRegistry {
 
     /// The format `--format` forces on each path it applies to.
     static func forcedFormats(_ paths: [String], choices: [FormatChoice]) throws -> [String: LogFormat] {
+        try forcedChoices(paths, choices: choices).mapValues(\.format)
+    }
+
+    /// As ``forcedFormats(_:choices:)``, also saying whether the winning choice names the file itself
+    /// (`FILE=FORMAT`) rather than a folder holding it or every input.
+    static func forcedChoices(
+        _ paths: [String], choices: [FormatChoice]
+    ) throws -> [String: (format: LogFormat, namesTheFile: Bool)] {
         guard !choices.isEmpty else { return [:] }
         let absolute = paths.map(absoluteStandardizedPath)
         var forced: [String: (format: LogFormat, rank: Int)] = [:]
@@ -203,7 +223,7 @@ enum FormatRegistry {
                     file: given, reason: "--format \(choice.text) names no log input (a file given or found in a folder given)")
             }
         }
-        return forced.mapValues(\.format)
+        return forced.mapValues { ($0.format, $0.rank == Int.max) }
     }
 
     /// Refuses a file forced to a caseload JSON format whose first value is a FHIR resource.

@@ -223,6 +223,7 @@ struct LogRowParser {
     /// Reads the header.
     /// - Throws: ``ImportError`` when `patient_id` or `date` is missing or a name repeats.
     init(header: CSVRecord, file: String, cells: CellParser) throws {
+        precondition(ASCIITexts.fits, "more hashed text columns than ASCIITexts.capacity: raise it")
         self.file = file
         self.cells = cells
         columns = try ColumnMap(header: header, file: file, lookup: LogRowParser.lookup, required: LogRowParser.required)
@@ -469,9 +470,13 @@ struct ASCIITexts {
         self.cells = cells
     }
 
+    /// True when every hashed text column has a place (checked once, by ``LogRowParser``: a fifth
+    /// text column in the field table must raise ``capacity`` before any row is read).
+    static let fits: Bool = DuplicateFilter.hashedTextColumns.count <= capacity
+
     @inline(__always)
     mutating func set(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, slot: Int) {
-        cells[index] = bytes
+        (cells + index).initialize(to: bytes)
         present |= 1 &<< UInt8(truncatingIfNeeded: index)
         presenceBits |= 1 &<< UInt64(truncatingIfNeeded: slot)
     }

@@ -125,7 +125,9 @@ struct ProfileRouting: Sendable {
                 let header = ProfileRouting.header(of: path, tabDelimited: kind == .log(.tsv))
             else { continue }
             let folded = Set(header.map(MappingProfile.fold))
-            if folded.contains(LogColumn.patientID.name) && folded.contains(LogColumn.date.name) { continue }
+            // Caseload's own layout, by the field table's names and synonyms as the CSV reader finds them.
+            let own = Set(header.compactMap { LogColumn.named(MappingProfile.fold($0)) })
+            if LogColumn.allCases.filter(\.isRequired).allSatisfy(own.contains) { continue }
             let fits = profiles.map { ($0, $0.fit(header)) }
             let chosen: (MappingProfile, ProfileLayout)
             if profiles.count == 1 {

@@ -150,12 +150,12 @@ public struct Pseudonymizer: Sendable {
 
     private enum ColumnKind { case patientID, safe, dropped }
 
-    /// Columns whose values are dates, numbers, categories or clinical names, never identifiers.
-    private static let safeColumns: Set<String> = [
-        "date", "exercise", "category", "level", "sets", "reps", "load_kg", "duration_min", "pain_during", "pain",
-        "swelling", "night_pain", "readiness_test", "clinician", "program_start", "sessions_per_week",
-        "discharge_date", "score",
-    ]
+    /// Columns whose values are dates, numbers, categories or clinical names, never identifiers: every
+    /// log column of the field table whose kind is not text, the exercise's name, and the roster's
+    /// and PROM file's columns of those kinds.
+    private static let safeColumns: Set<String> = Set(
+        LogColumn.allCases.filter { !$0.kind.isText || $0 == .exercise }.map(\.name)
+            + ["clinician", "program_start", "sessions_per_week", "discharge_date", "score"])
 
     /// What to do with a rejected value in `column` (a CSV header or a JSON path such as
     /// `sessions[2].exercises[0].pain_during`).

@@ -178,19 +178,4 @@ public enum LogValueKind: Sendable, Equatable, CaseIterable {
         case .text, .freeText, .date, .count, .flag, .category, .readiness: false
         }
     }
-
-    /// The type and range in words, as docs/FORMATS.md gives them.
-    public var summary: String {
-        switch self {
-        case .text: "text"
-        case .freeText: "text, kept as written"
-        case .date: "date"
-        case .count: "whole number ≥ 0"
-        case .amount: "decimal ≥ 0"
-        case .rating: "0–10, decimals allowed"
-        case .flag: "yes/no"
-        case .category: ExerciseCategory.allCases.map(\.rawValue).joined(separator: " ")
-        case .readiness: ReadinessResult.allCases.map(\.rawValue).joined(separator: " / ")
-        }
-    }
 }

@@ -15,6 +15,23 @@ import Testing
         #expect(LogFormat(byExtensionOf: path) == format)
     }
 
+    /// docs/FORMATS.md's format table has a row per format: its name, its summary, its extensions
+    /// and the format reported.
+    @Test func formatsPageDescribesEveryFormat() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("docs/FORMATS.md"), encoding: .utf8)
+        let rows = page.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in
+            line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        for format in LogFormat.allCases {
+            let row = try #require(rows.first { $0.first == "`\(format.name)`" }, "no row for \(format.name)")
+            #expect(row[1] == format.summary)
+            for ext in format.extensions { #expect(row[2].contains("`.\(ext)`"), "\(format.name): .\(ext)") }
+            #expect(row[3] == "`\(format.reported.rawValue)`")
+        }
+    }
+
     @Test func registryListsExtensionsAndNames() {
         #expect(LogFormat.discoverableExtensions == ["csv", "tsv", "json", "ndjson", "jsonl"])
         #expect(LogFormat.extensionList == ".csv, .tsv, .json, .ndjson or .jsonl")
@@ -91,6 +108,35 @@ import Testing
         #expect(forced[paths[2]] == .fhirNDJSON)
         #expect(forced[paths[3]] == .caseloadJSON)
         #expect(forced[paths[4]] == .tsv)
+    }
+
+    /// Files that hold no rows stay skipped under a choice for their folder or for every input; only
+    /// a choice naming the file itself reads one as a log.
+    @Test(arguments: [
+        (choice: "every input", format: LogFormat.tsv, namesTheFile: false),
+        (choice: "the folder", format: LogFormat.fhirNDJSON, namesTheFile: false),
+        (choice: "the file", format: LogFormat.caseloadJSON, namesTheFile: true),
+    ])
+    func filesWithoutRowsStaySkippedUnlessNamed(_ choice: String, _ format: LogFormat, _ namesTheFile: Bool) throws {
+        let tmp = try TemporaryFolder()
+        let manifest = #"{"transactionTime": "2026-03-04T00:00:00Z", "request": "x", "requiresAccessToken": false, "#
+            + #""output": [{"type": "Observation", "url": "https://ehr.example/files/Observation.ndjson"}], "error": []}"#
+        let paths = [
+            try tmp.write("bulk/manifest.json", manifest),
+            try tmp.write("bulk/log.ndjson", #"{"exportId": "e1", "eventId": "kickoff", "transactionTime": "2026-03-04"}"# + "\n"),
+            try tmp.write("bulk/Observation.ndjson", Self.observations),
+            try tmp.write("bulk/old-report/manifest.json", #"{"tool": "caseload", "version": "1"}"#),
+        ]
+        let target: String? = switch choice {
+        case "every input": nil
+        case "the folder": tmp.path + "/bulk"
+        default: paths[3]
+        }
+        let kinds = try FormatRegistry.classify(paths, choices: [FormatChoice(path: target, format: format)])
+        #expect(kinds[paths[0]] == .skipped(.bulkManifest([(type: "Observation", file: "Observation.ndjson")])))
+        #expect(kinds[paths[1]] == .skipped(.bulkLog))
+        #expect(kinds[paths[2]] == (namesTheFile ? .log(.fhirNDJSON) : .log(format)))
+        #expect(kinds[paths[3]] == (namesTheFile ? .log(.caseloadJSON) : .skipped(.reportManifest)))
     }
 
     @Test func aChoiceForNoInputIsAnError() throws {
