@@ -107,16 +107,31 @@ struct ProfileCheck: ParsableCommand {
         return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
     }
 
+    /// The columns the preview table shows in columns of their own; the others go under "other".
+    private static let shown: Set<LogColumn> = [
+        .patientID, .date, .sessionID, .exercise, .loadKg, .reps, .durationMin, .pain, .readiness,
+    ]
+
+    /// Every other column of the field table the row has, as `name=value`, in table order.
     private static func flags(_ e: LogEntry) -> String {
-        var out: [String] = []
-        if let c = e.category { out.append("category=\(c.rawValue)") }
-        if let l = e.level { out.append("level=\(l)") }
-        if let s = e.sets { out.append("sets=\(s)") }
-        if let p = e.painDuring { out.append("pain_during=\(number(p))") }
-        if let s = e.swelling { out.append("swelling=\(s ? "yes" : "no")") }
-        if let n = e.nightPain { out.append("night_pain=\(n ? "yes" : "no")") }
-        if let notes = e.notes { out.append("notes=\(notes.count > 20 ? String(notes.prefix(19)) + "…" : notes)") }
-        return out.joined(separator: " ")
+        LogColumn.allCases.filter { !shown.contains($0) }.compactMap { column in
+            cell(e, column).map { "\(column.name)=\($0)" }
+        }.joined(separator: " ")
+    }
+
+    /// One column's value as the preview prints it, `nil` when the row has none.
+    private static func cell(_ e: LogEntry, _ column: LogColumn) -> String? {
+        switch column.kind {
+        case .text, .freeText:
+            guard let text = e[text: column] else { return nil }
+            return column.kind == .freeText && text.count > 20 ? String(text.prefix(19)) + "…" : text
+        case .date: return (e.values[column] as CalendarDate?)?.isoString
+        case .count: return (e.values[column] as Int?).map(String.init)
+        case .amount, .rating: return (e.values[column] as Double?).map(number)
+        case .flag: return (e.values[column] as Bool?).map { $0 ? "yes" : "no" }
+        case .category: return (e.values[column] as ExerciseCategory?)?.rawValue
+        case .readiness: return (e.values[column] as ReadinessResult?)?.rawValue
+        }
     }
 }
 
