@@ -17,13 +17,15 @@ struct JSONElement: Equatable {
 
 /// Reading a log that is one JSON array of patient objects on all cores.
 ///
-/// The array is first split into its elements by a structural scan (strings, escapes and
-/// bracket nesting, no values built). Elements are then parsed and turned into rows in
-/// batches, several batches at a time on all cores, while the calling thread accounts the rows
-/// of the batches before them, batch by batch in file order. The result is the one a single
-/// pass gives: the same rows in the same order, the same warnings, ignored keys and patient
-/// details (first object per patient wins), and for a file with a syntax error the same error,
-/// found by parsing the whole file again in one pass.
+/// The array is split into its elements by a structural scan (``JSONArrayScanner``: strings,
+/// escapes and bracket nesting, no values built), as the file is read in windows
+/// (``readFile(_:into:chunkSize:batchBytes:batchesAtOnce:progress:_:)``) or over bytes held whole
+/// (``elements(of:from:)``). Elements are grouped into batches and rounds (``JSONRoundCutter``),
+/// parsed and turned into rows several batches at a time on all cores, while the calling thread
+/// accounts the rows of the batches before them, batch by batch in file order. The result is the
+/// one a single pass gives: the same rows in the same order, the same warnings, ignored keys and
+/// patient details (first object per patient wins), and for a file with a syntax error the same
+/// error, found by parsing the whole file again in one pass.
 enum JSONArrayReading {
     /// The elements of the top-level array in `bytes[start...]`, or `nil` when the text is not
     /// an array whose elements the scan can delimit (then the file is read in one pass, which
