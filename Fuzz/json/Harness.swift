@@ -8,7 +8,9 @@
 // days, every rejected row, the file's summary, the latest date and the patient details. Last,
 // when the scan delimits the array, its elements are read on all cores in batches of 1 to 64
 // bytes (so that files of a few kilobytes cross many batches and rounds) and must give the rows,
-// warnings, ignored keys, patient details and notes of one pass, or fail where it fails. A
+// warnings, ignored keys, patient details and notes of one pass, or fail where it fails; and the
+// file is read in windows (`JSONArrayReading.readFile`) in chunks of 1 to 7 bytes, which must give
+// the same, or fail where one pass fails, or leave a file that is not an array to it. A
 // crash, a hang, a stack overflow or any other error type is a finding.
 @testable import CaseloadImport
 import CaseloadModel
@@ -23,8 +25,49 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(UnsafeBufferPointer(start: data + 1, count: size - 1))
     importMustBalance(bytes, at: path)
     bothWaysMustAgree(bytes, at: path)
-    if data[0] % 2 == 0 { smallBatchesMustReadAsOnePass(Array(bytes), batchBytes: Int(data[0] / 2) % 64 + 1) }
+    if data[0] % 2 == 0 {
+        let batchBytes = Int(data[0] / 2) % 64 + 1
+        smallBatchesMustReadAsOnePass(Array(bytes), batchBytes: batchBytes)
+        smallWindowsMustReadAsOnePass(bytes, at: path, chunkSize: Int(data[0] / 2) % 7 + 1, batchBytes: batchBytes)
+    }
     return 0
+}
+
+/// Writes `bytes` to `path`, reads it one pass and in windows of `chunkSize` bytes (batches of
+/// `batchBytes`), and traps unless both fail, or the windows leave a file that is not an array to
+/// the one pass, or both give the same rows and reader state.
+private func smallWindowsMustReadAsOnePass(_ bytes: Data, at path: String, chunkSize: Int, batchBytes: Int) {
+    guard FileManager.default.createFile(atPath: path, contents: bytes) else { return }
+    defer { unlink(path) }
+    let all = Array(bytes)
+    let start = all.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let cells = CellParser(dateOrder: .iso, decimalComma: false)
+    var onePass = JSONLogReader(file: "f.json", cells: cells)
+    var expected: [RowOutcome] = []
+    var parser = JSONParser(bytes: all, start: start)
+    let onePassFailed = all.isEmpty || all.contains(0)
+        || (try? parser.parseDocument { node in onePass.read(node) { expected.append($0) } }) == nil
+    var reader = JSONLogReader(file: "f.json", cells: cells)
+    var outcomes: [RowOutcome] = []
+    let outcome: JSONArrayReading.FileOutcome
+    do {
+        outcome = try JSONArrayReading.readFile(
+            path, into: &reader, chunkSize: chunkSize, batchBytes: batchBytes, batchesAtOnce: 2
+        ) { outcomes.append($0) }
+    } catch {
+        fatalError("the file written could not be read: \(error)")
+    }
+    switch outcome {
+    case .notAnArray:
+        guard outcomes.isEmpty else { fatalError("rows read from a file that is not an array") }
+    case .failed:
+        guard onePassFailed else { fatalError("the windows fail where one pass reads the file") }
+    case .read(_, let size, _):
+        guard !onePassFailed else { fatalError("the windows read a file one pass refuses") }
+        guard size == all.count, outcomes == expected, reader.warnings == onePass.warnings,
+            reader.ignoredKeys == onePass.ignoredKeys, reader.roster == onePass.roster, reader.notes == onePass.notes
+        else { fatalError("windows read otherwise than one pass (chunks of \(chunkSize) bytes)") }
+    }
 }
 
 /// Reads `bytes`, when the scan delimits them as an array, one pass and on all cores in batches of

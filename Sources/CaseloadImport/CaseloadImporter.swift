@@ -457,9 +457,54 @@ public struct CaseloadImporter: Sendable {
 
     /// Reads a caseload JSON (`format` ``LogFormat/caseloadJSON``) or NDJSON
     /// (``LogFormat/caseloadNDJSON``) log; returns its summary and the patient details it holds.
+    /// A JSON array is read in windows on all cores (`JSONArrayReading.readFile`), never held whole:
+    /// a shard's memory then follows the rounds in flight and the patients it keeps, not the file.
+    /// Anything else (an NDJSON file, a single object, a file with a fault) is read whole in one pass
+    /// (``readWholeJSONLog(_:format:state:reportsProgress:)``), which also words and places every
+    /// error; so does the test hook (`state.onAccepted`), the reference the tests compare the usual
+    /// reading with.
     func readJSONLog(
         _ path: String, format logFormat: LogFormat, state: inout ImportState
     ) throws -> (InputSummary, [String: RosterEntry]) {
+        guard logFormat == .caseloadJSON, state.onAccepted == nil else {
+            return try readWholeJSONLog(path, format: logFormat, state: &state)
+        }
+        var counts = RowCounts()
+        var json = JSONLogReader(file: path, cells: cellParser(for: nil))
+        let report = progress.map { report in
+            { @Sendable (bytes: Int) in report(ImportProgress(path: path, bytesRead: bytes, rowsRead: 0, isDone: false)) }
+        }
+        let outcome = try JSONArrayReading.readFile(path, into: &json, progress: report) {
+            state.account($0, counts: &counts)
+        }
+        switch outcome {
+        case .read(let sha256, let size, _):
+            progress?(ImportProgress(path: path, bytesRead: size, rowsRead: counts.rowsRead, isDone: true))
+            var warnings = json.notes.warnings
+            warnings.append(contentsOf: json.warnings)
+            let summary = InputSummary(
+                path: path, role: .log, sha256: sha256, bytes: size, format: logFormat.reported, dialect: nil, counts: counts,
+                warnings: warnings, ignoredColumns: json.ignoredKeys)
+            return (summary, json.roster)
+        case .notAnArray:
+            // Nothing was read yet.
+            return try readWholeJSONLog(path, format: logFormat, state: &state)
+        case .failed(let fault):
+            // The fault, worded and placed as one pass over the file finds it (the first one in the
+            // file, which an element parser may word otherwise); the rows read so far go with the
+            // error.
+            var discarded = ImportState()
+            _ = try readWholeJSONLog(path, format: logFormat, state: &discarded, reportsProgress: false)
+            assertionFailure("the windowed reading failed but one pass read the file: \(fault)")
+            throw ImportError(file: path, line: fault.line, column: fault.column, reason: fault.message)
+        }
+    }
+
+    /// Reads a `.json` or `.ndjson` log held whole, in one pass (an NDJSON file line by line).
+    private func readWholeJSONLog(
+        _ path: String, format logFormat: LogFormat, state: inout ImportState, reportsProgress: Bool = true
+    ) throws -> (InputSummary, [String: RosterEntry]) {
+        let progress = reportsProgress ? progress : nil
         var reader = try FileChunkReader(path: path)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(reader.sizeHint)
@@ -477,9 +522,6 @@ public struct CaseloadImporter: Sendable {
         }
         var counts = RowCounts()
         var json = JSONLogReader(file: path, cells: cellParser(for: nil))
-        // A JSON array is read on all cores (`JSONArrayReading`); with the test hook it is read in
-        // one pass, the reference that the tests compare the usual reading with.
-        let readsInOnePass = state.onAccepted != nil
         func emit(_ outcome: RowOutcome) { state.account(outcome, counts: &counts) }
         do {
             if format == .ndjson {
@@ -514,15 +556,6 @@ public struct CaseloadImporter: Sendable {
                     }
                 }
                 if !parsedAny, let firstError { throw firstError }
-            } else if !readsInOnePass, let elements = JSONArrayReading.elements(of: bytes, from: start) {
-                if let error = JSONArrayReading.readInParallel(elements, of: bytes, into: &json, emit) {
-                    // The first syntax error, worded and placed as the one-pass parser finds it:
-                    // at the same element, where the element parser can word it differently.
-                    var parser = JSONParser(bytes: bytes, start: start)
-                    try parser.parseDocument { _ in }
-                    assertionFailure("an element failed to parse but the whole file parsed: \(error)")
-                    throw error
-                }
             } else {
                 var parser = JSONParser(bytes: bytes, start: start)
                 try parser.parseDocument { node in json.read(node, emit) }

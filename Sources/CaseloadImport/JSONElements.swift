@@ -17,20 +17,24 @@ struct JSONElement: Equatable {
 
 /// Reading a log that is one JSON array of patient objects on all cores.
 ///
-/// The array is first split into its elements by a structural scan (strings, escapes and
-/// bracket nesting, no values built). Elements are then parsed and turned into rows in
-/// batches, several batches at a time on all cores, while the calling thread accounts the rows
-/// of the batches before them, batch by batch in file order. The result is the one a single
-/// pass gives: the same rows in the same order, the same warnings, ignored keys and patient
-/// details (first object per patient wins), and for a file with a syntax error the same error,
-/// found by parsing the whole file again in one pass.
+/// The array is split into its elements by a structural scan (``JSONArrayScanner``: strings,
+/// escapes and bracket nesting, no values built), as the file is read in windows
+/// (``readFile(_:into:chunkSize:batchBytes:batchesAtOnce:progress:_:)``) or over bytes held whole
+/// (``elements(of:from:)``). Elements are grouped into batches and rounds (``JSONRoundCutter``),
+/// parsed and turned into rows several batches at a time on all cores, while the calling thread
+/// accounts the rows of the batches before them, batch by batch in file order. The result is the
+/// one a single pass gives: the same rows in the same order, the same warnings, ignored keys and
+/// patient details (first object per patient wins), and for a file with a syntax error the same
+/// error, found by parsing the whole file again in one pass.
 enum JSONArrayReading {
     /// The elements of the top-level array in `bytes[start...]`, or `nil` when the text is not
     /// an array whose elements the scan can delimit (then the file is read in one pass, which
     /// also finds any syntax error). An element's own syntax is not checked here.
     static func elements(of bytes: [UInt8], from start: Int) -> [JSONElement]? {
-        var scan = JSONParser(bytes: bytes, start: start)
-        return scan.delimitArrayElements()
+        var scanner = JSONArrayScanner(start: start)
+        var elements: [JSONElement] = []
+        bytes.withUnsafeBufferPointer { scanner.scan($0, base: 0) { elements.append($0) } }
+        return scanner.finish() ? elements : nil
     }
 
     /// What one batch of elements gave: its rows in order, what its reader noted, or the first
@@ -80,12 +84,8 @@ enum JSONArrayReading {
     static let batchBytes = 256 * 1024
     static let batchesAtOnce = 8
 
-    /// Reads every element in order into `reader` and `emit`: batches of up to `batchBytes` (or
-    /// of one element, when it is larger) parsed on all cores in rounds of up to `batchesAtOnce`
-    /// batches and `batchesAtOnce × batchBytes` bytes (or of one batch, when it is larger), on a
-    /// thread of their own, while the calling thread hands the rows of the rounds before to
-    /// `emit` in file order. At most three rounds' rows are held at once (one being parsed, one
-    /// waiting, one being accounted), about 6 MB of JSON's worth.
+    /// Reads every element in order into `reader` and `emit` (see ``readRounds(into:batchBytes:batchesAtOnce:produce:_:)``),
+    /// `elements` being those of `bytes` (``elements(of:from:)``).
     ///
     /// Returns the first syntax error in file order instead of reading on past it. It is the
     /// element parser's: its words can differ from the one pass's (which sees the array around
@@ -94,58 +94,178 @@ enum JSONArrayReading {
         _ elements: [JSONElement], of bytes: [UInt8], into reader: inout JSONLogReader,
         batchBytes: Int = batchBytes, batchesAtOnce: Int = batchesAtOnce, _ emit: (RowOutcome) -> Void
     ) -> JSONSyntaxError? {
-        precondition(batchBytes >= 1 && batchesAtOnce >= 1, "batches hold something")
-        var batches: [Range<Int>] = []
-        var lower = 0
-        while lower < elements.count {
-            var upper = lower + 1
-            while upper < elements.count && elements[upper].end - elements[lower].start <= batchBytes { upper += 1 }
-            batches.append(lower..<upper)
-            lower = upper
-        }
-        func size(_ batch: Range<Int>) -> Int { elements[batch.upperBound - 1].end - elements[batch.lowerBound].start }
-        var rounds: [[Range<Int>]] = []
-        var roundBytes = 0
-        for batch in batches {
-            if let round = rounds.last, round.count < batchesAtOnce,
-                roundBytes + size(batch) <= batchesAtOnce * batchBytes
-            {
-                rounds[rounds.count - 1].append(batch)
-                roundBytes += size(batch)
-            } else {
-                rounds.append([batch])
-                roundBytes = size(batch)
+        readRounds(into: &reader, batchBytes: batchBytes, batchesAtOnce: batchesAtOnce, produce: { rounds in
+            var cutter = JSONRoundCutter(batchBytes: batchBytes, batchesAtOnce: batchesAtOnce)
+            var round = JSONRound()
+            bytes.withUnsafeBufferPointer { source in
+                func send(_ cut: ArraySlice<JSONElement>, _ batches: [Range<Int>]) {
+                    round.fill(cut, batches: batches, from: source, base: 0)
+                    rounds.send(&round)
+                }
+                for element in elements {
+                    if rounds.wasAbandoned { return }
+                    cutter.add(element, send)
+                }
+                cutter.finish(send)
             }
+        }, emit)
+    }
+
+    /// Reads the elements that `produce` cuts into rounds (``JSONRound``, sent into the channel it
+    /// is given, in file order) into `reader` and `emit`: `produce` runs on a thread of its own; a
+    /// second thread parses each round's batches on all cores (``read(_:of:file:cells:batchBytes:)``),
+    /// while the calling thread hands the rows of the rounds before to `emit` in file order. At most
+    /// a few rounds are held at once (two cut and waiting, one being parsed, one parsed and waiting,
+    /// one being accounted: about 10 MB of JSON's worth with the default sizes), whatever the size
+    /// of the file.
+    ///
+    /// Returns the first syntax error in file order instead of reading on past it (the rounds
+    /// after it are not read; `produce` sees its channel abandoned and should stop).
+    static func readRounds(
+        into reader: inout JSONLogReader, batchBytes: Int = batchBytes, batchesAtOnce: Int = batchesAtOnce,
+        produce: @escaping @Sendable (BatchChannel<JSONRound>) -> Void, _ emit: (RowOutcome) -> Void
+    ) -> JSONSyntaxError? {
+        precondition(batchBytes >= 1 && batchesAtOnce >= 1, "batches hold something")
+        let (file, cells) = (reader.file, reader.cells)
+        let rounds = BatchChannel<JSONRound>(capacity: 2)
+        let parsed = BatchChannel<[BatchResult]>(capacity: 1)
+        let done = DispatchSemaphore(value: 0)
+        let cutting = Thread {
+            produce(rounds)
+            rounds.finish()
+            done.signal()
         }
-        let (file, cells, planned) = (reader.file, reader.cells, rounds)
-        let channel = BatchChannel<[BatchResult]>(capacity: 1)
-        let parsed = DispatchSemaphore(value: 0)
         let parsing = Thread {
-            for round in planned where !channel.wasAbandoned {
-                var results = concurrentMap(count: round.count) { k in
-                    read(elements[round[k]], of: bytes, file: file, cells: cells, batchBytes: batchBytes)
+            // (A round is not recycled: its batches are copied out of it again, so it is shared
+            // with the batches' reading until they are done.)
+            while let round = rounds.receive() {
+                var results = concurrentMap(count: round.batches.count) { k in
+                    read(
+                        round.elements[round.batches[k]], of: round.bytes, file: file, cells: cells,
+                        batchBytes: batchBytes)
                 }
                 let failed = results.contains { $0.error != nil }
-                channel.send(&results)
-                if failed { break }
+                parsed.send(&results)
+                if failed || parsed.wasAbandoned { break }
             }
-            channel.finish()
-            parsed.signal()
+            // Releases a producer blocked in `send` after a failure (a no-op at the end).
+            rounds.abandon()
+            parsed.finish()
+            done.signal()
         }
+        cutting.start()
         parsing.start()
-        defer { parsed.wait() }
-        while let results = channel.receive() {
+        defer {
+            done.wait()
+            done.wait()
+        }
+        while let results = parsed.receive() {
             for result in results {
                 for outcome in result.outcomes { emit(outcome) }
                 reader.append(result.reader)
                 if let error = result.error {
                     // The parsing thread stopped after sending this round; abandoning the channel
                     // keeps a later change to that loop from leaving it blocked in `send`.
-                    channel.abandon()
+                    parsed.abandon()
                     return error
                 }
             }
         }
         return nil
+    }
+}
+
+/// Whole elements of a JSON array log with their own copy of the bytes they span, grouped into
+/// batches: what the cutting thread hands the parsing thread (``JSONArrayReading``).
+struct JSONRound: PipelineBatch {
+    /// The bytes from the first element's start to the last one's end.
+    private(set) var bytes: [UInt8] = []
+    /// The elements, positioned in ``bytes`` (a `lineStart` may lie before them: negative).
+    private(set) var elements: [JSONElement] = []
+    /// The batches, as ranges of ``elements``, in order.
+    private(set) var batches: [Range<Int>] = []
+
+    init() {}
+
+    mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        elements.removeAll(keepingCapacity: true)
+        batches.removeAll(keepingCapacity: true)
+    }
+
+    /// Fills the round with `cut` (elements positioned in the file) and its `batches` (ranges of
+    /// `cut`'s indices from its start), copying their bytes from `source`, a window whose first
+    /// byte is at offset `base` of the file.
+    mutating func fill(
+        _ cut: ArraySlice<JSONElement>, batches: [Range<Int>], from source: UnsafeBufferPointer<UInt8>, base: Int
+    ) {
+        clear()
+        guard let first = cut.first, let last = cut.last else { return }
+        precondition(first.start >= base && last.end - base <= source.count, "the window holds the round")
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[(first.start - base)..<(last.end - base)]))
+        for element in cut {
+            elements.append(JSONElement(
+                start: element.start - first.start, end: element.end - first.start, line: element.line,
+                lineStart: element.lineStart - first.start))
+        }
+        let offset = cut.startIndex
+        self.batches.append(contentsOf: batches.map { ($0.lowerBound - offset)..<($0.upperBound - offset) })
+    }
+}
+
+/// Groups the elements of a JSON array, as they are found in file order, into batches and rounds:
+/// a batch holds elements spanning at most `batchBytes` (or one larger element), a round up to
+/// `batchesAtOnce` batches spanning at most `batchesAtOnce × batchBytes` (or one larger batch).
+/// Each round is handed out as soon as it is complete, so only the elements of one round (and the
+/// batch after it) wait here.
+struct JSONRoundCutter {
+    let batchBytes: Int
+    let batchesAtOnce: Int
+    /// Elements found and not yet handed out.
+    private var pending: [JSONElement] = []
+    /// Where in `pending` the batch being filled starts.
+    private var open = 0
+    /// The complete batches of the round being filled, as ranges of `pending`.
+    private var closed: [Range<Int>] = []
+    private var roundBytes = 0
+
+    init(batchBytes: Int = JSONArrayReading.batchBytes, batchesAtOnce: Int = JSONArrayReading.batchesAtOnce) {
+        precondition(batchBytes >= 1 && batchesAtOnce >= 1, "batches hold something")
+        self.batchBytes = batchBytes
+        self.batchesAtOnce = batchesAtOnce
+    }
+
+    /// The start of the first element not yet handed out (its bytes are still needed).
+    var firstPendingStart: Int? { pending.first?.start }
+
+    /// Takes the next element, calling `cut` with a round that it completes: its elements and its
+    /// batches (ranges of the elements' indices).
+    mutating func add(_ element: JSONElement, _ cut: (ArraySlice<JSONElement>, [Range<Int>]) -> Void) {
+        if open < pending.count && element.end - pending[open].start > batchBytes { closeBatch(cut) }
+        pending.append(element)
+    }
+
+    /// The elements ended: hands out the last round.
+    mutating func finish(_ cut: (ArraySlice<JSONElement>, [Range<Int>]) -> Void) {
+        if open < pending.count { closeBatch(cut) }
+        if !closed.isEmpty { cutRound(cut) }
+    }
+
+    private mutating func closeBatch(_ cut: (ArraySlice<JSONElement>, [Range<Int>]) -> Void) {
+        let size = pending[pending.count - 1].end - pending[open].start
+        if !closed.isEmpty && roundBytes + size > batchesAtOnce * batchBytes { cutRound(cut) }
+        closed.append(open..<pending.count)
+        roundBytes += size
+        open = pending.count
+        if closed.count == batchesAtOnce { cutRound(cut) }
+    }
+
+    private mutating func cutRound(_ cut: (ArraySlice<JSONElement>, [Range<Int>]) -> Void) {
+        let count = closed[closed.count - 1].upperBound
+        cut(pending[0..<count], closed)
+        pending.removeFirst(count)
+        open -= count
+        closed.removeAll(keepingCapacity: true)
+        roundBytes = 0
     }
 }
