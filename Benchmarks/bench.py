@@ -20,7 +20,7 @@ import time
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "data")
+DATA = os.environ.get("CASELOAD_BENCH_DATA") or os.path.join(HERE, "data")  # as the phases read it
 ANCHORS = os.path.join(HERE, "anchors")
 SIZES = {  # name: (patients, days)
     "small": (30, 56),
@@ -199,8 +199,10 @@ def main():
             stdout = run.pop("stdout")
             if stdout.startswith("{"):
                 run["inner"] = json.loads(stdout.strip().splitlines()[-1])
+            walls = r.get(key, {}).get("walls", []) + [[run["wall"], run["cpu"], run["rss_mb"]]]
             if key not in r or run["wall"] < r[key]["wall"]:
                 r[key] = run
+            r[key]["walls"] = walls  # every run's wall, CPU and RSS, for medians
 
         r["rows"] = int(subprocess.run(["wc", "-l", logs], capture_output=True, text=True).stdout.split()[0]) - 1
         out = os.path.join(scratch, "review-" + name)
@@ -221,7 +223,9 @@ def main():
             for round_number in range(runs):
                 for key, cmd, kw in commands:
                     keep(key, timed(cmd, **kw))
-                print(f"round {round_number + 1} of {runs} done", flush=True)
+                load = open("/proc/loadavg").read().split()[:3]
+                machine.setdefault("loadavg_rounds", []).append(load)
+                print(f"round {round_number + 1} of {runs} done, load average {' '.join(load)}", flush=True)
             results["sizes"][name] = r
             continue
         commands.append(("review", [args.caseload, "review", logs, "--roster", roster, "--out", out, "--quiet"], {}))
@@ -294,6 +298,12 @@ def fhir_rows(r, row):
             f"{inner['rows'] / inner['wall'] / 1e6:.2f} M resources/s (phase only){versus}")
 
 
+def median(values):
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def print_report(results):
     m = results["machine"]
     print(f"\nMachine: {m['nproc']} cores, {m['cpu']}, {m['memory_gb']} GB, {m['swift']}, "
@@ -302,14 +312,23 @@ def print_report(results):
         def row(label, x, thr=""):
             print(f"| {label} | {x['wall']:.3f} | {x['cpu']:.3f} | {x['cpu'] / max(x['wall'], 1e-9):.2f} | "
                   f"{x['rss_mb']:.0f} | {thr} |")
-        if "review" not in r:  # --only: the phases that ran
+        if "review" not in r:  # --only: the phases that ran, best and median of the rounds
             print(f"\n### {name}: {r['rows']:,} CSV rows, {r['csv_mb']:.1f} MB CSV"
                   + (f", {r['fhir_mb']:.1f} MB FHIR Bulk" if "fhir_mb" in r else "") + "\n")
-            print("| phase | wall s | CPU s | CPU/wall | peak RSS MB | throughput |")
-            print("|---|---:|---:|---:|---:|---|")
-            if "import-analyse" in r:
-                row("import + analytics, CSV (process)", r["import-analyse"], f"{r['rows'] / r['import-analyse']['wall'] / 1e6:.2f} M rows/s")
+            print("| phase | wall s (best) | wall s (median) | CPU s (median) | CPU/wall (median) | peak RSS MB (max) | throughput (best) |")
+            print("|---|---:|---:|---:|---:|---:|---|")
+            def row(label, x, thr=""):
+                runs = x.get("walls", [[x["wall"], x["cpu"], x["rss_mb"]]])
+                wall, cpu = median([w for w, _, _ in runs]), median([c for _, c, _ in runs])
+                print(f"| {label} | {x['wall']:.3f} | {wall:.3f} | {cpu:.3f} | {cpu / max(wall, 1e-9):.2f} | "
+                      f"{max(m for _, _, m in runs):.0f} | {thr} |")
+            for key, label in [("ingest-csv", "ingest CSV"), ("import-analyse", "import + analytics, CSV")]:
+                if key in r:
+                    row(label + " (process)", r[key], f"{r['rows'] / r[key]['wall'] / 1e6:.2f} M rows/s")
             fhir_rows(r, row)
+            if "import-analyse" in r and "import-analyse-fhir" in r:
+                ratio = median([w for w, _, _ in r["import-analyse-fhir"]["walls"]]) / median([w for w, _, _ in r["import-analyse"]["walls"]])
+                print(f"\nimport + analytics, FHIR Bulk / CSV: {ratio:.1f}x (median walls of {len(r['import-analyse']['walls'])} rounds)")
             continue
         rows, mb = r["rows"], r["csv_mb"]
         ia, duck, review = r["import-analyse"], r["duckdb"], r["review"]

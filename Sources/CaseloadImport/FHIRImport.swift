@@ -26,9 +26,8 @@ extension CaseloadImporter {
                 }
             case .ndjson?:
                 let markers: [[UInt8]] = ["\"Patient\"", "\"Practitioner\"", "\"CareTeam\""].map { Array($0.utf8) }
-                _ = try forEachLine(path) { bytes, range, line in
-                    guard markers.contains(where: { FHIRImportBytes.contains(bytes[range], $0) }) else { return }
-                    var parser = JSONParser(bytes: bytes, start: range.lowerBound, end: range.upperBound, line: line)
+                try FHIRImportBytes.linesHolding(markers, in: path) { bytes, range in
+                    var parser = JSONParser(bytes: bytes, start: range.lowerBound, end: range.upperBound)
                     if let node = try? parser.parseValue(depth: 0) { directory.collect(node, fullUrl: nil) }
                 }
             default:
@@ -265,6 +264,79 @@ extension CaseloadImporter {
 }
 
 enum FHIRImportBytes {
+    /// The offset of the first `marker` in `raw[from..<end]`: `memchr` for its second byte (a
+    /// letter, much rarer in JSON than the opening quote), then a `memcmp` of the whole marker.
+    static func find(_ marker: [UInt8], in raw: UnsafeRawBufferPointer, from: Int, end: Int) -> Int? {
+        guard let base = raw.baseAddress, marker.count >= 2 else { return nil }
+        var next = from + 1
+        while next < end {
+            guard let hit = memchr(base + next, Int32(marker[1]), end - next) else { return nil }
+            let at = base.distance(to: UnsafeRawPointer(hit)) - 1
+            if at + marker.count <= end, marker.withUnsafeBytes({ m in m.baseAddress.map { memcmp(base + at, $0, marker.count) } ?? 1 }) == 0 {
+                return at
+            }
+            next = at + 2
+        }
+        return nil
+    }
+
+    /// Calls `body` with every line of the file at `path` that holds one of `markers`, in file
+    /// order, each once (its buffer and the line's range in it, without the newline).
+    ///
+    /// For the directory's pass over NDJSON files, which must find the few Patient, Practitioner
+    /// and CareTeam lines among millions of Observations: the whole lines of each 1 MiB chunk are
+    /// searched for each marker with ``find(_:in:from:end:)`` (no line is split or copied, and a
+    /// line is parsed only when it holds a marker), and nothing is hashed or checked for NUL bytes
+    /// (the reading pass hashes the file and reports what is wrong with it).
+    /// - Throws: ``ImportError`` when the file cannot be opened or read.
+    static func linesHolding(
+        _ markers: [[UInt8]], in path: String, _ body: ([UInt8], Range<Int>) -> Void
+    ) throws {
+        guard let file = fopen(path, "rb") else {
+            throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        let chunk = 1 << 20
+        var window: [UInt8] = []  // an unfinished line carried over, then the chunk read
+        var atEnd = false
+        var first = true
+        while !atEnd {
+            let kept = window.count
+            window.append(contentsOf: repeatElement(0, count: chunk))
+            let count = window.withUnsafeMutableBytes { raw in raw.baseAddress.map { fread($0 + kept, 1, chunk, file) } ?? 0 }
+            if count == 0, ferror(file) != 0 {
+                throw ImportError(file: path, reason: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            window.removeLast(chunk - count)
+            atEnd = count == 0
+            if first {
+                first = false
+                if window.starts(with: [0xEF, 0xBB, 0xBF]) { window.removeFirst(3) }
+            }
+            // Whole lines only, unless the file has ended. The kept tail holds no newline, so only
+            // the bytes just read are searched (a very long line is not rescanned chunk after chunk).
+            let end = atEnd ? window.count : (window[kept...].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+            guard end > 0 else { continue }
+            var starts: Set<Int> = []
+            var lines: [Range<Int>] = []
+            window.withUnsafeBytes { raw in
+                for marker in markers {
+                    var from = 0
+                    while from < end, let at = find(marker, in: raw, from: from, end: end) {
+                        var start = at
+                        while start > 0 && raw[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                        var stop = at
+                        while stop < end && raw[stop] != UInt8(ascii: "\n") { stop += 1 }
+                        if starts.insert(start).inserted { lines.append(start..<stop) }
+                        from = stop + 1
+                    }
+                }
+            }
+            for line in lines.sorted(by: { $0.lowerBound < $1.lowerBound }) { body(window, line) }
+            window.removeFirst(end)
+        }
+    }
+
     /// Parses and converts every line of `batch` (blank lines skipped; a line that is not one JSON
     /// value becomes a rejected row with its line).
     static func convert(_ batch: CaseloadImporter.FHIRLineBatch, _ converter: FHIRConverter) -> CaseloadImporter.FHIRBatchResult {
@@ -293,18 +365,6 @@ enum FHIRImportBytes {
         return result
     }
 
-    /// True when `needle` occurs in `haystack`.
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while i <= last {
-            guard let hit = haystack[i...last].firstIndex(of: first) else { return false }
-            if haystack[hit..<(hit + needle.count)].elementsEqual(needle) { return true }
-            i = hit + 1
-        }
-        return false
-    }
 }
 
 /// Roster facts from FHIR inputs, merged into the run's roster after every file is read: the
