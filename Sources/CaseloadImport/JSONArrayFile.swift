@@ -102,12 +102,15 @@ extension JSONArrayReading {
                 guard window.count >= 3 else { continue }
                 scanner = JSONArrayScanner(start: window.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
             }
-            scanWindow(&scanner!)
-            if scanner!.failed { return failedScan(scanner!) }
-            if rounds.wasAbandoned { return fault(scanner, "the reading was abandoned") }
+            // Taken out and put back, so that scanning does not copy the scanner's state.
+            guard var current = scanner.take() else { preconditionFailure("the scanner was made above") }
+            scanWindow(&current)
+            scanner = current
+            if current.failed { return failedScan(current) }
+            if rounds.wasAbandoned { return fault(current, "the reading was abandoned") }
             // Drop the bytes of the elements already cut into rounds (and the whitespace and commas
             // between them): a round holds its own copy.
-            let needed = min(cutter.firstPendingStart ?? Int.max, scanner!.neededFrom)
+            let needed = min(cutter.firstPendingStart ?? Int.max, current.neededFrom)
             if needed > base {
                 window.removeFirst(needed - base)
                 base = needed
@@ -116,8 +119,9 @@ extension JSONArrayReading {
         if scanner == nil {
             // A file shorter than a byte-order mark (or empty: the one pass says so).
             guard !window.isEmpty else { return .notAnArray }
-            scanner = JSONArrayScanner(start: 0)
-            scanWindow(&scanner!)
+            var fresh = JSONArrayScanner(start: 0)
+            scanWindow(&fresh)
+            scanner = fresh
         }
         guard var scanned = scanner else { preconditionFailure("the scanner was made above") }
         guard !scanned.failed, scanned.finish() else { return failedScan(scanned) }
