@@ -11,8 +11,16 @@ import CaseloadModel
 /// carrying its session's fields; a session with no exercises is one check-in row. Values go
 /// through the same cell rules as CSV.
 struct JSONLogReader {
+    /// The patient object's key of the patient ID (the field table's `.patientID` place).
+    static let patientIDKey: String = LogColumn.allCases.lazy.compactMap { column -> String? in
+        if case .patientID(let key) = column.spec.json { key } else { nil }
+    }.first ?? "id"
+    /// The session's key of its date (the field table's `.date` column), which names a session
+    /// without an identity.
+    static let dateKey: String = if case .session(let key) = LogColumn.date.spec.json { key } else { LogColumn.date.name }
+    /// A patient object's keys: the ID's, then the roster details read by ``readRoster(_:id:)``.
     static let patientKeys: Set<String> = [
-        "id", "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date",
+        patientIDKey, "clinician", "display_name", "program_start", "sessions_per_week", "discharge_date",
     ]
     static let topKeys: Set<String> = ["patient", "sessions"]
     /// The key of a session's exercise list.
@@ -118,7 +126,7 @@ struct JSONLogReader {
         noteUnknownKeys(node, known: JSONLogReader.topKeys, prefix: "")
         let patient = node.value["patient"]
         if let patient { noteUnknownKeys(patient, known: JSONLogReader.patientKeys, prefix: "patient.") }
-        let idNode = patient?.value["id"]
+        let idNode = patient?.value[JSONLogReader.patientIDKey]
         let patientID = idNode.flatMap { JSONLogReader.text($0.value) }
         if let patientID, let patient { readRoster(patient, id: patientID) }
         guard let sessionsNode = node.value["sessions"] else {
@@ -143,7 +151,7 @@ struct JSONLogReader {
             if let identity = JSONLogReader.sessionIdentity, session.value[identity.key] == nil,
                session.value[identity.alias] == nil
             {
-                let dateText = session.value["date"].flatMap { JSONLogReader.text($0.value) } ?? ""
+                let dateText = session.value[JSONLogReader.dateKey].flatMap { JSONLogReader.text($0.value) } ?? ""
                 let k = sessionsPerDate[dateText, default: 0] + 1
                 sessionsPerDate[dateText] = k
                 implicitSession = dateText + (k > 1 ? "#\(k)" : "")
